@@ -1,0 +1,53 @@
+//! logschema-codegen: YAML log schemas in, Rust source out.
+//!
+//! The pipeline, one module a step:
+//! `raw` (serde model of the YAML) + `positions` (where each node is written) -> `check` ->
+//! `lower` (the resolved `ir`, every Rust name computed once by `names`) -> `emit` (`quote!`) ->
+//! `format` (`prettyplease`, then the `@generated` header).
+//!
+//! A pure library: the caller reads the files and writes the output; nothing here touches the
+//! environment or prints.
+
+mod diagnostics;
+mod emit;
+pub mod ir;
+mod names;
+mod positions;
+mod raw;
+mod check;
+mod lower;
+
+pub use diagnostics::Diagnostic;
+
+/// One schema file as the caller read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaSource {
+    /// The path shown in messages and recorded in generated code, relative to the crate root and
+    /// with `/` separators: `schemas/aws/vpcflow.yml`.
+    pub path: String,
+    pub text: String,
+}
+
+/// One file of generated Rust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// A bare file name: `aws_vpcflow.rs`, or `log_types.rs` for the index.
+    pub name: String,
+    pub contents: String,
+}
+
+/// The front end: loads, checks and lowers every schema. All problems of all files are returned
+/// together, sorted by file, line and column.
+pub fn compile(sources: &[SchemaSource]) -> Result<ir::Schemas, Vec<Diagnostic>> {
+    lower::compile(sources)
+}
+
+/// The back end: one formatted file per log type plus the `log_types.rs` index, sorted by name.
+pub fn emit(schemas: &ir::Schemas) -> Vec<GeneratedFile> {
+    emit::emit(schemas)
+}
+
+/// `compile` then `emit`.
+pub fn generate(sources: &[SchemaSource]) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
+    Ok(emit(&compile(sources)?))
+}

@@ -1,0 +1,25 @@
+//! logschema: log schemas in YAML become generated Rust parsers.
+//!
+//! Every schema under `schemas/` becomes a module of [`generated`] and an entry of
+//! [`log_types`]; the [`runtime`] does the work those modules call for.
+
+// Generated code names the runtime as `::logschema::runtime`, inside this crate too.
+extern crate self as logschema;
+
+pub mod runtime;
+
+/// The code `build.rs` generated from `schemas/`: one module per log type and the registry.
+#[allow(clippy::all)]
+pub mod generated {
+    include!(concat!(env!("OUT_DIR"), "/generated/log_types.rs"));
+}
+
+/// Every log type, sorted by name.
+pub fn log_types() -> &'static [&'static runtime::LogType] {
+    &generated::LOG_TYPES
+}
+
+/// The log type named `name` (exact match).
+pub fn find_log_type(name: &str) -> Option<&'static runtime::LogType> {
+    log_types().iter().copied().find(|log_type| log_type.name == name)
+}

@@ -1,0 +1,194 @@
+//! Static descriptions of log types, built by the generated code. Everything here is plain data
+//! that can live in a `static`; the runtime's decoders, indicator extraction, `logschema show` and
+//! the test runner read it.
+
+use super::{DecodeError, EventMeta, ObjectRef, Pattern};
+
+/// One log type in the registry (`crate::log_types()`).
+#[derive(Debug)]
+pub struct LogType {
+    /// `AWS.VPCFlow`
+    pub name: &'static str,
+    pub description: Option<&'static str>,
+    pub reference_url: Option<&'static str>,
+    /// The schema file it was generated from: `schemas/aws/vpcflow.yml`.
+    pub source_file: &'static str,
+    pub parser: ParserSpec,
+    /// The record's fields, in schema (and output) order.
+    pub fields: &'static [FieldSpec],
+    /// Decodes one record, validates it, extracts indicators and appends one JSON line (with its
+    /// `\n`) to the buffer. On error the buffer is left as it was.
+    pub parse_event: ParseEventFn,
+}
+
+pub type ParseEventFn =
+    fn(&ObjectRef<'_>, &EventMeta<'_>, &mut Vec<u8>) -> Result<(), DecodeError>;
+
+#[derive(Debug, Clone, Copy)]
+pub enum ParserSpec {
+    /// One JSON object per line.
+    JsonLines,
+    Delimited(DelimitedSpec),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DelimitedSpec {
+    pub delimiter: char,
+    /// Runs of the delimiter are one separator; leading and trailing delimiters are ignored.
+    pub merge_delimiters: bool,
+    /// Values meaning "absent" in every column.
+    pub empty_values: &'static [&'static str],
+    pub header: HeaderMode,
+    /// Column names that apply until a header line is seen (empty: a header is needed first).
+    pub default_columns: &'static [&'static str],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderMode {
+    /// No line is a header.
+    None,
+    /// A line is a header when at least half of its values are known column names.
+    Detect,
+}
+
+/// One field of an object.
+#[derive(Debug)]
+pub struct FieldSpec {
+    /// Output name.
+    pub name: &'static str,
+    /// Input keys (JSON) or column names (delimited), in order of preference.
+    pub keys: &'static [&'static str],
+    /// Index of this field in its object; delimited rows map columns to slots.
+    pub slot: usize,
+    pub required: bool,
+    pub is_event_time: bool,
+    pub description: Option<&'static str>,
+    pub value: ValueSpec,
+}
+
+/// What a field or array element holds, with the rules for the value.
+#[derive(Debug)]
+pub struct ValueSpec {
+    pub kind: ValueKind,
+    /// Values meaning "absent" (compared after trimming for text).
+    pub empty_values: &'static [&'static str],
+    /// For timestamps: tried in order.
+    pub time_formats: &'static [TimeFormat],
+    pub indicators: &'static [IndicatorSpec],
+    pub allow: &'static [&'static str],
+    pub deny: &'static [&'static str],
+    pub ip: Option<IpVersion>,
+    pub cidr: Option<IpVersion>,
+    /// The value arrives as a JSON-encoded string.
+    pub embedded_json: bool,
+    /// For arrays.
+    pub element: Option<&'static ValueSpec>,
+    /// For objects: the nested object's fields.
+    pub object_fields: Option<&'static [FieldSpec]>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    String,
+    SmallInt,
+    Int,
+    BigInt,
+    Float,
+    Boolean,
+    Timestamp,
+    Json,
+    Array,
+    Object,
+}
+
+impl ValueKind {
+    /// The schema-language spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueKind::String => "string",
+            ValueKind::SmallInt => "smallint",
+            ValueKind::Int => "int",
+            ValueKind::BigInt => "bigint",
+            ValueKind::Float => "float",
+            ValueKind::Boolean => "boolean",
+            ValueKind::Timestamp => "timestamp",
+            ValueKind::Json => "json",
+            ValueKind::Array => "array",
+            ValueKind::Object => "object",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeFormat {
+    Rfc3339,
+    Unix,
+    UnixMs,
+    UnixUs,
+    UnixNs,
+    Strftime(&'static str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpVersion {
+    V4,
+    V6,
+    Any,
+}
+
+#[derive(Debug)]
+pub struct IndicatorSpec {
+    pub kind: IndicatorKind,
+    pub when: Option<IndicatorCondition>,
+    /// One capture group; the captured text is the indicator value.
+    pub pattern: Option<&'static Pattern>,
+}
+
+/// The indicator applies only when the sibling field `field` has one of `values`.
+#[derive(Debug)]
+pub struct IndicatorCondition {
+    pub field: &'static str,
+    pub values: &'static [&'static str],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum IndicatorKind {
+    Ip,
+    Domain,
+    Hostname,
+    Url,
+    NetAddr,
+    Md5,
+    Sha1,
+    Sha256,
+    AwsAccountId,
+    AwsInstanceId,
+    AwsArn,
+    AwsTag,
+    Email,
+    Username,
+    TraceId,
+}
+
+impl IndicatorKind {
+    /// The schema-language spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndicatorKind::Ip => "ip",
+            IndicatorKind::Domain => "domain",
+            IndicatorKind::Hostname => "hostname",
+            IndicatorKind::Url => "url",
+            IndicatorKind::NetAddr => "net_addr",
+            IndicatorKind::Md5 => "md5",
+            IndicatorKind::Sha1 => "sha1",
+            IndicatorKind::Sha256 => "sha256",
+            IndicatorKind::AwsAccountId => "aws_account_id",
+            IndicatorKind::AwsInstanceId => "aws_instance_id",
+            IndicatorKind::AwsArn => "aws_arn",
+            IndicatorKind::AwsTag => "aws_tag",
+            IndicatorKind::Email => "email",
+            IndicatorKind::Username => "username",
+            IndicatorKind::TraceId => "trace_id",
+        }
+    }
+}
