@@ -1,14 +1,86 @@
 //! From text lines to records: blank lines, header lines and column mappings.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{DecodeError, EventMeta, LogType};
+use serde_json::Value;
+
+use super::{
+    DecodeError, DelimitedSpec, EventMeta, FieldSpec, HeaderMode, LogType, ObjectRef, ParserSpec,
+    Row,
+};
 
 /// Which field slot each column of a delimited line feeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnMap {
     /// `slot_of_column[i]`: the field slot of column `i`, `None` for a column the schema does not know.
     pub slot_of_column: Vec<Option<usize>>,
+    /// The inverse: the (first) column feeding each slot.
+    column_of_slot: Vec<Option<usize>>,
+}
+
+impl ColumnMap {
+    pub fn new(slot_of_column: Vec<Option<usize>>) -> Self {
+        let slot_count = slot_of_column
+            .iter()
+            .flatten()
+            .map(|slot| slot + 1)
+            .max()
+            .unwrap_or(0);
+        let mut column_of_slot = vec![None; slot_count];
+        for (column, slot) in slot_of_column.iter().enumerate() {
+            if let Some(slot) = *slot {
+                column_of_slot[slot].get_or_insert(column);
+            }
+        }
+        ColumnMap {
+            slot_of_column,
+            column_of_slot,
+        }
+    }
+
+    /// Maps column names to the slots of `fields` (unknown names map to nothing).
+    pub fn from_names<'n>(
+        fields: &'static [FieldSpec],
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Self {
+        let lookup = ColumnLookup::new(fields);
+        Self::new(names.into_iter().map(|name| lookup.slot(name)).collect())
+    }
+
+    /// The column that feeds field slot `slot`, if any.
+    pub fn column_of_slot(&self, slot: usize) -> Option<usize> {
+        self.column_of_slot.get(slot).copied().flatten()
+    }
+}
+
+/// Column names of the root fields: their `keys` (column and aliases) first, then their names.
+#[derive(Debug)]
+struct ColumnLookup {
+    by_key: HashMap<&'static str, usize>,
+    by_name: HashMap<&'static str, usize>,
+}
+
+impl ColumnLookup {
+    fn new(fields: &'static [FieldSpec]) -> Self {
+        let mut by_key = HashMap::new();
+        let mut by_name = HashMap::new();
+        for field in fields {
+            for key in field.keys {
+                by_key.entry(*key).or_insert(field.slot);
+            }
+            by_name.entry(field.name).or_insert(field.slot);
+        }
+        ColumnLookup { by_key, by_name }
+    }
+
+    fn slot(&self, name: &str) -> Option<usize> {
+        let name = name.trim();
+        self.by_key
+            .get(name)
+            .or_else(|| self.by_name.get(name))
+            .copied()
+    }
 }
 
 /// What a line is.
@@ -26,17 +98,75 @@ pub enum LineKind {
 #[derive(Debug)]
 pub struct Framer {
     log_type: &'static LogType,
+    /// For delimited log types: the known column names.
+    lookup: Option<ColumnLookup>,
+    /// The mapping in force: the default columns, then the last header's.
+    columns: Option<Arc<ColumnMap>>,
 }
 
 impl Framer {
     pub fn new(log_type: &'static LogType) -> Self {
-        Framer { log_type }
+        let (lookup, columns) = match &log_type.parser {
+            ParserSpec::JsonLines => (None, None),
+            ParserSpec::Delimited(spec) => {
+                let lookup = ColumnLookup::new(log_type.fields);
+                let columns = (!spec.default_columns.is_empty()).then(|| {
+                    let slots = spec
+                        .default_columns
+                        .iter()
+                        .map(|name| lookup.slot(name))
+                        .collect();
+                    Arc::new(ColumnMap::new(slots))
+                });
+                (Some(lookup), columns)
+            }
+        };
+        Framer {
+            log_type,
+            lookup,
+            columns,
+        }
     }
 
     /// `line` has no line end (`\n` and a trailing `\r` already removed).
     pub fn classify(&mut self, line: &str) -> LineKind {
-        todo!("runtime {:?} {line}", self.log_type.name)
+        let line = strip_bom(line);
+        if line.trim().is_empty() {
+            return LineKind::Blank;
+        }
+        let (ParserSpec::Delimited(spec), Some(lookup)) = (&self.log_type.parser, &self.lookup)
+        else {
+            return LineKind::Record(None);
+        };
+        if spec.header == HeaderMode::Detect {
+            let (mut values, mut known) = (0usize, 0usize);
+            for value in split_values(line, spec) {
+                values += 1;
+                known += usize::from(lookup.slot(value).is_some());
+            }
+            if known >= 1 && known * 2 >= values {
+                let slots = split_values(line, spec)
+                    .map(|name| lookup.slot(name))
+                    .collect();
+                self.columns = Some(Arc::new(ColumnMap::new(slots)));
+                return LineKind::Header;
+            }
+        }
+        LineKind::Record(self.columns.clone())
     }
+}
+
+/// The values of a delimited line: split on the delimiter, runs merged (and leading/trailing
+/// delimiters ignored) with `mergeDelimiters`.
+pub fn split_values<'l>(line: &'l str, spec: &DelimitedSpec) -> impl Iterator<Item = &'l str> + 'l {
+    let merge = spec.merge_delimiters;
+    line.split(spec.delimiter)
+        .filter(move |value| !merge || !value.is_empty())
+}
+
+/// A UTF-8 byte order mark at the start of a file is not part of the first line.
+fn strip_bom(line: &str) -> &str {
+    line.strip_prefix('\u{feff}').unwrap_or(line)
 }
 
 /// Parses one record line (as classified by a `Framer`) and appends its JSON event line to `out`.
@@ -49,5 +179,422 @@ pub fn parse_record(
     meta: &EventMeta<'_>,
     out: &mut Vec<u8>,
 ) -> Result<(), DecodeError> {
-    todo!("runtime {:?} {line} {columns:?} {meta:?} {out:?}", log_type.name)
+    let line = strip_bom(line);
+    match &log_type.parser {
+        ParserSpec::JsonLines => {
+            // serde_json's recursion limit rejects absurdly deep nesting instead of overflowing.
+            let value: Value = serde_json::from_str(line)
+                .map_err(|error| DecodeError::record(format!("invalid JSON: {error}")))?;
+            let Value::Object(record) = value else {
+                return Err(DecodeError::record(format!(
+                    "invalid JSON: expected an object, found {}",
+                    json_kind(&value)
+                )));
+            };
+            (log_type.parse_event)(&ObjectRef::Json(&record), meta, out)
+        }
+        ParserSpec::Delimited(spec) => {
+            let columns = columns.ok_or_else(|| {
+                DecodeError::record("no column names: no header line came before this line and the log type has no default columns")
+            })?;
+            let values: Vec<&str> = split_values(line, spec).collect();
+            let expected = columns.slot_of_column.len();
+            if values.len() < expected {
+                return Err(DecodeError::record(format!(
+                    "too few columns: expected {expected}, found {}",
+                    values.len()
+                )));
+            }
+            let row = Row {
+                values: &values,
+                columns,
+                empty_values: spec.empty_values,
+            };
+            (log_type.parse_event)(&ObjectRef::Row(&row), meta, out)
+        }
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{
+        decode, parse_event, IndicatorKind, IndicatorSink, IndicatorSpec, JsonObjectWriter, Object,
+        RowId, TimeFormat, Timestamp, ValueKind, ValueSpec,
+    };
+
+    const fn value(kind: ValueKind) -> ValueSpec {
+        ValueSpec {
+            kind,
+            empty_values: &[],
+            time_formats: &[],
+            indicators: &[],
+            allow: &[],
+            deny: &[],
+            ip: None,
+            cidr: None,
+            embedded_json: false,
+            element: None,
+            object_fields: None,
+        }
+    }
+
+    const fn field(
+        name: &'static str,
+        keys: &'static [&'static str],
+        slot: usize,
+        value: ValueSpec,
+    ) -> FieldSpec {
+        FieldSpec {
+            name,
+            keys,
+            slot,
+            required: false,
+            is_event_time: false,
+            description: None,
+            value,
+        }
+    }
+
+    // A VPC-flow-like delimited log type: version account-id srcaddr start.
+    static FLOW_FIELDS: [FieldSpec; 4] = [
+        FieldSpec {
+            required: true,
+            ..field("version", &["version"], 0, value(ValueKind::Int))
+        },
+        field(
+            "account",
+            &["account-id", "account_id"],
+            1,
+            ValueSpec {
+                empty_values: &["unknown"],
+                indicators: &[IndicatorSpec {
+                    kind: IndicatorKind::AwsAccountId,
+                    when: None,
+                    pattern: None,
+                }],
+                ..value(ValueKind::String)
+            },
+        ),
+        field(
+            "srcAddr",
+            &["srcaddr"],
+            2,
+            ValueSpec {
+                indicators: &[IndicatorSpec {
+                    kind: IndicatorKind::Ip,
+                    when: None,
+                    pattern: None,
+                }],
+                ..value(ValueKind::String)
+            },
+        ),
+        FieldSpec {
+            is_event_time: true,
+            ..field(
+                "start",
+                &["start"],
+                3,
+                ValueSpec {
+                    time_formats: &[TimeFormat::Unix],
+                    ..value(ValueKind::Timestamp)
+                },
+            )
+        },
+    ];
+
+    #[derive(Debug)]
+    struct Flow {
+        version: i32,
+        account: Option<String>,
+        src_addr: Option<String>,
+        start: Option<Timestamp>,
+    }
+
+    impl Object for Flow {
+        fn fields() -> &'static [FieldSpec] {
+            &FLOW_FIELDS
+        }
+        fn decode_fields(input: &ObjectRef<'_>) -> Result<Self, DecodeError> {
+            Ok(Flow {
+                version: decode::required(input, &FLOW_FIELDS[0])?,
+                account: decode::optional(input, &FLOW_FIELDS[1])?,
+                src_addr: decode::optional(input, &FLOW_FIELDS[2])?,
+                start: decode::optional(input, &FLOW_FIELDS[3])?,
+            })
+        }
+        fn write_fields(&self, out: &mut JsonObjectWriter<'_>) {
+            out.field("version", &self.version);
+            out.optional("account", &self.account);
+            out.optional("srcAddr", &self.src_addr);
+            out.optional("start", &self.start);
+        }
+        fn collect_indicators(&self, sink: &mut IndicatorSink) {
+            sink.add(&FLOW_FIELDS[1].value.indicators[0], &self.account);
+            sink.add(&FLOW_FIELDS[2].value.indicators[0], &self.src_addr);
+        }
+        fn event_time(&self) -> Option<Timestamp> {
+            self.start
+        }
+    }
+
+    const fn flow_log_type(name: &'static str, parser: ParserSpec) -> LogType {
+        LogType {
+            name,
+            description: None,
+            reference_url: None,
+            source_file: "test",
+            parser,
+            fields: &FLOW_FIELDS,
+            parse_event: parse_event::<Flow>,
+        }
+    }
+
+    const SPACE: DelimitedSpec = DelimitedSpec {
+        delimiter: ' ',
+        merge_delimiters: true,
+        empty_values: &["-"],
+        header: HeaderMode::Detect,
+        default_columns: &["version", "account-id", "srcaddr", "start"],
+    };
+    static FLOW: LogType = flow_log_type("Test.Flow", ParserSpec::Delimited(SPACE));
+    static FLOW_NEEDS_HEADER: LogType = flow_log_type(
+        "Test.Flow",
+        ParserSpec::Delimited(DelimitedSpec {
+            default_columns: &[],
+            ..SPACE
+        }),
+    );
+    static FLOW_NO_HEADER: LogType = flow_log_type(
+        "Test.Flow",
+        ParserSpec::Delimited(DelimitedSpec {
+            header: HeaderMode::None,
+            delimiter: ',',
+            merge_delimiters: false,
+            ..SPACE
+        }),
+    );
+    static FLOW_JSON: LogType = flow_log_type("Test.Flow", ParserSpec::JsonLines);
+
+    fn meta() -> EventMeta<'static> {
+        EventMeta {
+            log_type: "Test.Flow",
+            row_id: RowId {
+                prefix: 1,
+                sequence: 2,
+            },
+            parse_time: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            source_id: None,
+            source_label: None,
+        }
+    }
+
+    /// Classifies and parses each line; records give their event line or `error: reason`.
+    fn run(log_type: &'static LogType, text: &str) -> Vec<String> {
+        let mut framer = Framer::new(log_type);
+        let mut results = Vec::new();
+        for line in text.lines() {
+            match framer.classify(line) {
+                LineKind::Blank => results.push("blank".to_string()),
+                LineKind::Header => results.push("header".to_string()),
+                LineKind::Record(columns) => {
+                    let mut out = b"kept|".to_vec();
+                    match parse_record(log_type, line, columns.as_deref(), &meta(), &mut out) {
+                        Ok(()) => {
+                            let text = String::from_utf8(out).unwrap();
+                            let event = text
+                                .strip_prefix("kept|")
+                                .unwrap()
+                                .strip_suffix('\n')
+                                .unwrap();
+                            // The part before the p_* fields is what these tests look at.
+                            results.push(
+                                event.split(",\"p_log_type\"").next().unwrap().to_string() + "}",
+                            );
+                        }
+                        Err(error) => {
+                            assert_eq!(out, b"kept|", "out unchanged on error");
+                            results.push(format!("error: {error}"));
+                        }
+                    }
+                }
+            }
+        }
+        results
+    }
+
+    #[test]
+    fn column_maps_invert_slots() {
+        let map = ColumnMap::new(vec![None, Some(2), Some(0), Some(2)]);
+        assert_eq!(map.column_of_slot(0), Some(2));
+        assert_eq!(map.column_of_slot(1), None);
+        assert_eq!(map.column_of_slot(2), Some(1), "the first column wins");
+        assert_eq!(map.column_of_slot(9), None);
+        let named =
+            ColumnMap::from_names(&FLOW_FIELDS, ["start", "bogus", "account_id", "srcAddr"]);
+        assert_eq!(named.slot_of_column, vec![Some(3), None, Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn default_columns_apply_until_a_header() {
+        let input = "\
+2 123456789012  10.0.0.1 1418530010
+\r
+version start srcaddr
+3 1418530070 10.0.0.2
+version account-id interface-id srcaddr start
+4 unknown eni-1 - 1418530010 extra values ignored
+5 123456789012 eni-1 10.0.0.3
+";
+        assert_eq!(
+            run(&FLOW, input),
+            vec![
+                r#"{"version":2,"account":"123456789012","srcAddr":"10.0.0.1","start":"2014-12-14 04:06:50.000000000"}"#,
+                "blank",
+                "header",
+                r#"{"version":3,"srcAddr":"10.0.0.2","start":"2014-12-14 04:07:50.000000000"}"#,
+                "header",
+                r#"{"version":4,"start":"2014-12-14 04:06:50.000000000"}"#,
+                "error: too few columns: expected 5, found 4",
+            ]
+        );
+    }
+
+    #[test]
+    fn header_detection_needs_half_known_names() {
+        // 2 of 4 known: a header (unknown names ignored).
+        assert_eq!(
+            run(&FLOW, "version x y start\n7 a b 1418530010")[0],
+            "header"
+        );
+        assert_eq!(
+            run(&FLOW, "version x y start\n7 a b 1418530010")[1],
+            r#"{"version":7,"start":"2014-12-14 04:06:50.000000000"}"#
+        );
+        // 1 of 3 known: a record.
+        assert_eq!(
+            run(&FLOW, "version x y")[0],
+            "error: too few columns: expected 4, found 3"
+        );
+        // A header of field names rather than columns is fine too.
+        assert_eq!(
+            run(&FLOW, "account version\n123456789012 9")[1],
+            r#"{"version":9,"account":"123456789012"}"#
+        );
+    }
+
+    #[test]
+    fn without_default_columns_a_header_comes_first() {
+        let results = run(&FLOW_NEEDS_HEADER, "2 1 2 3\nversion start\n2 1418530010");
+        assert!(
+            results[0].starts_with("error: no column names"),
+            "{}",
+            results[0]
+        );
+        assert_eq!(results[1], "header");
+        assert_eq!(
+            results[2],
+            r#"{"version":2,"start":"2014-12-14 04:06:50.000000000"}"#
+        );
+    }
+
+    #[test]
+    fn no_header_mode_and_unmerged_delimiters() {
+        let results = run(
+            &FLOW_NO_HEADER,
+            "version,account-id,srcaddr,start\n2,,10.0.0.1,1418530010\n,1,2,3",
+        );
+        assert_eq!(
+            results[0],
+            r#"error: version: "version" is not a valid int"#
+        );
+        assert_eq!(
+            results[1],
+            r#"{"version":2,"account":"","srcAddr":"10.0.0.1","start":"2014-12-14 04:06:50.000000000"}"#
+        );
+        assert_eq!(results[2], r#"error: version: "" is not a valid int"#);
+    }
+
+    #[test]
+    fn field_errors_and_required_values() {
+        let results = run(
+            &FLOW,
+            "- 123456789012 10.0.0.1 1418530010\nx 1 2 3\n2 1 2 soon",
+        );
+        assert_eq!(results[0], "error: version: required value is missing");
+        assert_eq!(results[1], r#"error: version: "x" is not a valid int"#);
+        assert_eq!(
+            results[2],
+            r#"error: start: "soon" is not a valid timestamp (unix)"#
+        );
+    }
+
+    #[test]
+    fn json_lines() {
+        let input = "\u{feff}{\"version\":\"2\",\"account_id\":\"123456789012\",\"other\":[1]}\n  \n[1]\n{\"version\":2\n\"text\"\n{\"version\":null}";
+        let results = run(&FLOW_JSON, input);
+        assert_eq!(results[0], r#"{"version":2,"account":"123456789012"}"#);
+        assert_eq!(results[1], "blank");
+        assert_eq!(
+            results[2],
+            "error: invalid JSON: expected an object, found an array"
+        );
+        assert!(
+            results[3].starts_with("error: invalid JSON: EOF while parsing"),
+            "{}",
+            results[3]
+        );
+        assert_eq!(
+            results[4],
+            "error: invalid JSON: expected an object, found a string"
+        );
+        assert_eq!(results[5], "error: version: required value is missing");
+    }
+
+    #[test]
+    fn deep_nesting_is_a_rejection_not_a_crash() {
+        let deep = format!(
+            "{{\"version\":{}1{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let results = run(&FLOW_JSON, &deep);
+        assert!(
+            results[0].contains("recursion limit exceeded"),
+            "{}",
+            results[0]
+        );
+    }
+
+    #[test]
+    fn whole_event_line_of_a_row() {
+        let mut framer = Framer::new(&FLOW);
+        let line = "2 123456789012 10.0.0.1 1418530010";
+        let LineKind::Record(columns) = framer.classify(line) else {
+            panic!("a record")
+        };
+        let mut out = Vec::new();
+        parse_record(&FLOW, line, columns.as_deref(), &meta(), &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            concat!(
+                r#"{"version":2,"account":"123456789012","srcAddr":"10.0.0.1","start":"2014-12-14 04:06:50.000000000","#,
+                r#""p_log_type":"Test.Flow","p_row_id":"00000000000000010000000000000002","#,
+                r#""p_event_time":"2014-12-14 04:06:50.000000000","p_parse_time":"2023-11-14 22:13:20.000000000","#,
+                r#""p_any_aws_account_ids":["123456789012"],"p_any_ip_addresses":["10.0.0.1"]}"#,
+                "\n"
+            )
+        );
+    }
 }

@@ -1,19 +1,272 @@
 //! Indicator extraction: the 15 kinds, normalisation, and the per-event `p_any_*` lists.
 
-use super::{IndicatorSpec, Timestamp};
+use std::net::IpAddr;
+
+use super::{IndicatorKind, IndicatorSpec, JsonObjectWriter, Timestamp};
+
+/// The `p_any_*` lists, in alphabetical order of their names (the order they are written in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum IndicatorList {
+    AwsAccountIds,
+    AwsArns,
+    AwsInstanceIds,
+    AwsTags,
+    DomainNames,
+    Emails,
+    IpAddresses,
+    Md5Hashes,
+    Sha1Hashes,
+    Sha256Hashes,
+    TraceIds,
+    Usernames,
+}
+
+impl IndicatorList {
+    pub const ALL: [IndicatorList; 12] = [
+        IndicatorList::AwsAccountIds,
+        IndicatorList::AwsArns,
+        IndicatorList::AwsInstanceIds,
+        IndicatorList::AwsTags,
+        IndicatorList::DomainNames,
+        IndicatorList::Emails,
+        IndicatorList::IpAddresses,
+        IndicatorList::Md5Hashes,
+        IndicatorList::Sha1Hashes,
+        IndicatorList::Sha256Hashes,
+        IndicatorList::TraceIds,
+        IndicatorList::Usernames,
+    ];
+
+    /// The output column: `p_any_ip_addresses`.
+    pub fn column_name(self) -> &'static str {
+        match self {
+            IndicatorList::AwsAccountIds => "p_any_aws_account_ids",
+            IndicatorList::AwsArns => "p_any_aws_arns",
+            IndicatorList::AwsInstanceIds => "p_any_aws_instance_ids",
+            IndicatorList::AwsTags => "p_any_aws_tags",
+            IndicatorList::DomainNames => "p_any_domain_names",
+            IndicatorList::Emails => "p_any_emails",
+            IndicatorList::IpAddresses => "p_any_ip_addresses",
+            IndicatorList::Md5Hashes => "p_any_md5_hashes",
+            IndicatorList::Sha1Hashes => "p_any_sha1_hashes",
+            IndicatorList::Sha256Hashes => "p_any_sha256_hashes",
+            IndicatorList::TraceIds => "p_any_trace_ids",
+            IndicatorList::Usernames => "p_any_usernames",
+        }
+    }
+}
 
 /// Collects indicator values of one event; `write_json` writes the non-empty `p_any_*` lists,
 /// sorted and de-duplicated.
 #[derive(Debug, Default)]
 pub struct IndicatorSink {
-    _todo: (),
+    /// Indexed by `IndicatorList as usize`; sorted and de-duplicated only when written.
+    lists: [Vec<String>; 12],
 }
 
 impl IndicatorSink {
     /// Applies one indicator spec (its kind and pattern; the `when` condition is checked by the
     /// caller with `condition_holds`) to every string in `values`.
     pub fn add<V: IndicatorValues + ?Sized>(&mut self, spec: &IndicatorSpec, values: &V) {
-        todo!("runtime {spec:?} {}", values.is_empty_hint())
+        values.for_each_str(&mut |value| {
+            let value = value.trim();
+            match spec.pattern {
+                Some(pattern) => {
+                    if let Some(captured) = pattern.capture(value) {
+                        self.add_value(spec.kind, captured);
+                    }
+                }
+                None => self.add_value(spec.kind, value),
+            }
+        });
+    }
+
+    /// Applies one kind to one value (trimmed; empty values add nothing).
+    pub fn add_value(&mut self, kind: IndicatorKind, value: &str) {
+        let value = value.trim();
+        if value.is_empty() {
+            return;
+        }
+        match kind {
+            IndicatorKind::Ip => {
+                if value.parse::<IpAddr>().is_ok() {
+                    self.push(IndicatorList::IpAddresses, value);
+                }
+            }
+            IndicatorKind::Domain => self.add_domain(value),
+            IndicatorKind::Hostname => self.add_hostname(value),
+            IndicatorKind::Url => {
+                if let Some(host) = url_host(value) {
+                    self.add_hostname(host);
+                }
+            }
+            IndicatorKind::NetAddr => self.add_hostname(net_addr_host(value)),
+            IndicatorKind::Md5 => self.add_hash(IndicatorList::Md5Hashes, 32, value),
+            IndicatorKind::Sha1 => self.add_hash(IndicatorList::Sha1Hashes, 40, value),
+            IndicatorKind::Sha256 => self.add_hash(IndicatorList::Sha256Hashes, 64, value),
+            IndicatorKind::AwsAccountId => {
+                if is_account_id(value) {
+                    self.push(IndicatorList::AwsAccountIds, value);
+                }
+            }
+            IndicatorKind::AwsInstanceId => {
+                if value.starts_with("i-") {
+                    self.push(IndicatorList::AwsInstanceIds, value);
+                }
+            }
+            IndicatorKind::AwsArn => self.add_arn(value),
+            IndicatorKind::AwsTag => self.push(IndicatorList::AwsTags, value),
+            IndicatorKind::Email => {
+                if value.contains('@') {
+                    self.push(IndicatorList::Emails, value);
+                }
+            }
+            IndicatorKind::Username => self.push(IndicatorList::Usernames, value),
+            IndicatorKind::TraceId => self.push(IndicatorList::TraceIds, value),
+        }
+    }
+
+    /// The collected values of one list, sorted and de-duplicated.
+    pub fn values(&mut self, list: IndicatorList) -> &[String] {
+        let values = &mut self.lists[list as usize];
+        values.sort_unstable();
+        values.dedup();
+        values
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lists.iter().all(Vec::is_empty)
+    }
+
+    /// Forgets every value (keeps the allocations, for reuse across events).
+    pub fn clear(&mut self) {
+        self.lists.iter_mut().for_each(Vec::clear);
+    }
+
+    /// Writes the non-empty lists as object members, in alphabetical order of their names.
+    pub fn write_json(&mut self, out: &mut JsonObjectWriter<'_>) {
+        for list in IndicatorList::ALL {
+            if !self.lists[list as usize].is_empty() {
+                out.field(list.column_name(), self.values(list));
+            }
+        }
+    }
+
+    fn push(&mut self, list: IndicatorList, value: &str) {
+        if !value.is_empty() {
+            self.lists[list as usize].push(value.to_string());
+        }
+    }
+
+    /// One trailing root dot dropped: `example.com.` -> `example.com`.
+    fn add_domain(&mut self, value: &str) {
+        let name = value.strip_suffix('.').unwrap_or(value);
+        self.push(IndicatorList::DomainNames, name);
+    }
+
+    fn add_hostname(&mut self, value: &str) {
+        let value = value.trim();
+        if value.parse::<IpAddr>().is_ok() {
+            self.push(IndicatorList::IpAddresses, value);
+        } else if !value.is_empty() {
+            self.add_domain(value);
+        }
+    }
+
+    fn add_hash(&mut self, list: IndicatorList, digits: usize, value: &str) {
+        if value.len() == digits && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+            self.push(list, &value.to_ascii_lowercase());
+        }
+    }
+
+    /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` (partition, service and resource
+    /// non-empty), plus its account and an `instance/i-...` resource's instance id.
+    fn add_arn(&mut self, value: &str) {
+        let mut parts = value.splitn(6, ':');
+        let (
+            Some("arn"),
+            Some(partition),
+            Some(service),
+            Some(_region),
+            Some(account),
+            Some(resource),
+        ) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        )
+        else {
+            return;
+        };
+        if partition.is_empty() || service.is_empty() || resource.is_empty() {
+            return;
+        }
+        self.push(IndicatorList::AwsArns, value);
+        if is_account_id(account) {
+            self.push(IndicatorList::AwsAccountIds, account);
+        }
+        if let Some(instance) = resource.strip_prefix("instance/") {
+            let instance = instance.split('/').next().unwrap_or_default();
+            if instance.starts_with("i-") {
+                self.push(IndicatorList::AwsInstanceIds, instance);
+            }
+        }
+    }
+}
+
+fn is_account_id(value: &str) -> bool {
+    value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The host of `scheme://[user@]host[:port]/...` (or `//host/...`), brackets of an IPv6 host
+/// removed; `None` when there is no host (`mailto:x`, a bare path, ...).
+fn url_host(value: &str) -> Option<&str> {
+    let after_scheme = match value.find("://") {
+        Some(at) => {
+            let scheme = &value[..at];
+            let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+            if !valid {
+                return None;
+            }
+            &value[at + 3..]
+        }
+        None => value.strip_prefix("//")?,
+    };
+    let authority = after_scheme
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = if let Some(bracketed) = host_port.strip_prefix('[') {
+        bracketed.split_once(']')?.0
+    } else {
+        host_port.split(':').next().unwrap_or_default()
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+/// `host:port` -> `host`, `[v6]:port` (or `[v6]`) -> `v6`; anything else (a bare IPv6 address
+/// too) is the host as it is.
+fn net_addr_host(value: &str) -> &str {
+    if let Some(bracketed) = value.strip_prefix('[') {
+        if let Some((host, rest)) = bracketed.split_once(']') {
+            if rest.is_empty() || rest.starts_with(':') {
+                return host;
+            }
+        }
+        return value;
+    }
+    match value.split_once(':') {
+        Some((host, port)) if !port.contains(':') => host,
+        _ => value,
     }
 }
 
@@ -28,7 +281,12 @@ pub trait IndicatorValues {
 
 /// True when `spec` has no `when`, or the sibling's text is one of its values.
 pub fn condition_holds<S: AsText + ?Sized>(spec: &IndicatorSpec, sibling: &S) -> bool {
-    todo!("runtime {spec:?} {:?}", sibling.as_text())
+    match &spec.when {
+        None => true,
+        Some(condition) => sibling
+            .as_text()
+            .is_some_and(|text| condition.values.contains(&text)),
+    }
 }
 
 /// A string field's text, if present: `String`, `Option<String>`.
@@ -108,5 +366,325 @@ impl<T: super::Object> EventTimeSource for T {
 impl<T: EventTimeSource> EventTimeSource for Option<T> {
     fn event_time(&self) -> Option<Timestamp> {
         self.as_ref().and_then(EventTimeSource::event_time)
+    }
+}
+impl IndicatorValues for str {
+    fn for_each_str(&self, f: &mut dyn FnMut(&str)) {
+        f(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{IndicatorCondition, Pattern};
+
+    fn collect(kind: IndicatorKind, values: &[&str]) -> Vec<(String, Vec<String>)> {
+        let mut sink = IndicatorSink::default();
+        for value in values {
+            sink.add_value(kind, value);
+        }
+        lists(&mut sink)
+    }
+
+    fn lists(sink: &mut IndicatorSink) -> Vec<(String, Vec<String>)> {
+        IndicatorList::ALL
+            .iter()
+            .filter_map(|list| {
+                let values = sink.values(*list).to_vec();
+                (!values.is_empty()).then(|| (list.column_name().to_string(), values))
+            })
+            .collect()
+    }
+
+    fn one(list: &str, values: &[&str]) -> Vec<(String, Vec<String>)> {
+        vec![(
+            list.to_string(),
+            values.iter().map(|v| v.to_string()).collect(),
+        )]
+    }
+
+    #[test]
+    fn list_names_are_in_alphabetical_order() {
+        let names: Vec<&str> = IndicatorList::ALL
+            .iter()
+            .map(|list| list.column_name())
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn ip_addresses_must_be_valid() {
+        assert_eq!(
+            collect(
+                IndicatorKind::Ip,
+                &[
+                    " 10.0.0.1 ",
+                    "::1",
+                    "10.0.0.256",
+                    "fe80::1%eth0",
+                    "",
+                    "10.0.0.1"
+                ]
+            ),
+            one("p_any_ip_addresses", &["10.0.0.1", "::1"])
+        );
+    }
+
+    #[test]
+    fn domains_drop_one_root_dot() {
+        assert_eq!(
+            collect(
+                IndicatorKind::Domain,
+                &["example.com.", "example.com", "a.b..", ".", "  "]
+            ),
+            one("p_any_domain_names", &["a.b.", "example.com"])
+        );
+    }
+
+    #[test]
+    fn hostnames_split_into_addresses_and_names() {
+        assert_eq!(
+            collect(IndicatorKind::Hostname, &["10.1.2.3", "host.internal."]),
+            vec![
+                (
+                    "p_any_domain_names".to_string(),
+                    vec!["host.internal".to_string()]
+                ),
+                (
+                    "p_any_ip_addresses".to_string(),
+                    vec!["10.1.2.3".to_string()]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn urls_give_their_host() {
+        assert_eq!(
+            collect(
+                IndicatorKind::Url,
+                &[
+                    "https://user:pw@www.example.com:8443/path?q=1#x",
+                    "http://[2001:db8::1]:80/",
+                    "ftp://192.0.2.7",
+                    "//cdn.example.net/lib.js",
+                    "mailto:someone@example.com",
+                    "/relative/path",
+                    "https:///no-host",
+                    "1http://bad.scheme",
+                ]
+            ),
+            vec![
+                (
+                    "p_any_domain_names".to_string(),
+                    vec!["cdn.example.net".to_string(), "www.example.com".to_string()]
+                ),
+                (
+                    "p_any_ip_addresses".to_string(),
+                    vec!["192.0.2.7".to_string(), "2001:db8::1".to_string()]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn net_addrs_strip_the_port() {
+        assert_eq!(
+            collect(
+                IndicatorKind::NetAddr,
+                &[
+                    "10.0.0.1:443",
+                    "[2001:db8::2]:53",
+                    "2001:db8::3",
+                    "db.local:5432",
+                    "plain"
+                ]
+            ),
+            vec![
+                (
+                    "p_any_domain_names".to_string(),
+                    vec!["db.local".to_string(), "plain".to_string()]
+                ),
+                (
+                    "p_any_ip_addresses".to_string(),
+                    vec![
+                        "10.0.0.1".to_string(),
+                        "2001:db8::2".to_string(),
+                        "2001:db8::3".to_string()
+                    ]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn hashes_are_exact_length_hex_lower_cased() {
+        let md5 = "D41D8CD98F00B204E9800998ECF8427E";
+        assert_eq!(
+            collect(
+                IndicatorKind::Md5,
+                &[
+                    md5,
+                    "d41d8cd98f00b204e9800998ecf8427",
+                    "z41d8cd98f00b204e9800998ecf8427e"
+                ]
+            ),
+            one("p_any_md5_hashes", &["d41d8cd98f00b204e9800998ecf8427e"])
+        );
+        let sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+        assert_eq!(
+            collect(IndicatorKind::Sha1, &[sha1, md5]),
+            one("p_any_sha1_hashes", &[sha1])
+        );
+        let sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        assert_eq!(
+            collect(IndicatorKind::Sha256, &[sha256, sha1]),
+            one("p_any_sha256_hashes", &[sha256])
+        );
+    }
+
+    #[test]
+    fn aws_ids() {
+        assert_eq!(
+            collect(
+                IndicatorKind::AwsAccountId,
+                &["123456789012", "12345678901", "12345678901a", "unknown"]
+            ),
+            one("p_any_aws_account_ids", &["123456789012"])
+        );
+        assert_eq!(
+            collect(IndicatorKind::AwsInstanceId, &["i-0abc", "eni-1", "-"]),
+            one("p_any_aws_instance_ids", &["i-0abc"])
+        );
+    }
+
+    #[test]
+    fn arns_add_their_account_and_instance() {
+        assert_eq!(
+            collect(
+                IndicatorKind::AwsArn,
+                &[
+                    "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc123",
+                    "arn:aws:s3:::bucket/key",
+                    "arn:aws:iam::123456789012:role/x:y",
+                    "arn:aws::us-east-1:123456789012:thing",
+                    "arn:aws:s3:::",
+                    "arn:aws:s3:",
+                    "nope:aws:s3:::bucket",
+                ]
+            ),
+            vec![
+                (
+                    "p_any_aws_account_ids".to_string(),
+                    vec!["123456789012".to_string()]
+                ),
+                (
+                    "p_any_aws_arns".to_string(),
+                    vec![
+                        "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc123".to_string(),
+                        "arn:aws:iam::123456789012:role/x:y".to_string(),
+                        "arn:aws:s3:::bucket/key".to_string(),
+                    ]
+                ),
+                (
+                    "p_any_aws_instance_ids".to_string(),
+                    vec!["i-0abc123".to_string()]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn plain_kinds() {
+        assert_eq!(
+            collect(IndicatorKind::AwsTag, &["k:v", " k:v "]),
+            one("p_any_aws_tags", &["k:v"])
+        );
+        assert_eq!(
+            collect(IndicatorKind::Email, &["a@b.c", "not-an-email"]),
+            one("p_any_emails", &["a@b.c"])
+        );
+        assert_eq!(
+            collect(IndicatorKind::Username, &["root", "admin", "root"]),
+            one("p_any_usernames", &["admin", "root"])
+        );
+        assert_eq!(
+            collect(IndicatorKind::TraceId, &["1-5e1b-abc"]),
+            one("p_any_trace_ids", &["1-5e1b-abc"])
+        );
+    }
+
+    static MX_PATTERN: Pattern = Pattern::new(r"^\d+\s+(\S+)$");
+    static MX_DOMAIN: IndicatorSpec = IndicatorSpec {
+        kind: IndicatorKind::Domain,
+        when: Some(IndicatorCondition {
+            field: "Type",
+            values: &["MX"],
+        }),
+        pattern: Some(&MX_PATTERN),
+    };
+    static PLAIN_IP: IndicatorSpec = IndicatorSpec {
+        kind: IndicatorKind::Ip,
+        when: None,
+        pattern: None,
+    };
+
+    #[test]
+    fn patterns_capture_the_value() {
+        let mut sink = IndicatorSink::default();
+        sink.add(&MX_DOMAIN, &Some(" 10 mail.example.com. ".to_string()));
+        sink.add(
+            &MX_DOMAIN,
+            &vec![
+                "no match here".to_string(),
+                "20 mx2.example.com".to_string(),
+            ],
+        );
+        sink.add(&MX_DOMAIN, &None::<String>);
+        assert_eq!(
+            lists(&mut sink),
+            one(
+                "p_any_domain_names",
+                &["mail.example.com", "mx2.example.com"]
+            )
+        );
+    }
+
+    #[test]
+    fn conditions_compare_the_sibling_text() {
+        assert!(condition_holds(&PLAIN_IP, &None::<String>));
+        assert!(condition_holds(&MX_DOMAIN, &"MX".to_string()));
+        assert!(condition_holds(&MX_DOMAIN, &Some("MX".to_string())));
+        assert!(!condition_holds(&MX_DOMAIN, &Some("A".to_string())));
+        assert!(!condition_holds(&MX_DOMAIN, &None::<String>));
+    }
+
+    #[test]
+    fn sink_writes_sorted_lists_and_clears() {
+        let mut sink = IndicatorSink::default();
+        assert!(sink.is_empty());
+        sink.add(
+            &PLAIN_IP,
+            &vec![
+                Some("10.0.0.2".to_string()),
+                None,
+                Some("10.0.0.1".to_string()),
+            ],
+        );
+        sink.add_value(IndicatorKind::AwsAccountId, "123456789012");
+        sink.add_value(IndicatorKind::Ip, "10.0.0.2");
+        let mut out = Vec::new();
+        let mut object = JsonObjectWriter::new(&mut out);
+        sink.write_json(&mut object);
+        object.finish();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"p_any_aws_account_ids":["123456789012"],"p_any_ip_addresses":["10.0.0.1","10.0.0.2"]}"#
+        );
+        sink.clear();
+        assert!(sink.is_empty());
     }
 }

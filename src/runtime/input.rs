@@ -14,6 +14,8 @@ pub enum ObjectRef<'a> {
 pub struct Row<'a> {
     pub values: &'a [&'a str],
     pub columns: &'a ColumnMap,
+    /// The parser's `emptyValues`: a column holding one of these (trimmed) is absent.
+    pub empty_values: &'a [&'a str],
 }
 
 /// One value of the input.
@@ -23,10 +25,124 @@ pub enum ValueRef<'a> {
     Text(&'a str),
 }
 
+impl<'a> ValueRef<'a> {
+    /// The text of delimited text or of a JSON string; `None` for other JSON values.
+    pub fn as_text(&self) -> Option<&'a str> {
+        match *self {
+            ValueRef::Text(text) => Some(text),
+            ValueRef::Json(serde_json::Value::String(text)) => Some(text),
+            ValueRef::Json(_) => None,
+        }
+    }
+}
+
 impl<'a> ObjectRef<'a> {
-    /// The field's value: for JSON the first of `spec.keys` present; for a row the column mapped
-    /// to `spec.slot`, if the row has it. Empty-value handling is the decoder's job.
+    /// The field's value: for JSON the first of `spec.keys` present (null counts as absent, so an
+    /// alias can stand in); for a row the column mapped to `spec.slot`, if the row has it and it
+    /// is not one of the parser's empty values. The field's own empty values are the decoder's job.
     pub fn get(&self, spec: &FieldSpec) -> Option<ValueRef<'a>> {
-        todo!("runtime: {spec:?}")
+        match *self {
+            ObjectRef::Json(map) => spec
+                .keys
+                .iter()
+                .filter_map(|key| map.get(*key))
+                .find(|value| !value.is_null())
+                .map(ValueRef::Json),
+            ObjectRef::Row(row) => {
+                let text = *row.values.get(row.columns.column_of_slot(spec.slot)?)?;
+                let is_empty =
+                    !row.empty_values.is_empty() && row.empty_values.contains(&text.trim());
+                (!is_empty).then_some(ValueRef::Text(text))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{ValueKind, ValueSpec};
+
+    const fn field(keys: &'static [&'static str], slot: usize) -> FieldSpec {
+        FieldSpec {
+            name: "f",
+            keys,
+            slot,
+            required: false,
+            is_event_time: false,
+            description: None,
+            value: ValueSpec {
+                kind: ValueKind::String,
+                empty_values: &[],
+                time_formats: &[],
+                indicators: &[],
+                allow: &[],
+                deny: &[],
+                ip: None,
+                cidr: None,
+                embedded_json: false,
+                element: None,
+                object_fields: None,
+            },
+        }
+    }
+
+    static FIRST: FieldSpec = field(&["a", "b"], 0);
+    static SECOND: FieldSpec = field(&["c"], 1);
+    static THIRD: FieldSpec = field(&["d"], 2);
+
+    fn text(value: Option<ValueRef<'_>>) -> Option<String> {
+        value.map(|value| match value {
+            ValueRef::Text(text) => format!("text:{text}"),
+            ValueRef::Json(json) => format!("json:{json}"),
+        })
+    }
+
+    #[test]
+    fn json_takes_the_first_key_present() {
+        let map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(r#"{"b":2,"a":1}"#).unwrap();
+        assert_eq!(
+            text(ObjectRef::Json(&map).get(&FIRST)).as_deref(),
+            Some("json:1")
+        );
+        let map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(r#"{"b":2,"a":null}"#).unwrap();
+        assert_eq!(
+            text(ObjectRef::Json(&map).get(&FIRST)).as_deref(),
+            Some("json:2")
+        );
+        assert_eq!(text(ObjectRef::Json(&map).get(&SECOND)), None);
+    }
+
+    #[test]
+    fn rows_map_slots_to_columns() {
+        // Column 0 feeds slot 1, column 1 is unknown, column 2 feeds slot 0; slot 2 has no column.
+        let columns = ColumnMap::new(vec![Some(1), None, Some(0)]);
+        let row = Row {
+            values: &["x", "y", " - "],
+            columns: &columns,
+            empty_values: &["-"],
+        };
+        assert_eq!(
+            text(ObjectRef::Row(&row).get(&SECOND)).as_deref(),
+            Some("text:x")
+        );
+        assert_eq!(
+            text(ObjectRef::Row(&row).get(&FIRST)),
+            None,
+            "an empty value"
+        );
+        assert_eq!(text(ObjectRef::Row(&row).get(&THIRD)), None, "no column");
+        let short = Row {
+            values: &["x"],
+            columns: &columns,
+            empty_values: &[],
+        };
+        assert_eq!(
+            text(ObjectRef::Row(&short).get(&FIRST)),
+            None,
+            "row too short"
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! Writing events as JSON straight into a byte buffer, without a value tree.
 
+use std::io::Write as _;
+
 /// Writes the members of one JSON object. `finish` closes it.
 #[derive(Debug)]
 pub struct JsonObjectWriter<'a> {
@@ -16,7 +18,13 @@ impl<'a> JsonObjectWriter<'a> {
 
     /// Writes `"name":value`.
     pub fn field<T: WriteJson + ?Sized>(&mut self, name: &str, value: &T) {
-        todo!("runtime {name} {} {}", value.is_none_hint(), self.first)
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        write_json_string(name, self.out);
+        self.out.push(b':');
+        value.write_json(self.out);
     }
 
     /// Writes the member when the value is present; absent values are omitted.
@@ -42,6 +50,39 @@ pub trait WriteJson {
     }
 }
 
+/// Appends `text` as a JSON string literal: `"`, `\` and control characters escaped.
+pub fn write_json_string(text: &str, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut run_start = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let escape: &[u8] = match byte {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[run_start..i]);
+        run_start = i + 1;
+        if escape.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(byte >> 4)]);
+            out.push(HEX[usize::from(byte & 0xf)]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+    }
+    out.extend_from_slice(&bytes[run_start..]);
+    out.push(b'"');
+}
+
 impl<T: super::Object> WriteJson for T {
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = JsonObjectWriter::new(out);
@@ -50,26 +91,143 @@ impl<T: super::Object> WriteJson for T {
     }
 }
 
+impl WriteJson for str {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_json_string(self, out)
+    }
+}
+
 impl WriteJson for String {
     fn write_json(&self, out: &mut Vec<u8>) {
-        todo!("{out:?}")
+        write_json_string(self, out)
     }
 }
 
 impl<T: WriteJson> WriteJson for Vec<T> {
     fn write_json(&self, out: &mut Vec<u8>) {
-        todo!("{out:?} {}", self.len())
+        self.as_slice().write_json(out)
     }
 }
 
-impl WriteJson for i64 {
+impl<T: WriteJson> WriteJson for [T] {
     fn write_json(&self, out: &mut Vec<u8>) {
-        todo!("{out:?}")
+        out.push(b'[');
+        for (i, element) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            element.write_json(out);
+        }
+        out.push(b']');
+    }
+}
+
+macro_rules! write_integer {
+    ($($integer:ty),*) => {$(
+        impl WriteJson for $integer {
+            fn write_json(&self, out: &mut Vec<u8>) {
+                // Writing into a Vec cannot fail.
+                let _ = write!(out, "{self}");
+            }
+        }
+    )*};
+}
+write_integer!(i16, i32, i64, u64);
+
+impl WriteJson for f64 {
+    /// serde_json's (ryu's) shortest form; decoding admits finite values only, and a non-finite
+    /// one would be written `null` rather than as invalid JSON.
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let _ = serde_json::to_writer(&mut *out, self);
+    }
+}
+
+impl WriteJson for bool {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if *self { b"true" } else { b"false" });
     }
 }
 
 impl WriteJson for super::Timestamp {
     fn write_json(&self, out: &mut Vec<u8>) {
-        todo!("{out:?}")
+        out.push(b'"');
+        super::time::write_timestamp(self, out);
+        out.push(b'"');
+    }
+}
+
+impl WriteJson for serde_json::Value {
+    /// Compact; serializing a `Value` into a Vec cannot fail.
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let _ = serde_json::to_writer(&mut *out, self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json<T: WriteJson + ?Sized>(value: &T) -> String {
+        let mut out = Vec::new();
+        value.write_json(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn strings_are_escaped_like_serde_json() {
+        for text in [
+            "plain",
+            "",
+            "quote\" back\\slash",
+            "line\nfeed\r\ttab",
+            "\u{0}\u{1}\u{8}\u{c}\u{1f}\u{7f}",
+            "é ü 日本 🎉",
+            "</script>",
+        ] {
+            assert_eq!(json(text), serde_json::to_string(text).unwrap(), "{text:?}");
+            let back: String = serde_json::from_str(&json(text)).unwrap();
+            assert_eq!(back, text);
+        }
+    }
+
+    #[test]
+    fn scalars() {
+        assert_eq!(json(&-32768i16), "-32768");
+        assert_eq!(json(&2147483647i32), "2147483647");
+        assert_eq!(json(&i64::MIN), "-9223372036854775808");
+        assert_eq!(json(&1.5f64), "1.5");
+        assert_eq!(json(&1.0f64), "1.0");
+        assert_eq!(json(&1e300f64), "1e+300");
+        assert_eq!(json(&true), "true");
+        assert_eq!(json(&false), "false");
+        let time = chrono::DateTime::from_timestamp(1418530010, 5).unwrap();
+        assert_eq!(json(&time), "\"2014-12-14 04:06:50.000000005\"");
+        let value: serde_json::Value =
+            serde_json::from_str(r#"{ "b": [1, 2.5, null], "a": "x" }"#).unwrap();
+        assert_eq!(json(&value), r#"{"a":"x","b":[1,2.5,null]}"#);
+        assert_eq!(
+            json(&vec!["a".to_string(), "b\"".to_string()]),
+            r#"["a","b\""]"#
+        );
+        assert_eq!(json(&Vec::<i64>::new()), "[]");
+    }
+
+    #[test]
+    fn object_writer_separates_members_and_skips_absent_ones() {
+        let mut out = Vec::new();
+        let mut object = JsonObjectWriter::new(&mut out);
+        object.optional::<i64>("none", &None);
+        object.field("a", "x");
+        object.optional("b", &Some(2i64));
+        object.field("c\"", &vec![true]);
+        object.finish();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"a":"x","b":2,"c\"":[true]}"#
+        );
+
+        let mut empty = Vec::new();
+        JsonObjectWriter::new(&mut empty).finish();
+        assert_eq!(empty, b"{}");
     }
 }

@@ -22,3 +22,6 @@ pub use spec::*;
 
 /// Every timestamp is a UTC instant.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
+
+/// The value of a `json` field; generated code names it through the runtime.
+pub type JsonValue = serde_json::Value;

@@ -1,13 +1,299 @@
-//! Time formats: parsing every schema time format, and Panther's output layout.
+//! Timestamps: the input formats of the schema language and the output layout
+//! `YYYY-MM-DD HH:MM:SS.fffffffff` (UTC), the layout Athena/Glue read as a timestamp.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
 
 use super::{TimeFormat, Timestamp};
 
-/// Tries each format in order; the error lists what was tried.
-pub fn parse(text: &str, formats: &[TimeFormat]) -> Result<Timestamp, String> {
-    todo!("runtime {text} {formats:?}")
+/// A timestamp value as it arrives: text, or a JSON number's text (only the unix formats accept
+/// numbers).
+#[derive(Debug, Clone, Copy)]
+pub enum TimeInput<'a> {
+    Text(&'a str),
+    Number(&'a str),
 }
 
-/// Appends `YYYY-MM-DD HH:MM:SS.fffffffff` (UTC).
+/// Tries `formats` in order; the first that reads the whole value wins.
+pub fn parse_timestamp(input: TimeInput<'_>, formats: &[TimeFormat]) -> Option<Timestamp> {
+    formats
+        .iter()
+        .find_map(|format| parse_with_format(input, *format))
+}
+
+/// Reads `input` with one format.
+pub fn parse_with_format(input: TimeInput<'_>, format: TimeFormat) -> Option<Timestamp> {
+    let (text, is_number) = match input {
+        TimeInput::Text(text) => (text.trim(), false),
+        TimeInput::Number(text) => (text, true),
+    };
+    match format {
+        TimeFormat::Rfc3339 if !is_number => parse_rfc3339(text),
+        TimeFormat::Unix => parse_unix_seconds(text),
+        TimeFormat::UnixMs => DateTime::from_timestamp_millis(parse_integer(text)?),
+        TimeFormat::UnixUs => DateTime::from_timestamp_micros(parse_integer(text)?),
+        TimeFormat::UnixNs => Some(DateTime::from_timestamp_nanos(parse_integer(text)?)),
+        TimeFormat::Strftime(pattern) if !is_number => parse_strftime(text, pattern),
+        TimeFormat::Rfc3339 | TimeFormat::Strftime(_) => None,
+    }
+}
+
+/// The schema-language spelling of a format (for error messages).
+pub fn format_name(format: TimeFormat) -> &'static str {
+    match format {
+        TimeFormat::Rfc3339 => "rfc3339",
+        TimeFormat::Unix => "unix",
+        TimeFormat::UnixMs => "unix_ms",
+        TimeFormat::UnixUs => "unix_us",
+        TimeFormat::UnixNs => "unix_ns",
+        TimeFormat::Strftime(pattern) => pattern,
+    }
+}
+
+fn parse_rfc3339(text: &str) -> Option<Timestamp> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|time| time.with_timezone(&Utc))
+}
+
+/// `[+-]digits` only: no fraction, no exponent.
+fn parse_integer(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Seconds with an optional fraction, kept to the microsecond (further digits are truncated).
+/// Decimal text is read exactly; an exponent form goes through `f64`.
+fn parse_unix_seconds(text: &str) -> Option<Timestamp> {
+    let (negative, unsigned) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !whole.is_empty() && is_digits(whole) && is_digits(fraction) {
+        let seconds: i64 = whole.parse().ok()?;
+        let mut micros: i64 = 0;
+        for digit in fraction.bytes().chain(std::iter::repeat(b'0')).take(6) {
+            micros = micros * 10 + i64::from(digit - b'0');
+        }
+        let total = seconds.checked_mul(1_000_000)?.checked_add(micros)?;
+        return DateTime::from_timestamp_micros(if negative { -total } else { total });
+    }
+    if !unsigned.bytes().any(|b| b == b'e' || b == b'E') {
+        return None;
+    }
+    let seconds: f64 = text.parse().ok()?;
+    if !seconds.is_finite() {
+        return None;
+    }
+    let micros = (seconds * 1e6).trunc();
+    if micros.abs() >= 9.2e18 {
+        return None;
+    }
+    DateTime::from_timestamp_micros(micros as i64)
+}
+
+/// strftime-style: the whole value must match; UTC unless the format reads an offset.
+fn parse_strftime(text: &str, pattern: &str) -> Option<Timestamp> {
+    let reads_offset = ["%z", "%:z", "%::z", "%:::z", "%#z"]
+        .iter()
+        .any(|spec| pattern.contains(spec));
+    if reads_offset {
+        return DateTime::parse_from_str(text, pattern)
+            .ok()
+            .map(|time| time.with_timezone(&Utc));
+    }
+    match NaiveDateTime::parse_from_str(text, pattern) {
+        Ok(time) => Some(time.and_utc()),
+        // A date-only format: midnight.
+        Err(_) => NaiveDate::parse_from_str(text, pattern)
+            .ok()
+            .and_then(|date| date.and_hms_opt(0, 0, 0))
+            .map(|time| time.and_utc()),
+    }
+}
+
+/// Appends `YYYY-MM-DD HH:MM:SS.fffffffff` (no quotes).
 pub fn write_timestamp(time: &Timestamp, out: &mut Vec<u8>) {
-    todo!("runtime {time} {out:?}")
+    let year = time.year();
+    if (0..=9999).contains(&year) {
+        push_digits(out, year as u32, 4);
+    } else {
+        // Outside the usual range (chrono allows +-262143): sign and at least four digits.
+        out.extend_from_slice(format!("{year:+05}").as_bytes());
+    }
+    out.push(b'-');
+    push_digits(out, time.month(), 2);
+    out.push(b'-');
+    push_digits(out, time.day(), 2);
+    out.push(b' ');
+    push_digits(out, time.hour(), 2);
+    out.push(b':');
+    push_digits(out, time.minute(), 2);
+    out.push(b':');
+    // chrono keeps a leap second as nanoseconds >= 1e9; the layout has no second 60.
+    let nanos = time.nanosecond().min(999_999_999);
+    push_digits(out, time.second(), 2);
+    out.push(b'.');
+    push_digits(out, nanos, 9);
+}
+
+/// The output layout as a string.
+pub fn format_timestamp(time: &Timestamp) -> String {
+    let mut out = Vec::with_capacity(29);
+    write_timestamp(time, &mut out);
+    String::from_utf8(out).expect("the layout is ASCII")
+}
+
+/// Reads the output layout back (`YYYY-MM-DD HH:MM:SS` with an optional fraction, UTC).
+pub fn parse_output_timestamp(text: &str) -> Option<Timestamp> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+        .ok()
+        .map(|time| time.and_utc())
+}
+
+fn push_digits(out: &mut Vec<u8>, value: u32, width: usize) {
+    let start = out.len();
+    out.resize(start + width, b'0');
+    let mut rest = value;
+    for slot in out[start..].iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(value: &str, format: TimeFormat) -> Option<String> {
+        parse_with_format(TimeInput::Text(value), format).map(|t| format_timestamp(&t))
+    }
+
+    fn number(value: &str, format: TimeFormat) -> Option<String> {
+        parse_with_format(TimeInput::Number(value), format).map(|t| format_timestamp(&t))
+    }
+
+    #[test]
+    fn rfc3339_needs_a_zone_and_keeps_fractions() {
+        assert_eq!(
+            text("2017-03-16T19:20:25.177Z", TimeFormat::Rfc3339).as_deref(),
+            Some("2017-03-16 19:20:25.177000000")
+        );
+        assert_eq!(
+            text("2022-04-04T17:09:17+02:00", TimeFormat::Rfc3339).as_deref(),
+            Some("2022-04-04 15:09:17.000000000")
+        );
+        assert_eq!(
+            text("2022-04-04T17:09:17.123456789Z", TimeFormat::Rfc3339).as_deref(),
+            Some("2022-04-04 17:09:17.123456789")
+        );
+        assert_eq!(text("2022-04-04T17:09:17", TimeFormat::Rfc3339), None);
+        assert_eq!(number("1418530010", TimeFormat::Rfc3339), None);
+        assert_eq!(text("garbage", TimeFormat::Rfc3339), None);
+    }
+
+    #[test]
+    fn unix_seconds_keep_microseconds() {
+        assert_eq!(
+            text("1418530010", TimeFormat::Unix).as_deref(),
+            Some("2014-12-14 04:06:50.000000000")
+        );
+        assert_eq!(
+            number("1418530010", TimeFormat::Unix).as_deref(),
+            Some("2014-12-14 04:06:50.000000000")
+        );
+        assert_eq!(
+            text(" 1418530010.123456789 ", TimeFormat::Unix).as_deref(),
+            Some("2014-12-14 04:06:50.123456000")
+        );
+        assert_eq!(
+            text("1418530010.5", TimeFormat::Unix).as_deref(),
+            Some("2014-12-14 04:06:50.500000000")
+        );
+        assert_eq!(
+            text("-1.5", TimeFormat::Unix).as_deref(),
+            Some("1969-12-31 23:59:58.500000000")
+        );
+        assert_eq!(
+            number("1.4185300105e9", TimeFormat::Unix).as_deref(),
+            Some("2014-12-14 04:06:50.500000000")
+        );
+        for bad in [
+            "",
+            "-",
+            "abc",
+            "1.2.3",
+            ".5",
+            "1e",
+            "99999999999999999999",
+            "1e300",
+            "NaN",
+            "inf",
+        ] {
+            assert_eq!(text(bad, TimeFormat::Unix), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn unix_integer_units() {
+        assert_eq!(
+            text("1418530010123", TimeFormat::UnixMs).as_deref(),
+            Some("2014-12-14 04:06:50.123000000")
+        );
+        assert_eq!(
+            number("1418530010123456", TimeFormat::UnixUs).as_deref(),
+            Some("2014-12-14 04:06:50.123456000")
+        );
+        assert_eq!(
+            text("1418530010123456789", TimeFormat::UnixNs).as_deref(),
+            Some("2014-12-14 04:06:50.123456789")
+        );
+        assert_eq!(text("1418530010.5", TimeFormat::UnixMs), None);
+        assert_eq!(text("9223372036854775807", TimeFormat::UnixMs), None);
+    }
+
+    #[test]
+    fn strftime_matches_the_whole_value() {
+        let format = TimeFormat::Strftime("%Y-%m-%d %H:%M:%S");
+        assert_eq!(
+            text("2021-02-04 17:51:55", format).as_deref(),
+            Some("2021-02-04 17:51:55.000000000")
+        );
+        assert_eq!(text("2021-02-04 17:51:55 trailing", format), None);
+        assert_eq!(number("20210204", TimeFormat::Strftime("%Y%m%d")), None);
+        assert_eq!(
+            text("20210204", TimeFormat::Strftime("%Y%m%d")).as_deref(),
+            Some("2021-02-04 00:00:00.000000000")
+        );
+        let with_zone = TimeFormat::Strftime("%d/%b/%Y:%H:%M:%S %z");
+        assert_eq!(
+            text("10/Oct/2000:13:55:36 -0700", with_zone).as_deref(),
+            Some("2000-10-10 20:55:36.000000000")
+        );
+    }
+
+    #[test]
+    fn formats_are_tried_in_order() {
+        let formats = [TimeFormat::Rfc3339, TimeFormat::Unix];
+        let parsed = parse_timestamp(TimeInput::Text("1418530010"), &formats).unwrap();
+        assert_eq!(format_timestamp(&parsed), "2014-12-14 04:06:50.000000000");
+        assert!(parse_timestamp(TimeInput::Text("nope"), &formats).is_none());
+    }
+
+    #[test]
+    fn output_layout_round_trips() {
+        let time = parse_rfc3339("0099-01-02T03:04:05.000000006Z").unwrap();
+        assert_eq!(format_timestamp(&time), "0099-01-02 03:04:05.000000006");
+        assert_eq!(
+            parse_output_timestamp("0099-01-02 03:04:05.000000006"),
+            Some(time)
+        );
+        let leap = parse_rfc3339("2016-12-31T23:59:60.5Z").unwrap();
+        assert_eq!(format_timestamp(&leap), "2016-12-31 23:59:59.999999999");
+    }
 }

@@ -1,0 +1,238 @@
+//! `impl ::logschema::runtime::Object` for each struct: decoding, JSON output, indicators and the
+//! event time, each a short list of calls into the runtime.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+
+use super::specs::{element_static_name, field_value_prefix};
+use super::tokens::{ident, runtime, str_lit};
+use super::{EmitError, LogTypeContext};
+use crate::ir;
+
+pub(super) fn object_impl(
+    ctx: &LogTypeContext,
+    object_index: usize,
+    object: &ir::Object,
+) -> Result<TokenStream, EmitError> {
+    let name = ident(&object.rust_name)?;
+    let table = ident(&object.fields_static)?;
+    let field_idents = object
+        .fields
+        .iter()
+        .map(|field| ident(&field.rust_name))
+        .collect::<Result<Vec<_>, _>>()?;
+    let object_trait = runtime("Object");
+    let field_spec = runtime("FieldSpec");
+    let decode_fields = decode_fields(object, &table, &field_idents);
+    let write_fields = write_fields(object, &field_idents);
+    let collect_indicators = collect_indicators(ctx, object, &table, &field_idents)?;
+    let event_time = event_time(ctx, object_index, object, &field_idents);
+    Ok(quote! {
+        impl #object_trait for #name {
+            fn fields() -> &'static [#field_spec] {
+                &#table
+            }
+            #decode_fields
+            #write_fields
+            #collect_indicators
+            #event_time
+        }
+    })
+}
+
+fn decode_fields(object: &ir::Object, table: &Ident, field_idents: &[Ident]) -> TokenStream {
+    let object_ref = runtime("ObjectRef");
+    let decode_error = runtime("DecodeError");
+    // An object without fields never reads its input; the underscore keeps that warning-free.
+    let input = if object.fields.is_empty() {
+        quote!(_input)
+    } else {
+        quote!(input)
+    };
+    let initialisers =
+        object
+            .fields
+            .iter()
+            .zip(field_idents)
+            .enumerate()
+            .map(|(index, (field, field_ident))| {
+                let decode = runtime(if field.required {
+                    "decode::required"
+                } else {
+                    "decode::optional"
+                });
+                let index = Literal::usize_unsuffixed(index);
+                quote!(#field_ident: #decode(input, &#table[#index])?,)
+            });
+    quote! {
+        fn decode_fields(#input: &#object_ref<'_>) -> ::core::result::Result<Self, #decode_error> {
+            ::core::result::Result::Ok(Self { #(#initialisers)* })
+        }
+    }
+}
+
+fn write_fields(object: &ir::Object, field_idents: &[Ident]) -> TokenStream {
+    let writer = runtime("JsonObjectWriter");
+    let out = if object.fields.is_empty() {
+        quote!(_out)
+    } else {
+        quote!(out)
+    };
+    let writes = object
+        .fields
+        .iter()
+        .zip(field_idents)
+        .map(|(field, field_ident)| {
+            let name = str_lit(&field.name);
+            if field.required {
+                quote!(out.field(#name, &self.#field_ident);)
+            } else {
+                quote!(out.optional(#name, &self.#field_ident);)
+            }
+        });
+    quote! {
+        fn write_fields(&self, #out: &mut #writer<'_>) {
+            #(#writes)*
+        }
+    }
+}
+
+/// One statement per indicator of a string field (or of the strings in an array field), in
+/// schema order, and one `collect_nested` per field holding objects.
+fn collect_indicators(
+    ctx: &LogTypeContext,
+    object: &ir::Object,
+    table: &Ident,
+    field_idents: &[Ident],
+) -> Result<TokenStream, EmitError> {
+    let mut statements = Vec::new();
+    for (index, (field, field_ident)) in object.fields.iter().zip(field_idents).enumerate() {
+        let (value, spec) = innermost_value(object, table, index, field)?;
+        match &value.ty {
+            ir::Type::String => {
+                for (indicator_index, indicator) in value.indicators.iter().enumerate() {
+                    let indicator_index = Literal::usize_unsuffixed(indicator_index);
+                    let indicator_spec = quote!(&#spec.indicators[#indicator_index]);
+                    statements.push(add_indicator(
+                        object,
+                        indicator,
+                        &indicator_spec,
+                        field_ident,
+                    )?);
+                }
+            }
+            ir::Type::Object(child) => {
+                ctx.object(*child)?;
+                statements.push(collect_nested(field_ident));
+            }
+            _ => {}
+        }
+    }
+    let sink_type = runtime("IndicatorSink");
+    let sink = if statements.is_empty() {
+        quote!(_sink)
+    } else {
+        quote!(sink)
+    };
+    Ok(quote! {
+        fn collect_indicators(&self, #sink: &mut #sink_type) {
+            #(#statements)*
+        }
+    })
+}
+
+/// The value whose strings or objects a field holds (the innermost element for arrays) and the
+/// expression naming its spec: `TABLE[i].value`, or the element's own static, so no
+/// `Option::unwrap` is needed to reach an element's indicators.
+fn innermost_value<'a>(
+    object: &ir::Object,
+    table: &Ident,
+    index: usize,
+    field: &'a ir::Field,
+) -> Result<(&'a ir::Value, TokenStream), EmitError> {
+    if !matches!(field.value.ty, ir::Type::Array(_)) {
+        let index = Literal::usize_unsuffixed(index);
+        return Ok((&field.value, quote!(#table[#index].value)));
+    }
+    let mut value = &field.value;
+    let mut static_name = field_value_prefix(&object.fields_static, index);
+    while let ir::Type::Array(element) = &value.ty {
+        value = element;
+        static_name = element_static_name(&static_name);
+    }
+    let element_static = ident(&static_name)?;
+    Ok((value, quote!(#element_static)))
+}
+
+/// `sink.add(spec, &self.field);`, guarded by `condition_holds` on the sibling for a `when`.
+fn add_indicator(
+    object: &ir::Object,
+    indicator: &ir::Indicator,
+    spec: &TokenStream,
+    field_ident: &Ident,
+) -> Result<TokenStream, EmitError> {
+    let add = quote!(sink.add(#spec, &self.#field_ident););
+    let Some(condition) = &indicator.when else {
+        return Ok(add);
+    };
+    let sibling = object
+        .fields
+        .get(condition.field_index)
+        .filter(|sibling| sibling.value.ty == ir::Type::String)
+        .ok_or_else(|| {
+            EmitError::new(format!(
+                "{}: indicator condition must name a string field of {} (index {})",
+                indicator.location, object.rust_name, condition.field_index
+            ))
+        })?;
+    let sibling_ident = ident(&sibling.rust_name)?;
+    let condition_holds = runtime("indicators::condition_holds");
+    Ok(quote! {
+        if #condition_holds(#spec, &self.#sibling_ident) {
+            #add
+        }
+    })
+}
+
+fn collect_nested(field_ident: &Ident) -> TokenStream {
+    let nested = runtime("indicators::NestedIndicators::collect_nested");
+    quote!(#nested(&self.#field_ident, sink);)
+}
+
+/// `fn event_time`, only for objects that hold an event time themselves or in nested objects:
+/// the candidates in schema order (depth first through the nested objects' own `event_time`),
+/// the first present one wins. `Option::or` evaluates every candidate, which is only a few field
+/// reads and reads better than a chain of closures.
+fn event_time(
+    ctx: &LogTypeContext,
+    object_index: usize,
+    object: &ir::Object,
+    field_idents: &[Ident],
+) -> TokenStream {
+    if !ctx.has_event_time(object_index) {
+        return TokenStream::new();
+    }
+    let source = runtime("indicators::EventTimeSource::event_time");
+    let mut candidates =
+        object
+            .fields
+            .iter()
+            .zip(field_idents)
+            .filter_map(|(field, field_ident)| {
+                let is_candidate = match &field.value.ty {
+                    ir::Type::Timestamp(_) => field.is_event_time,
+                    ir::Type::Object(child) => *child > object_index && ctx.has_event_time(*child),
+                    _ => false,
+                };
+                is_candidate.then(|| quote!(#source(&self.#field_ident)))
+            });
+    let Some(first) = candidates.next() else {
+        return TokenStream::new();
+    };
+    let timestamp = runtime("Timestamp");
+    quote! {
+        fn event_time(&self) -> ::core::option::Option<#timestamp> {
+            #first #(.or(#candidates))*
+        }
+    }
+}

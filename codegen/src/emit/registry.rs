@@ -1,0 +1,78 @@
+//! The `log_types.rs` index: one module per log type that includes its file, and the
+//! `LOG_TYPES` registry, sorted by name.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::tokens::{ident, runtime, str_lit};
+use super::{format, EmitError};
+use crate::{ir, GeneratedFile};
+
+pub(super) const INDEX_FILE_NAME: &str = "log_types.rs";
+
+/// `log_types` must be sorted by name.
+pub(super) fn index_file(log_types: &[&ir::LogType]) -> GeneratedFile {
+    let tokens =
+        index_tokens(log_types).unwrap_or_else(|error| error.to_compile_error(INDEX_FILE_NAME));
+    GeneratedFile {
+        name: INDEX_FILE_NAME.to_string(),
+        contents: format::render(tokens, "schemas/"),
+    }
+}
+
+fn index_tokens(log_types: &[&ir::LogType]) -> Result<TokenStream, EmitError> {
+    check_unique(
+        log_types
+            .iter()
+            .map(|log_type| log_type.module_name.as_str()),
+        "module",
+    )?;
+    check_unique(
+        log_types
+            .iter()
+            .map(|log_type| log_type.file_name.as_str())
+            .chain([INDEX_FILE_NAME]),
+        "file",
+    )?;
+    let modules = log_types
+        .iter()
+        .map(|log_type| {
+            let module = ident(&log_type.module_name)?;
+            let path = str_lit(&format!("/generated/{}", log_type.file_name));
+            Ok(quote! {
+                pub mod #module {
+                    include!(concat!(env!("OUT_DIR"), #path));
+                }
+            })
+        })
+        .collect::<Result<Vec<_>, EmitError>>()?;
+    let entries = log_types
+        .iter()
+        .map(|log_type| {
+            let module = ident(&log_type.module_name)?;
+            Ok(quote!(&#module::LOG_TYPE))
+        })
+        .collect::<Result<Vec<_>, EmitError>>()?;
+    let log_type = runtime("LogType");
+    let len = proc_macro2::Literal::usize_unsuffixed(log_types.len());
+    Ok(quote! {
+        #(#modules)*
+        pub static LOG_TYPES: [&#log_type; #len] = [#(#entries),*];
+    })
+}
+
+/// Two log types sharing a module or file would overwrite each other; the front end prevents
+/// it, this keeps the index honest if it ever does not.
+fn check_unique<'a>(names: impl Iterator<Item = &'a str>, what: &str) -> Result<(), EmitError> {
+    let mut seen = BTreeSet::new();
+    for name in names {
+        if !seen.insert(name) {
+            return Err(EmitError::new(format!(
+                "two generated {what}s are named `{name}`"
+            )));
+        }
+    }
+    Ok(())
+}

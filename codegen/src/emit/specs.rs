@@ -1,0 +1,289 @@
+//! The static data the runtime reads: the `LOG_TYPE` registry entry, one `[FieldSpec; N]` table
+//! per object, and the helper statics those tables point to (array element specs and indicator
+//! patterns).
+//!
+//! Helper statics are named after the access path they stand for, so names cannot collide:
+//! `X_FIELDS_5` is `X_FIELDS[5].value`, `X_FIELDS_5_ELEMENT` its element's spec, and
+//! `X_FIELDS_0_PATTERN_1` the pattern of `X_FIELDS[0].value.indicators[1]`.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::tokens::{doc_attrs, ident, optional_str, runtime, str_lit, str_slice};
+use super::{EmitError, LogTypeContext};
+use crate::ir;
+
+/// The name prefix for helper statics of `fields_static[index].value`.
+pub(super) fn field_value_prefix(fields_static: &str, index: usize) -> String {
+    format!("{fields_static}_{index}")
+}
+
+/// The static holding the element spec of the array whose value has `prefix`; it is also the
+/// prefix of that element's own helpers.
+pub(super) fn element_static_name(prefix: &str) -> String {
+    format!("{prefix}_ELEMENT")
+}
+
+fn pattern_static_name(prefix: &str, indicator_index: usize) -> String {
+    format!("{prefix}_PATTERN_{indicator_index}")
+}
+
+/// `pub static LOG_TYPE: ::logschema::runtime::LogType = ...;`
+pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitError> {
+    let log_type = ctx.log_type;
+    let root = ctx.object(0)?;
+    let root_type = ident(&root.rust_name)?;
+    let root_fields = ident(&root.fields_static)?;
+    let doc = doc_attrs(Some(&format!("The registry entry of {}.", log_type.name)));
+    let name = str_lit(&log_type.name);
+    let description = optional_str(log_type.description.as_deref());
+    let reference_url = optional_str(log_type.reference_url.as_deref());
+    let source_file = str_lit(&log_type.source_file);
+    let parser = parser_spec(&log_type.parser);
+    let log_type_path = runtime("LogType");
+    let parse_event = runtime("parse_event");
+    Ok(quote! {
+        #doc
+        pub static LOG_TYPE: #log_type_path = #log_type_path {
+            name: #name,
+            description: #description,
+            reference_url: #reference_url,
+            source_file: #source_file,
+            parser: #parser,
+            fields: &#root_fields,
+            parse_event: #parse_event::<#root_type>,
+        };
+    })
+}
+
+fn parser_spec(parser: &ir::Parser) -> TokenStream {
+    match parser {
+        ir::Parser::JsonLines => runtime("ParserSpec::JsonLines"),
+        ir::Parser::Delimited(delimited) => {
+            let variant = runtime("ParserSpec::Delimited");
+            let spec = runtime("DelimitedSpec");
+            let delimiter = Literal::character(delimited.delimiter);
+            let merge_delimiters = delimited.merge_delimiters;
+            let empty_values = str_slice(&delimited.empty_values);
+            let header = match delimited.header {
+                ir::HeaderMode::None => runtime("HeaderMode::None"),
+                ir::HeaderMode::Detect => runtime("HeaderMode::Detect"),
+            };
+            let default_columns = str_slice(&delimited.default_columns);
+            quote! {
+                #variant(#spec {
+                    delimiter: #delimiter,
+                    merge_delimiters: #merge_delimiters,
+                    empty_values: #empty_values,
+                    header: #header,
+                    default_columns: #default_columns,
+                })
+            }
+        }
+    }
+}
+
+/// The helper statics an object's table needs, then `pub static <X>_FIELDS: [FieldSpec; N]`.
+pub(super) fn field_table(
+    ctx: &LogTypeContext,
+    object: &ir::Object,
+) -> Result<TokenStream, EmitError> {
+    let mut tables = TableBuilder {
+        ctx,
+        object,
+        helpers: Vec::new(),
+    };
+    let field_specs = object
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| tables.field_spec(index, field))
+        .collect::<Result<Vec<_>, _>>()?;
+    let helpers = tables.helpers;
+    let table_name = ident(&object.fields_static)?;
+    let field_spec = runtime("FieldSpec");
+    let len = Literal::usize_unsuffixed(object.fields.len());
+    Ok(quote! {
+        #(#helpers)*
+        pub static #table_name: [#field_spec; #len] = [#(#field_specs),*];
+    })
+}
+
+/// Builds one object's specs, collecting the helper statics they refer to in a stable order.
+struct TableBuilder<'a> {
+    ctx: &'a LogTypeContext<'a>,
+    object: &'a ir::Object,
+    helpers: Vec<TokenStream>,
+}
+
+impl TableBuilder<'_> {
+    fn field_spec(&mut self, index: usize, field: &ir::Field) -> Result<TokenStream, EmitError> {
+        let name = str_lit(&field.name);
+        let keys = str_slice(&field.input_keys);
+        let slot = Literal::usize_unsuffixed(index);
+        let required = field.required;
+        let is_event_time = field.is_event_time;
+        let description = optional_str(field.description.as_deref());
+        let value = self.value_spec(
+            &field.value,
+            &field_value_prefix(&self.object.fields_static, index),
+        )?;
+        let field_spec = runtime("FieldSpec");
+        Ok(quote! {
+            #field_spec {
+                name: #name,
+                keys: #keys,
+                slot: #slot,
+                required: #required,
+                is_event_time: #is_event_time,
+                description: #description,
+                value: #value,
+            }
+        })
+    }
+
+    /// A `ValueSpec` literal; `prefix` names the helper statics it needs.
+    fn value_spec(&mut self, value: &ir::Value, prefix: &str) -> Result<TokenStream, EmitError> {
+        let kind = runtime(&format!("ValueKind::{}", value_kind(&value.ty)));
+        let empty_values = str_slice(&value.empty_values);
+        let time_formats = match &value.ty {
+            ir::Type::Timestamp(formats) => {
+                let formats = formats.iter().map(time_format);
+                quote!(&[#(#formats),*])
+            }
+            _ => quote!(&[]),
+        };
+        let indicators = value
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(index, indicator)| {
+                self.indicator_spec(indicator, &pattern_static_name(prefix, index))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let allow = str_slice(&value.validate.allow);
+        let deny = str_slice(&value.validate.deny);
+        let ip = ip_version(value.validate.ip);
+        let cidr = ip_version(value.validate.cidr);
+        let embedded_json = value.embedded_json;
+        let element = match &value.ty {
+            ir::Type::Array(element) => {
+                let static_name = element_static_name(prefix);
+                let element_spec = self.value_spec(element, &static_name)?;
+                let static_ident = ident(&static_name)?;
+                let value_spec = runtime("ValueSpec");
+                self.helpers
+                    .push(quote!(static #static_ident: #value_spec = #element_spec;));
+                quote!(::core::option::Option::Some(&#static_ident))
+            }
+            _ => quote!(::core::option::Option::None),
+        };
+        let object_fields = match &value.ty {
+            ir::Type::Object(index) => {
+                let table = ident(&self.ctx.object(*index)?.fields_static)?;
+                quote!(::core::option::Option::Some(&#table))
+            }
+            _ => quote!(::core::option::Option::None),
+        };
+        let value_spec = runtime("ValueSpec");
+        Ok(quote! {
+            #value_spec {
+                kind: #kind,
+                empty_values: #empty_values,
+                time_formats: #time_formats,
+                indicators: &[#(#indicators),*],
+                allow: #allow,
+                deny: #deny,
+                ip: #ip,
+                cidr: #cidr,
+                embedded_json: #embedded_json,
+                element: #element,
+                object_fields: #object_fields,
+            }
+        })
+    }
+
+    fn indicator_spec(
+        &mut self,
+        indicator: &ir::Indicator,
+        pattern_name: &str,
+    ) -> Result<TokenStream, EmitError> {
+        let kind = runtime(&format!("IndicatorKind::{}", indicator.kind.variant_name()));
+        let when = match &indicator.when {
+            Some(condition) => {
+                let sibling = self
+                    .object
+                    .fields
+                    .get(condition.field_index)
+                    .ok_or_else(|| {
+                        EmitError::new(format!(
+                        "{}: indicator condition names field index {} of {}, which does not exist",
+                        indicator.location, condition.field_index, self.object.rust_name
+                    ))
+                    })?;
+                let field = str_lit(&sibling.name);
+                let values = str_slice(&condition.values);
+                let condition = runtime("IndicatorCondition");
+                quote!(::core::option::Option::Some(#condition { field: #field, values: #values }))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let pattern = match &indicator.pattern {
+            Some(source) => {
+                let static_ident = ident(pattern_name)?;
+                let pattern_type = runtime("Pattern");
+                let source = str_lit(source);
+                self.helpers.push(
+                    quote!(static #static_ident: #pattern_type = #pattern_type::new(#source);),
+                );
+                quote!(::core::option::Option::Some(&#static_ident))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let indicator_spec = runtime("IndicatorSpec");
+        Ok(quote!(#indicator_spec { kind: #kind, when: #when, pattern: #pattern }))
+    }
+}
+
+/// The runtime's `ValueKind` variant.
+fn value_kind(ty: &ir::Type) -> &'static str {
+    match ty {
+        ir::Type::String => "String",
+        ir::Type::SmallInt => "SmallInt",
+        ir::Type::Int => "Int",
+        ir::Type::BigInt => "BigInt",
+        ir::Type::Float => "Float",
+        ir::Type::Boolean => "Boolean",
+        ir::Type::Timestamp(_) => "Timestamp",
+        ir::Type::Json => "Json",
+        ir::Type::Array(_) => "Array",
+        ir::Type::Object(_) => "Object",
+    }
+}
+
+fn time_format(format: &ir::TimeFormat) -> TokenStream {
+    match format {
+        ir::TimeFormat::Rfc3339 => runtime("TimeFormat::Rfc3339"),
+        ir::TimeFormat::Unix => runtime("TimeFormat::Unix"),
+        ir::TimeFormat::UnixMs => runtime("TimeFormat::UnixMs"),
+        ir::TimeFormat::UnixUs => runtime("TimeFormat::UnixUs"),
+        ir::TimeFormat::UnixNs => runtime("TimeFormat::UnixNs"),
+        ir::TimeFormat::Strftime(pattern) => {
+            let variant = runtime("TimeFormat::Strftime");
+            let pattern = str_lit(pattern);
+            quote!(#variant(#pattern))
+        }
+    }
+}
+
+fn ip_version(version: Option<ir::IpVersion>) -> TokenStream {
+    let Some(version) = version else {
+        return quote!(::core::option::Option::None);
+    };
+    let variant = runtime(match version {
+        ir::IpVersion::V4 => "IpVersion::V4",
+        ir::IpVersion::V6 => "IpVersion::V6",
+        ir::IpVersion::Any => "IpVersion::Any",
+    });
+    quote!(::core::option::Option::Some(#variant))
+}
