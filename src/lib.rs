@@ -6,7 +6,9 @@
 // Generated code names the runtime as `::logschema::runtime`, inside this crate too.
 extern crate self as logschema;
 
+pub mod pipeline;
 pub mod runtime;
+pub mod testing;
 
 /// The code `build.rs` generated from `schemas/`: one module per log type and the registry.
 #[allow(clippy::all)]

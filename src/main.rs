@@ -1,1 +1,127 @@
-fn main(){}
+//! `logschema`: parse logs, list and show log types, run schema tests.
+
+mod cli;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, ParseArgs};
+use logschema::pipeline::{self, input::InputArg, ParseOptions};
+use logschema::runtime::LogType;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and version go to standard output and succeed; usage errors exit 1, since
+            // exit status 2 means "some records were rejected".
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Parse(args) => parse(args),
+        Command::List => list(),
+        Command::Show { log_type } => show(&log_type),
+        Command::Test { paths } => test(&paths),
+    }
+}
+
+fn parse(args: ParseArgs) -> ExitCode {
+    let Some(log_type) = find_log_type(&args.log_type) else {
+        return ExitCode::from(1);
+    };
+    let threads = match args.threads {
+        Some(threads) => usize::from(threads),
+        None => std::thread::available_parallelism().map_or(1, |cores| cores.get()),
+    };
+    let options = ParseOptions {
+        log_type,
+        inputs: InputArg::from_args(&args.paths),
+        threads,
+        rejects: args.rejects,
+        source_id: args.source_id,
+        source_label: args.source_label,
+    };
+    let stderr = io::BufWriter::new(io::stderr().lock());
+    let status = pipeline::run(&options, io::stdout().lock(), stderr);
+    ExitCode::from(status.exit_code())
+}
+
+fn list() -> ExitCode {
+    let mut text = String::new();
+    let width = logschema::log_types()
+        .iter()
+        .map(|log_type| log_type.name.len())
+        .max()
+        .unwrap_or(0);
+    for log_type in logschema::log_types() {
+        let description = log_type
+            .description
+            .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("");
+        text.push_str(format!("{:width$}  {description}", log_type.name).trim_end());
+        text.push('\n');
+    }
+    print_stdout(&text)
+}
+
+fn show(name: &str) -> ExitCode {
+    match find_log_type(name) {
+        Some(log_type) => print_stdout(&cli::show::describe(log_type)),
+        None => ExitCode::from(1),
+    }
+}
+
+fn test(paths: &[std::path::PathBuf]) -> ExitCode {
+    let report = logschema::testing::run_paths(paths);
+    let mut text = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = report.write_to(&mut text);
+    let printed = print_stdout(&String::from_utf8_lossy(&text));
+    if report.success() {
+        printed
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// The named log type; otherwise an error line naming the ones that exist.
+fn find_log_type(name: &str) -> Option<&'static LogType> {
+    let found = logschema::find_log_type(name);
+    if found.is_none() {
+        let known: Vec<&str> = logschema::log_types()
+            .iter()
+            .map(|log_type| log_type.name)
+            .collect();
+        eprintln!(
+            "logschema: unknown log type {name:?}; known log types: {}",
+            known.join(", ")
+        );
+    }
+    found
+}
+
+/// Prints to standard output; a closed pipe is not an error.
+fn print_stdout(text: &str) -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("logschema: cannot write standard output: {error}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Command-line arguments of `logschema` (this file) and the `show` description (`show`).
+
+pub mod show;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "logschema",
+    version,
+    about = "Parse logs with parsers generated from YAML log schemas"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse log files into normalised JSON events, one per line on standard output.
+    Parse(ParseArgs),
+    /// List the log types (name and description).
+    List,
+    /// Describe a log type: parser, fields and event time.
+    Show {
+        /// The log type, e.g. AWS.VPCFlow.
+        log_type: String,
+    },
+    /// Run the *_tests.yml test cases found below the given paths.
+    Test {
+        /// Test files or directories searched recursively.
+        #[arg(default_value = "schemas")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// The log type of every input, e.g. AWS.VPCFlow (see `logschema list`).
+    #[arg(long, value_name = "TYPE")]
+    pub log_type: String,
+
+    /// Append rejected records to FILE, one JSON line each: {"path", "line", "error", "raw"}.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+
+    /// Worker threads parsing in parallel [default: the number of cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// Written to every event as p_source_id.
+    #[arg(long, value_name = "ID")]
+    pub source_id: Option<String>,
+
+    /// Written to every event as p_source_label.
+    #[arg(long, value_name = "LABEL")]
+    pub source_label: Option<String>,
+
+    /// Files (plain or gzip), directories (every file below, sorted) or `-` for standard input
+    /// [default: standard input].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}

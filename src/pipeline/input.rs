@@ -1,0 +1,241 @@
+//! Which inputs to read and how to open them: files, directories, standard input, gzip.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// How standard input is named in messages, the summary and the rejects file.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// The gzip magic bytes: content, not the file name, decides.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+const READ_BUFFER_BYTES: usize = 256 * 1024;
+
+/// One input as given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputArg {
+    Stdin,
+    Path(PathBuf),
+}
+
+impl InputArg {
+    /// `-` or no paths at all mean standard input.
+    pub fn from_args(paths: &[PathBuf]) -> Vec<InputArg> {
+        if paths.is_empty() {
+            return vec![InputArg::Stdin];
+        }
+        paths
+            .iter()
+            .map(|path| {
+                if path.as_os_str() == "-" {
+                    InputArg::Stdin
+                } else {
+                    InputArg::Path(path.clone())
+                }
+            })
+            .collect()
+    }
+}
+
+/// One stream to read: standard input or a single file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Source {
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => STDIN_NAME.to_string(),
+            Source::File(path) => path.display().to_string(),
+        }
+    }
+
+    /// Opens the stream, decompressing it when it starts with the gzip magic bytes.
+    pub fn open(&self) -> io::Result<Box<dyn BufRead + Send>> {
+        match self {
+            Source::Stdin => open_stream(io::stdin()),
+            Source::File(path) => open_stream(File::open(path)?),
+        }
+    }
+}
+
+/// Either a source to read, or a path that could not be listed.
+#[derive(Debug)]
+pub enum Expanded {
+    Source(Source),
+    Unreadable { name: String, message: String },
+}
+
+/// Expands one argument: a directory becomes every file below it, in sorted order.
+pub fn expand(arg: &InputArg) -> Vec<Expanded> {
+    match arg {
+        InputArg::Stdin => vec![Expanded::Source(Source::Stdin)],
+        InputArg::Path(path) if path.is_dir() => expand_directory(path),
+        InputArg::Path(path) => vec![Expanded::Source(Source::File(path.clone()))],
+    }
+}
+
+fn expand_directory(root: &Path) -> Vec<Expanded> {
+    walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|entry| match entry {
+            Ok(entry) if entry.file_type().is_dir() => None,
+            Ok(entry) => Some(Expanded::Source(Source::File(entry.into_path()))),
+            Err(error) => {
+                let name = error.path().unwrap_or(root).display().to_string();
+                Some(Expanded::Unreadable {
+                    name,
+                    message: describe_walk_error(&error),
+                })
+            }
+        })
+        .collect()
+}
+
+fn describe_walk_error(error: &walkdir::Error) -> String {
+    match error.io_error() {
+        Some(io_error) => io_error.to_string(),
+        None => error.to_string(),
+    }
+}
+
+/// Wraps a raw stream in a buffer, and in a multi-member gzip decoder when it is gzip.
+pub fn open_stream<R: Read + Send + 'static>(mut raw: R) -> io::Result<Box<dyn BufRead + Send>> {
+    // Read the first bytes ourselves (a pipe may deliver one byte at a time), then put them back
+    // in front of the rest of the stream.
+    let mut magic = [0u8; GZIP_MAGIC.len()];
+    let filled = read_up_to(&mut raw, &mut magic)?;
+    let is_gzip = magic[..filled] == GZIP_MAGIC;
+    let stream = io::Cursor::new(magic[..filled].to_vec()).chain(raw);
+    if is_gzip {
+        let decoder =
+            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER_BYTES, stream));
+        Ok(Box::new(BufReader::with_capacity(
+            READ_BUFFER_BYTES,
+            decoder,
+        )))
+    } else {
+        Ok(Box::new(BufReader::with_capacity(
+            READ_BUFFER_BYTES,
+            stream,
+        )))
+    }
+}
+
+/// Fills `buf` unless the stream ends first; returns how many bytes were read.
+fn read_up_to<R: Read>(reader: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut encoder = GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(data).expect("in-memory write");
+        encoder.finish().expect("in-memory finish")
+    }
+
+    fn read_all(raw: Vec<u8>) -> Vec<u8> {
+        let mut stream = open_stream(io::Cursor::new(raw)).expect("open");
+        let mut out = Vec::new();
+        stream.read_to_end(&mut out).expect("read");
+        out
+    }
+
+    /// Delivers one byte per read, like a slow pipe.
+    struct Trickle(io::Cursor<Vec<u8>>);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let len = buf.len().min(1);
+            self.0.read(&mut buf[..len])
+        }
+    }
+
+    #[test]
+    fn plain_text_passes_through() {
+        assert_eq!(read_all(b"hello\nworld".to_vec()), b"hello\nworld");
+        assert_eq!(read_all(Vec::new()), b"");
+        assert_eq!(read_all(vec![0x1f]), vec![0x1f]);
+    }
+
+    #[test]
+    fn gzip_is_known_by_content_with_concatenated_members() {
+        let mut data = gzip(b"first\n");
+        data.extend(gzip(b"second\n"));
+        assert_eq!(read_all(data), b"first\nsecond\n");
+    }
+
+    #[test]
+    fn gzip_magic_split_across_reads_is_detected() {
+        let stream = Trickle(io::Cursor::new(gzip(b"slow\n")));
+        let mut out = Vec::new();
+        open_stream(stream)
+            .expect("open")
+            .read_to_end(&mut out)
+            .expect("read");
+        assert_eq!(out, b"slow\n");
+    }
+
+    #[test]
+    fn corrupt_gzip_is_a_read_error_not_a_panic() {
+        let mut data = gzip(b"some text that compresses\n");
+        let middle = data.len() / 2;
+        data.truncate(middle);
+        let mut out = Vec::new();
+        let result = open_stream(io::Cursor::new(data))
+            .expect("open")
+            .read_to_end(&mut out);
+        assert!(result.is_err());
+    }
+
+    #[test]
+    fn dash_and_nothing_mean_stdin() {
+        assert_eq!(InputArg::from_args(&[]), vec![InputArg::Stdin]);
+        let args = InputArg::from_args(&[PathBuf::from("-"), PathBuf::from("a.log")]);
+        assert_eq!(
+            args,
+            vec![InputArg::Stdin, InputArg::Path(PathBuf::from("a.log"))]
+        );
+    }
+
+    #[test]
+    fn directories_expand_to_sorted_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("b")).expect("mkdir");
+        for name in ["c.log", "a.log", "b/z.log", "b/a.log"] {
+            std::fs::write(dir.path().join(name), "x\n").expect("write");
+        }
+        let names: Vec<String> = expand(&InputArg::Path(dir.path().to_path_buf()))
+            .into_iter()
+            .map(|expanded| match expanded {
+                Expanded::Source(source) => source.name(),
+                Expanded::Unreadable { name, .. } => format!("!{name}"),
+            })
+            .collect();
+        let root = dir.path().display().to_string();
+        let expected: Vec<String> = ["a.log", "b/a.log", "b/z.log", "c.log"]
+            .iter()
+            .map(|name| format!("{root}/{name}"))
+            .collect();
+        assert_eq!(names, expected);
+    }
+}

@@ -1,0 +1,149 @@
+//! `logschema parse`: streams every input through a log type's parser, in parallel, writing the
+//! events in input order.
+//!
+//! One reader thread opens the inputs in order (`input`), splits them into lines (`lines`), frames
+//! them (`runtime::Framer`) and groups records into batches (`batch`). A pool of worker threads
+//! parses the batches (`parse`); the calling thread writes their results in submission order
+//! (`ordered`, `output`) and counts them (`report`). Memory stays bounded by the batch size times
+//! the number of batches in flight, whatever the input size.
+
+pub mod batch;
+pub mod input;
+pub mod lines;
+pub mod ordered;
+pub mod output;
+pub mod parse;
+pub mod reader;
+pub mod report;
+
+use std::hash::{BuildHasher, Hasher};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::runtime::LogType;
+use input::InputArg;
+use output::{Output, RejectsFile, Stop};
+use parse::RunMeta;
+use reader::Reader;
+
+/// Everything `logschema parse` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    pub log_type: &'static LogType,
+    pub inputs: Vec<InputArg>,
+    pub threads: usize,
+    pub rejects: Option<PathBuf>,
+    pub source_id: Option<String>,
+    pub source_label: Option<String>,
+}
+
+/// How a run ended; the process exit code follows from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    /// Every record parsed (or standard output was closed early).
+    Success,
+    /// Some records were rejected; all the others were written.
+    SomeRejected,
+    /// Something could not be read or written.
+    Failed,
+}
+
+impl RunStatus {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            RunStatus::Success => 0,
+            RunStatus::Failed => 1,
+            RunStatus::SomeRejected => 2,
+        }
+    }
+}
+
+/// Runs the pipeline, writing events to `events` and messages (rejections, errors, the summary)
+/// to `messages`.
+pub fn run<W: Write, E: Write>(options: &ParseOptions, events: W, messages: E) -> RunStatus {
+    let rejects = match &options.rejects {
+        None => None,
+        Some(path) => match RejectsFile::open(path) {
+            Ok(rejects) => Some(rejects),
+            Err(error) => {
+                let path = path.display();
+                report_fatal(
+                    messages,
+                    &format!("{path}: cannot open the rejects file: {error}"),
+                );
+                return RunStatus::Failed;
+            }
+        },
+    };
+    let pool = match ordered::worker_pool(options.threads) {
+        Ok(pool) => pool,
+        Err(error) => {
+            report_fatal(messages, &format!("cannot start worker threads: {error}"));
+            return RunStatus::Failed;
+        }
+    };
+    let run_meta = Arc::new(RunMeta {
+        row_id_prefix: random_row_id_prefix(),
+        source_id: options.source_id.clone(),
+        source_label: options.source_label.clone(),
+    });
+    let mut output = Output::new(events, messages, rejects);
+    // Enough batches in flight to keep every worker busy while the writer catches up.
+    let in_flight = options.threads.max(1) * 2 + 2;
+    let (sender, receiver) = ordered::ordered_channel(&pool, in_flight);
+
+    let (stop, reader_panicked) = std::thread::scope(|scope| {
+        let reader = Reader::new(options.log_type, run_meta, sender);
+        let reading = scope.spawn(move || reader.read_all(&options.inputs));
+        let mut stop = None;
+        for item in receiver {
+            if let Err(error) = output.deliver(item) {
+                stop = Some(error);
+                // Dropping the receiver (end of loop) tells the reader to stop.
+                break;
+            }
+        }
+        // A reader that stopped because we stopped is fine; a panic is an internal error.
+        (stop, reading.join().is_err())
+    });
+
+    let stop = stop.or_else(|| output.finish().err());
+    match stop {
+        Some(Stop::BrokenPipe) => return RunStatus::Success,
+        Some(Stop::Fatal(message)) => {
+            output.message(&format!("logschema: {message}"));
+            output.failed = true;
+        }
+        None => {}
+    }
+    if reader_panicked {
+        output.message("logschema: internal error: reading the inputs stopped");
+        output.failed = true;
+    }
+    output.write_summary();
+    if output.failed || output.summary.any_failed() {
+        RunStatus::Failed
+    } else if output.summary.total_rejected() > 0 {
+        RunStatus::SomeRejected
+    } else {
+        RunStatus::Success
+    }
+}
+
+fn report_fatal<E: Write>(mut messages: E, message: &str) {
+    let _ = writeln!(messages, "logschema: {message}");
+}
+
+/// One random number per process: std seeds every `RandomState` randomly.
+fn random_row_id_prefix() -> u64 {
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_nanos())
+            .unwrap_or_default(),
+    );
+    hasher.write_u32(std::process::id());
+    hasher.finish()
+}

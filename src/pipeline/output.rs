@@ -1,0 +1,170 @@
+//! The consumer side: writes events to standard output, rejections to standard error and the
+//! rejects file, in input order, and keeps the per-input counts.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::ordered::Delivered;
+use super::parse::{ParsedBatch, Reject};
+use super::reader::InputEvent;
+use super::report::Summary;
+
+const OUTPUT_BUFFER_BYTES: usize = 256 * 1024;
+
+/// Why output stopped before the end.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// Standard output was closed by its reader (`| head`): not an error.
+    BrokenPipe,
+    /// Output cannot go on; the message says why.
+    Fatal(String),
+}
+
+/// The `--rejects` file: one JSON line per rejected record, appended.
+pub struct RejectsFile {
+    path: PathBuf,
+    writer: BufWriter<File>,
+}
+
+/// One line of the rejects file, keys in this order.
+#[derive(Serialize)]
+struct RejectLine<'a> {
+    path: &'a str,
+    line: u64,
+    error: &'a str,
+    raw: &'a str,
+}
+
+impl RejectsFile {
+    pub fn open(path: &Path) -> io::Result<Self> {
+        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        Ok(RejectsFile {
+            path: path.to_path_buf(),
+            writer: BufWriter::new(file),
+        })
+    }
+
+    fn append(&mut self, input_name: &str, reject: &Reject) -> Result<(), Stop> {
+        let line = RejectLine {
+            path: input_name,
+            line: reject.line_number,
+            error: &reject.reason,
+            raw: &reject.raw,
+        };
+        serde_json::to_writer(&mut self.writer, &line)
+            .map_err(io::Error::from)
+            .and_then(|()| self.writer.write_all(b"\n"))
+            .map_err(|error| self.failure(error))
+    }
+
+    fn flush(&mut self) -> Result<(), Stop> {
+        self.writer.flush().map_err(|error| self.failure(error))
+    }
+
+    fn failure(&self, error: io::Error) -> Stop {
+        Stop::Fatal(format!(
+            "{}: cannot write rejects: {error}",
+            self.path.display()
+        ))
+    }
+}
+
+pub struct Output<W: Write, E: Write> {
+    events: BufWriter<W>,
+    messages: E,
+    rejects: Option<RejectsFile>,
+    pub summary: Summary,
+    /// Something went wrong that did not stop the run (an internal error).
+    pub failed: bool,
+}
+
+impl<W: Write, E: Write> Output<W, E> {
+    pub fn new(events: W, messages: E, rejects: Option<RejectsFile>) -> Self {
+        Output {
+            events: BufWriter::with_capacity(OUTPUT_BUFFER_BYTES, events),
+            messages,
+            rejects,
+            summary: Summary::default(),
+            failed: false,
+        }
+    }
+
+    pub fn deliver(&mut self, item: Delivered<ParsedBatch, InputEvent>) -> Result<(), Stop> {
+        match item {
+            Delivered::Output(batch) => self.write_batch(&batch),
+            Delivered::Message(InputEvent::Started { name }) => {
+                self.summary.start_input(name);
+                Ok(())
+            }
+            Delivered::Message(InputEvent::Failed { name, message }) => {
+                self.message(&format!("logschema: {name}: {message}"));
+                self.summary.fail_input(&name, &message);
+                Ok(())
+            }
+            Delivered::Lost => {
+                let name = self.summary.current().name.clone();
+                self.message(&format!(
+                    "logschema: {name}: internal error: a batch of records was lost"
+                ));
+                self.failed = true;
+                Ok(())
+            }
+        }
+    }
+
+    fn write_batch(&mut self, batch: &ParsedBatch) -> Result<(), Stop> {
+        self.events
+            .write_all(&batch.events)
+            .map_err(stdout_failure)?;
+        let tally = self.summary.current();
+        tally.events += batch.event_count;
+        tally.rejected += batch.rejects.len() as u64;
+        let name = tally.name.clone();
+        for reject in &batch.rejects {
+            // Best effort: a failing standard error must not stop the events.
+            let _ = writeln!(
+                self.messages,
+                "{name}:{}: {}",
+                reject.line_number, reject.reason
+            );
+            if let Some(rejects) = &mut self.rejects {
+                rejects.append(&name, reject)?;
+            }
+        }
+        if !batch.rejects.is_empty() {
+            let _ = self.messages.flush();
+        }
+        Ok(())
+    }
+
+    /// A line on standard error, at once.
+    pub fn message(&mut self, text: &str) {
+        let _ = writeln!(self.messages, "{text}");
+        let _ = self.messages.flush();
+    }
+
+    /// Flushes everything written so far.
+    pub fn finish(&mut self) -> Result<(), Stop> {
+        self.events.flush().map_err(stdout_failure)?;
+        if let Some(rejects) = &mut self.rejects {
+            rejects.flush()?;
+        }
+        Ok(())
+    }
+
+    pub fn write_summary(&mut self) {
+        let _ = self.summary.write_to(&mut self.messages);
+        let _ = self.messages.flush();
+    }
+}
+
+fn stdout_failure(error: io::Error) -> Stop {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        Stop::BrokenPipe
+    } else {
+        Stop::Fatal(format!("cannot write standard output: {error}"))
+    }
+}

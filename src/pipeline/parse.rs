@@ -1,0 +1,122 @@
+//! Parsing one batch into event lines and rejections; runs on the worker threads.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use super::batch::{Batch, BatchItem};
+use crate::runtime::{self, ColumnMap, EventMeta, LogType, RowId};
+
+/// What the run adds to every event besides its fields.
+#[derive(Debug, Clone)]
+pub struct RunMeta {
+    pub row_id_prefix: u64,
+    pub source_id: Option<String>,
+    pub source_label: Option<String>,
+}
+
+/// The outcome of one batch, in line order.
+#[derive(Debug, Default)]
+pub struct ParsedBatch {
+    /// The event JSON lines, each ending in `\n`.
+    pub events: Vec<u8>,
+    pub event_count: u64,
+    pub rejects: Vec<Reject>,
+}
+
+/// A line that produced no event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    pub line_number: u64,
+    pub reason: String,
+    pub raw: String,
+}
+
+pub fn parse_batch(log_type: &'static LogType, run: &RunMeta, batch: &Batch) -> ParsedBatch {
+    let parse_time = chrono::Utc::now();
+    let mut parsed = ParsedBatch::default();
+    for item in &batch.items {
+        match item {
+            BatchItem::Record {
+                line_number,
+                sequence,
+                text,
+                columns,
+            } => {
+                let line = batch.text(text);
+                let row_id = RowId {
+                    prefix: run.row_id_prefix,
+                    sequence: *sequence,
+                };
+                let meta = EventMeta {
+                    log_type: log_type.name,
+                    row_id,
+                    parse_time,
+                    source_id: run.source_id.as_deref(),
+                    source_label: run.source_label.as_deref(),
+                };
+                match parse_line(
+                    log_type,
+                    line,
+                    columns.as_deref(),
+                    &meta,
+                    &mut parsed.events,
+                ) {
+                    Ok(()) => parsed.event_count += 1,
+                    Err(reason) => parsed.rejects.push(Reject {
+                        line_number: *line_number,
+                        reason,
+                        raw: line.to_string(),
+                    }),
+                }
+            }
+            BatchItem::Rejected {
+                line_number,
+                reason,
+                raw,
+            } => parsed.rejects.push(Reject {
+                line_number: *line_number,
+                reason: reason.clone(),
+                raw: batch.text(raw).to_string(),
+            }),
+        }
+    }
+    parsed
+}
+
+/// Parses one record line, appending its event line to `out`; the error is the rejection reason.
+/// A panic in the parser rejects this record only, instead of ending the whole run.
+pub fn parse_line(
+    log_type: &LogType,
+    line: &str,
+    columns: Option<&ColumnMap>,
+    meta: &EventMeta<'_>,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    let length_before = out.len();
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        runtime::parse_record(log_type, line, columns, meta, out).map_err(|error| error.to_string())
+    }));
+    match outcome {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(reason)) => {
+            out.truncate(length_before);
+            Err(reason)
+        }
+        Err(payload) => {
+            out.truncate(length_before);
+            Err(format!(
+                "internal error: {}",
+                panic_message(payload.as_ref())
+            ))
+        }
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        message.to_string()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "the parser panicked".to_string()
+    }
+}

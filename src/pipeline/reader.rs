@@ -1,0 +1,112 @@
+//! The producer side: reads every input in order, frames its lines and submits batches.
+
+use std::sync::Arc;
+
+use super::batch::Batch;
+use super::input::{expand, Expanded, InputArg, Source};
+use super::lines::{Line, LineReader};
+use super::ordered::{Closed, OrderedSender};
+use super::parse::{parse_batch, ParsedBatch, RunMeta};
+use crate::runtime::{Framer, LineKind, LogType};
+
+/// In-band news about the inputs, delivered in order with the batches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputEvent {
+    /// The batches that follow belong to this input.
+    Started { name: String },
+    /// The input could not be opened, listed or read to its end.
+    Failed { name: String, message: String },
+}
+
+pub struct Reader<'pool> {
+    log_type: &'static LogType,
+    run: Arc<RunMeta>,
+    sender: OrderedSender<'pool, ParsedBatch, InputEvent>,
+    /// The next record's row id sequence number: records are numbered across all inputs.
+    next_sequence: u64,
+}
+
+impl<'pool> Reader<'pool> {
+    pub fn new(
+        log_type: &'static LogType,
+        run: Arc<RunMeta>,
+        sender: OrderedSender<'pool, ParsedBatch, InputEvent>,
+    ) -> Self {
+        Reader {
+            log_type,
+            run,
+            sender,
+            next_sequence: 0,
+        }
+    }
+
+    /// Reads every input; stops early only when the consumer has gone away.
+    pub fn read_all(mut self, args: &[InputArg]) -> Result<(), Closed> {
+        for arg in args {
+            for expanded in expand(arg) {
+                match expanded {
+                    Expanded::Source(source) => self.read_source(&source)?,
+                    Expanded::Unreadable { name, message } => self
+                        .sender
+                        .send_message(InputEvent::Failed { name, message })?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn read_source(&mut self, source: &Source) -> Result<(), Closed> {
+        let name = source.name();
+        self.sender
+            .send_message(InputEvent::Started { name: name.clone() })?;
+        let stream = match source.open() {
+            Ok(stream) => stream,
+            Err(error) => {
+                let message = error.to_string();
+                return self
+                    .sender
+                    .send_message(InputEvent::Failed { name, message });
+            }
+        };
+        // A new framer per input: header state does not carry over between files.
+        let mut framer = Framer::new(self.log_type);
+        let mut lines = LineReader::new(stream);
+        let mut batch = Batch::default();
+        loop {
+            match lines.next_line() {
+                Ok(None) => break,
+                Ok(Some((line_number, Line::Text(text)))) => match framer.classify(text) {
+                    LineKind::Blank | LineKind::Header => {}
+                    LineKind::Record(columns) => {
+                        batch.push_record(line_number, self.next_sequence, text, columns);
+                        self.next_sequence += 1;
+                    }
+                },
+                Ok(Some((line_number, Line::Invalid { raw, reason }))) => {
+                    batch.push_rejected(line_number, raw, reason)
+                }
+                Err(error) => {
+                    self.submit(std::mem::take(&mut batch))?;
+                    let message = format!("read error: {error}");
+                    return self
+                        .sender
+                        .send_message(InputEvent::Failed { name, message });
+                }
+            }
+            if batch.is_full() {
+                self.submit(std::mem::take(&mut batch))?;
+            }
+        }
+        self.submit(batch)
+    }
+
+    fn submit(&self, batch: Batch) -> Result<(), Closed> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let log_type = self.log_type;
+        let run = Arc::clone(&self.run);
+        self.sender
+            .submit(move || parse_batch(log_type, &run, &batch))
+    }
+}

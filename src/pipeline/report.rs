@@ -1,0 +1,118 @@
+//! Counting what happened to each input, and the summary printed at the end.
+
+use std::io::{self, Write};
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct InputTally {
+    pub name: String,
+    pub events: u64,
+    pub rejected: u64,
+    /// Why the input could not be read (to its end), if it could not.
+    pub failure: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub inputs: Vec<InputTally>,
+}
+
+impl Summary {
+    pub fn start_input(&mut self, name: String) {
+        self.inputs.push(InputTally {
+            name,
+            ..InputTally::default()
+        });
+    }
+
+    /// The input being read now; one is created if a batch somehow came before any input.
+    pub fn current(&mut self) -> &mut InputTally {
+        if self.inputs.is_empty() {
+            self.start_input(String::new());
+        }
+        let last = self.inputs.len() - 1;
+        &mut self.inputs[last]
+    }
+
+    /// Marks the named input failed (adding it when it never started, e.g. it could not be listed).
+    pub fn fail_input(&mut self, name: &str, message: &str) {
+        let already_started = self.inputs.last().is_some_and(|tally| tally.name == name);
+        if !already_started {
+            self.start_input(name.to_string());
+        }
+        self.current().failure = Some(message.to_string());
+    }
+
+    pub fn total_events(&self) -> u64 {
+        self.inputs.iter().map(|tally| tally.events).sum()
+    }
+
+    pub fn total_rejected(&self) -> u64 {
+        self.inputs.iter().map(|tally| tally.rejected).sum()
+    }
+
+    pub fn any_failed(&self) -> bool {
+        self.inputs.iter().any(|tally| tally.failure.is_some())
+    }
+
+    /// One line per input, then the total; every line starts with `summary: `.
+    pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        for tally in &self.inputs {
+            let failed = if tally.failure.is_some() {
+                " (not read to the end)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "summary: {}: {}{failed}",
+                tally.name,
+                counts(tally.events, tally.rejected)
+            )?;
+        }
+        let totals = counts(self.total_events(), self.total_rejected());
+        writeln!(
+            out,
+            "summary: total: {totals} in {}",
+            plural(self.inputs.len() as u64, "input")
+        )
+    }
+}
+
+fn counts(events: u64, rejected: u64) -> String {
+    format!(
+        "{} written, {} rejected",
+        plural(events, "event"),
+        plural(rejected, "record")
+    )
+}
+
+fn plural(count: u64, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_lists_each_input_and_the_total() {
+        let mut summary = Summary::default();
+        summary.start_input("a.log".to_string());
+        summary.current().events = 3;
+        summary.current().rejected = 1;
+        summary.fail_input("missing.log", "No such file");
+        let mut text = Vec::new();
+        summary.write_to(&mut text).expect("in-memory write");
+        assert_eq!(
+            String::from_utf8_lossy(&text),
+            "summary: a.log: 3 events written, 1 record rejected\n\
+             summary: missing.log: 0 events written, 0 records rejected (not read to the end)\n\
+             summary: total: 3 events written, 1 record rejected in 2 inputs\n"
+        );
+        assert!(summary.any_failed());
+    }
+}

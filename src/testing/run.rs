@@ -1,0 +1,63 @@
+//! Running one test case's input through its log type, exactly as `logschema parse` does.
+
+use serde_json::Value;
+
+use crate::pipeline::lines::{Line, LineReader};
+use crate::pipeline::parse::parse_line;
+use crate::runtime::{EventMeta, Framer, LineKind, LogType, RowId};
+
+/// What parsing a case's input produced.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct CaseOutput {
+    pub events: Vec<Value>,
+    /// `(line number, reason)` of each rejected line, in order.
+    pub rejections: Vec<(u64, String)>,
+    /// Problems with the parser's own output (an event line that is not JSON).
+    pub problems: Vec<String>,
+}
+
+pub fn parse_input(log_type: &'static LogType, input: &str) -> CaseOutput {
+    let mut output = CaseOutput::default();
+    let mut framer = Framer::new(log_type);
+    let mut lines = LineReader::new(input.as_bytes());
+    let parse_time = chrono::Utc::now();
+    let mut sequence = 0;
+    let mut event_line = Vec::new();
+    // Reading from memory cannot fail; stop if it ever does.
+    while let Ok(Some((line_number, line))) = lines.next_line() {
+        let text = match line {
+            Line::Text(text) => text,
+            Line::Invalid { reason, .. } => {
+                output.rejections.push((line_number, reason));
+                continue;
+            }
+        };
+        let columns = match framer.classify(text) {
+            LineKind::Blank | LineKind::Header => continue,
+            LineKind::Record(columns) => columns,
+        };
+        let meta = EventMeta {
+            log_type: log_type.name,
+            row_id: RowId {
+                prefix: 0,
+                sequence,
+            },
+            parse_time,
+            source_id: None,
+            source_label: None,
+        };
+        sequence += 1;
+        event_line.clear();
+        match parse_line(log_type, text, columns.as_deref(), &meta, &mut event_line) {
+            Ok(()) => match serde_json::from_slice(&event_line) {
+                Ok(event) => output.events.push(event),
+                Err(error) => output.problems.push(format!(
+                    "line {line_number}: the event is not valid JSON ({error}): {}",
+                    String::from_utf8_lossy(&event_line).trim_end()
+                )),
+            },
+            Err(reason) => output.rejections.push((line_number, reason)),
+        }
+    }
+    output
+}

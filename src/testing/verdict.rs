@@ -1,0 +1,154 @@
+//! Deciding whether a test case passed: its events, then its rejections.
+
+use serde_json::Value;
+
+use super::cases::TestCase;
+use super::compare::compare_event;
+use super::run::{parse_input, CaseOutput};
+
+/// Runs the case; returns one readable line per problem (empty when it passed).
+pub fn check_case(case: &TestCase) -> Vec<String> {
+    let Some(log_type) = crate::find_log_type(&case.log_type) else {
+        let known: Vec<&str> = crate::log_types()
+            .iter()
+            .map(|log_type| log_type.name)
+            .collect();
+        return vec![format!(
+            "unknown log type {:?} (known: {})",
+            case.log_type,
+            known.join(", ")
+        )];
+    };
+    // The framer runs outside the parser's panic guard; a panic fails this case only.
+    match std::panic::catch_unwind(|| parse_input(log_type, &case.input)) {
+        Ok(output) => judge(&case.expected, case.errors.as_deref(), &output),
+        Err(_) => vec!["internal error: parsing the input panicked".to_string()],
+    }
+}
+
+/// Compares what a case expects with what parsing produced.
+pub fn judge(
+    expected: &[Value],
+    expected_errors: Option<&[String]>,
+    output: &CaseOutput,
+) -> Vec<String> {
+    let mut failures = output.problems.clone();
+    failures.extend(compare_events(expected, &output.events));
+    failures.extend(compare_rejections(expected_errors, &output.rejections));
+    failures
+}
+
+fn compare_events(expected: &[Value], actual: &[Value]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for index in 0..expected.len().max(actual.len()) {
+        let number = index + 1;
+        match (expected.get(index), actual.get(index)) {
+            (Some(expected), Some(actual)) => failures.extend(
+                compare_event(expected, actual)
+                    .iter()
+                    .map(|difference| format!("event {number}: {difference}")),
+            ),
+            (Some(expected), None) => {
+                failures.push(format!("event {number}: missing, expected {expected}"))
+            }
+            (None, Some(actual)) => failures.push(format!("event {number}: unexpected {actual}")),
+            (None, None) => {}
+        }
+    }
+    failures
+}
+
+fn compare_rejections(expected: Option<&[String]>, actual: &[(u64, String)]) -> Vec<String> {
+    let Some(expected) = expected else {
+        return actual
+            .iter()
+            .map(|(line, reason)| format!("line {line}: unexpected rejection: {reason}"))
+            .collect();
+    };
+    let mut failures = Vec::new();
+    for index in 0..expected.len().max(actual.len()) {
+        match (expected.get(index), actual.get(index)) {
+            (Some(wanted), Some((line, reason))) if !reason.contains(wanted.as_str()) => failures
+                .push(format!(
+                "line {line}: rejected with {reason:?}, expected an error containing {wanted:?}"
+            )),
+            (Some(_), Some(_)) => {}
+            (Some(wanted), None) => failures.push(format!(
+                "missing rejection {}: expected an error containing {wanted:?}",
+                index + 1
+            )),
+            (None, Some((line, reason))) => {
+                failures.push(format!("line {line}: unexpected rejection: {reason}"))
+            }
+            (None, None) => {}
+        }
+    }
+    failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn output(events: Vec<Value>, rejections: &[(u64, &str)]) -> CaseOutput {
+        CaseOutput {
+            events,
+            rejections: rejections
+                .iter()
+                .map(|(line, reason)| (*line, reason.to_string()))
+                .collect(),
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn matching_events_and_no_rejections_pass() {
+        let produced = output(vec![json!({"a": 1, "p_row_id": "x"})], &[]);
+        assert!(judge(&[json!({"a": 1})], None, &produced).is_empty());
+    }
+
+    #[test]
+    fn extra_and_missing_events_are_reported() {
+        let produced = output(vec![json!({"a": 1}), json!({"a": 2})], &[]);
+        assert_eq!(
+            judge(&[json!({"a": 1})], None, &produced),
+            [r#"event 2: unexpected {"a":2}"#]
+        );
+        let produced = output(vec![], &[]);
+        assert_eq!(
+            judge(&[json!({"a": 1})], None, &produced),
+            [r#"event 1: missing, expected {"a":1}"#]
+        );
+        let produced = output(vec![json!({"a": 3})], &[]);
+        assert_eq!(
+            judge(&[json!({"a": 1})], None, &produced),
+            ["event 1: a: expected 1, actual 3"]
+        );
+    }
+
+    #[test]
+    fn rejections_fail_unless_expected() {
+        let produced = output(vec![], &[(2, "port: \"x\" is not a valid bigint")]);
+        assert_eq!(
+            judge(&[], None, &produced),
+            ["line 2: unexpected rejection: port: \"x\" is not a valid bigint"]
+        );
+        assert!(judge(&[], Some(&["not a valid bigint".to_string()]), &produced).is_empty());
+        let wrong = judge(&[], Some(&["required".to_string()]), &produced);
+        assert_eq!(wrong.len(), 1);
+        assert!(
+            wrong[0].contains("expected an error containing \"required\""),
+            "{wrong:?}"
+        );
+        let missing = judge(
+            &[],
+            Some(&["bigint".to_string(), "more".to_string()]),
+            &produced,
+        );
+        assert_eq!(
+            missing,
+            ["missing rejection 2: expected an error containing \"more\""]
+        );
+    }
+}
