@@ -1,18 +1,101 @@
-//! PLACEHOLDER until the codegen pipeline is wired: writes an index that includes the design
-//! contract example (docs/design/generated-example.rs) as log type `Example.Dns`.
-use std::{env, fs, path::PathBuf};
+//! Generates Rust for every log schema under `schemas/` (see the `logschema-codegen` crate).
+//!
+//! This script does the I/O: it finds and reads the schema files, hands them to the generator,
+//! writes what comes back into `$OUT_DIR/generated/` (only files whose content changed), and
+//! prints schema errors like a compiler, failing the build.
 
-fn main() {
-    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("generated");
-    fs::create_dir_all(&out).unwrap();
-    let example = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).join("docs/design/generated-example.rs");
-    fs::write(out.join("example_dns.rs"), fs::read_to_string(&example).unwrap()).unwrap();
-    fs::write(
-        out.join("log_types.rs"),
-        "pub mod example_dns { include!(concat!(env!(\"OUT_DIR\"), \"/generated/example_dns.rs\")); }\n\
-         pub static LOG_TYPES: [&::logschema::runtime::LogType; 1] = [&example_dns::LOG_TYPE];\n",
-    )
-    .unwrap();
-    println!("cargo::rerun-if-changed=docs/design/generated-example.rs");
-    println!("cargo::rerun-if-changed=build.rs");
+use std::{
+    env, fs, io,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use logschema_codegen::{generate, SchemaSource};
+
+const SCHEMA_DIR: &str = "schemas";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(messages) => {
+            for message in &messages {
+                eprintln!("{message}");
+            }
+            eprintln!("error: {} problem(s) in the log schemas under {SCHEMA_DIR}/", messages.len());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Vec<String>> {
+    let crate_dir = env_path("CARGO_MANIFEST_DIR")?;
+    let out_dir = env_path("OUT_DIR")?.join("generated");
+
+    // The directory itself, so that a new schema file triggers a rebuild.
+    println!("cargo::rerun-if-changed={SCHEMA_DIR}");
+    let mut schema_paths = Vec::new();
+    find_schemas(&crate_dir, Path::new(SCHEMA_DIR), &mut schema_paths)
+        .map_err(|error| vec![format!("{SCHEMA_DIR}: error: cannot list schemas: {error}")])?;
+
+    let mut sources = Vec::new();
+    let mut problems = Vec::new();
+    for relative in schema_paths {
+        let shown = relative.to_string_lossy().replace('\\', "/");
+        println!("cargo::rerun-if-changed={shown}");
+        match fs::read_to_string(crate_dir.join(&relative)) {
+            Ok(text) => sources.push(SchemaSource { path: shown, text }),
+            Err(error) => problems.push(format!("{shown}: error: cannot read: {error}")),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let files = generate(&sources)
+        .map_err(|diagnostics| diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+
+    fs::create_dir_all(&out_dir).map_err(|error| vec![format!("error: cannot create {}: {error}", out_dir.display())])?;
+    for file in &files {
+        write_if_changed(&out_dir.join(&file.name), &file.contents)
+            .map_err(|error| vec![format!("error: cannot write {}: {error}", file.name)])?;
+    }
+    Ok(())
+}
+
+/// Every schema file below `dir`, at any depth, sorted, relative to `crate_dir`: `*.yml` and
+/// `*.yaml` except the `*_tests.yml` test files.
+fn find_schemas(crate_dir: &Path, dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
+    let mut entries = fs::read_dir(crate_dir.join(dir))?
+        .map(|entry| entry.map(|entry| entry.file_name()))
+        .collect::<io::Result<Vec<_>>>()?;
+    entries.sort();
+    for name in entries {
+        let relative = dir.join(&name);
+        let name = name.to_string_lossy();
+        if crate_dir.join(&relative).is_dir() {
+            find_schemas(crate_dir, &relative, found)?;
+        } else if is_schema_file(&name) {
+            found.push(relative);
+        }
+    }
+    Ok(())
+}
+
+fn is_schema_file(name: &str) -> bool {
+    let stem = name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml"));
+    matches!(stem, Some(stem) if !stem.ends_with("_tests"))
+}
+
+/// Leaves an unchanged file alone so its timestamp does not wake file watchers.
+fn write_if_changed(path: &Path, contents: &str) -> io::Result<()> {
+    if fs::read_to_string(path).ok().as_deref() == Some(contents) {
+        return Ok(());
+    }
+    fs::write(path, contents)
+}
+
+fn env_path(name: &str) -> Result<PathBuf, Vec<String>> {
+    env::var_os(name)
+        .map(PathBuf::from)
+        .ok_or_else(|| vec![format!("error: {name} is not set (build.rs runs under cargo)")])
 }

@@ -11,7 +11,6 @@ pub mod runtime;
 pub mod testing;
 
 /// The code `build.rs` generated from `schemas/`: one module per log type and the registry.
-#[allow(clippy::all)]
 pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated/log_types.rs"));
 }
@@ -24,4 +23,20 @@ pub fn log_types() -> &'static [&'static runtime::LogType] {
 /// The log type named `name` (exact match).
 pub fn find_log_type(name: &str) -> Option<&'static runtime::LogType> {
     log_types().iter().copied().find(|log_type| log_type.name == name)
+}
+
+/// The emitter's golden files (codegen/tests/golden/) compiled against this runtime, so a golden
+/// that stops compiling fails `cargo test`; the runtime's end-to-end tests use them too.
+#[cfg(test)]
+#[allow(dead_code)]
+mod golden {
+    pub mod example_dns {
+        include!("../codegen/tests/golden/example_dns.rs");
+    }
+    pub mod example_flow {
+        include!("../codegen/tests/golden/example_flow.rs");
+    }
+    pub mod odd_names {
+        include!("../codegen/tests/golden/odd_names.rs");
+    }
 }

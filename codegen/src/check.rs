@@ -1,1 +1,898 @@
-//! TODO(front end)
+//! The semantic checks of one schema file: every mistake is collected with the position of the
+//! offending key or value, and what passes comes out typed (`Checked*`), ready for `lower`.
+
+use std::collections::HashMap;
+
+use chrono::format::{Item, StrftimeItems};
+
+use crate::ir::{self, IndicatorKind, IpVersion, Location, TimeFormat};
+use crate::names;
+use crate::positions::{child, item, Positions};
+use crate::raw;
+use crate::Diagnostic;
+
+/// A schema file that passed every check.
+#[derive(Debug)]
+pub(crate) struct CheckedSchema {
+    pub name: String,
+    pub description: Option<String>,
+    pub reference_url: Option<String>,
+    pub source_file: String,
+    pub location: Location,
+    pub parser: ir::Parser,
+    pub fields: Vec<CheckedField>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CheckedField {
+    pub name: String,
+    pub rust_name: String,
+    pub input_keys: Vec<String>,
+    pub description: Option<String>,
+    pub required: bool,
+    pub is_event_time: bool,
+    pub value: CheckedValue,
+    pub location: Location,
+}
+
+#[derive(Debug)]
+pub(crate) struct CheckedValue {
+    pub ty: CheckedType,
+    pub empty_values: Vec<String>,
+    pub indicators: Vec<ir::Indicator>,
+    pub validate: ir::Validate,
+    pub embedded_json: bool,
+}
+
+/// Like `ir::Type`, but objects still hold their fields (`lower` numbers them).
+#[derive(Debug)]
+pub(crate) enum CheckedType {
+    /// Anything but `Array` and `Object`.
+    Scalar(ir::Type),
+    Array(Box<CheckedValue>),
+    Object(Vec<CheckedField>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TypeName {
+    String,
+    Int,
+    SmallInt,
+    BigInt,
+    Float,
+    Boolean,
+    Timestamp,
+    Array,
+    Object,
+    Json,
+}
+
+const TYPE_NAMES: [(&str, TypeName); 10] = [
+    ("string", TypeName::String),
+    ("int", TypeName::Int),
+    ("smallint", TypeName::SmallInt),
+    ("bigint", TypeName::BigInt),
+    ("float", TypeName::Float),
+    ("boolean", TypeName::Boolean),
+    ("timestamp", TypeName::Timestamp),
+    ("array", TypeName::Array),
+    ("object", TypeName::Object),
+    ("json", TypeName::Json),
+];
+
+impl TypeName {
+    fn from_name(name: &str) -> Option<TypeName> {
+        TYPE_NAMES
+            .iter()
+            .find(|(spelling, _)| *spelling == name)
+            .map(|(_, ty)| *ty)
+    }
+
+    fn as_str(self) -> &'static str {
+        TYPE_NAMES
+            .iter()
+            .find(|(_, ty)| *ty == self)
+            .map_or("?", |(spelling, _)| spelling)
+    }
+}
+
+const TIME_FORMAT_NAMES: [(&str, TimeFormat); 5] = [
+    ("rfc3339", TimeFormat::Rfc3339),
+    ("unix", TimeFormat::Unix),
+    ("unix_ms", TimeFormat::UnixMs),
+    ("unix_us", TimeFormat::UnixUs),
+    ("unix_ns", TimeFormat::UnixNs),
+];
+
+fn type_list() -> String {
+    TYPE_NAMES
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn indicator_kind_list() -> String {
+    IndicatorKind::ALL
+        .iter()
+        .map(|kind| kind.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Where a list of fields sits, which decides the keys allowed on them.
+#[derive(Debug, Clone, Copy)]
+struct Scope {
+    /// The record's own fields (where `column` is allowed).
+    top_level: bool,
+    /// Somewhere inside an array's element (where `isEventTime` is not allowed).
+    in_array: bool,
+}
+
+/// A field of the same object, as `when.field` may name it.
+struct Sibling<'a> {
+    name: &'a str,
+    is_string: bool,
+}
+
+/// Checks one loaded schema file.
+pub(crate) fn check_schema(
+    file: &str,
+    schema: &raw::Schema,
+    positions: &Positions,
+) -> Result<CheckedSchema, Vec<Diagnostic>> {
+    let mut checker = Checker {
+        file,
+        positions,
+        delimited: schema
+            .parser
+            .as_ref()
+            .is_some_and(|parser| parser.delimited.is_some()),
+        errors: Vec::new(),
+    };
+    checker.check_schema_name(&schema.schema);
+    let parser = checker.check_parser(schema);
+    let fields = match schema.fields.as_deref() {
+        Some(fields) if !fields.is_empty() => checker.check_fields(
+            "fields",
+            fields,
+            Scope {
+                top_level: true,
+                in_array: false,
+            },
+        ),
+        _ => {
+            checker.report_missing_fields("", "fields", "the schema");
+            Vec::new()
+        }
+    };
+    if !checker.errors.is_empty() {
+        return Err(checker.errors);
+    }
+    Ok(CheckedSchema {
+        name: schema.schema.clone(),
+        description: schema.description.clone(),
+        reference_url: schema.reference_url.clone(),
+        source_file: file.to_owned(),
+        location: checker.key_location("schema"),
+        parser,
+        fields,
+    })
+}
+
+/// Names must be unique across files, and so must the modules they become. Each clash is
+/// reported at both places, each message naming the other.
+pub(crate) fn check_unique_names(schemas: &[CheckedSchema]) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut by_module: HashMap<String, &CheckedSchema> = HashMap::new();
+    for schema in schemas {
+        let module = names::module_name(&schema.name);
+        let Some(first) = by_module.get(&module).copied() else {
+            by_module.insert(module, schema);
+            continue;
+        };
+        let clash = |this: &CheckedSchema, other: &CheckedSchema| {
+            let message = if this.name == other.name {
+                format!(
+                    "schema '{}' is also defined at {}",
+                    this.name, other.location
+                )
+            } else {
+                format!(
+                    "schema '{}' and schema '{}' at {} both become the Rust module `{module}`",
+                    this.name, other.name, other.location
+                )
+            };
+            Diagnostic::error(this.location.clone(), message)
+        };
+        errors.push(clash(first, schema));
+        errors.push(clash(schema, first));
+    }
+    errors
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    positions: &'a Positions,
+    delimited: bool,
+    errors: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn location(&self, pos: crate::positions::Pos) -> Location {
+        Location {
+            file: self.file.to_owned(),
+            line: pos.line,
+            column: pos.column,
+        }
+    }
+
+    fn key_location(&self, path: &str) -> Location {
+        self.location(self.positions.key(path))
+    }
+
+    fn value_location(&self, path: &str) -> Location {
+        self.location(self.positions.value(path))
+    }
+
+    fn error(&mut self, location: Location, message: impl Into<String>) {
+        self.errors.push(Diagnostic::error(location, message));
+    }
+
+    fn check_schema_name(&mut self, name: &str) {
+        let valid_part = |part: &str| {
+            let mut chars = part.chars();
+            chars.next().is_some_and(|first| first.is_ascii_uppercase())
+                && chars.all(|c| c.is_ascii_alphanumeric())
+        };
+        if !name.split('.').all(valid_part) {
+            self.error(
+                self.value_location("schema"),
+                format!(
+                    "invalid schema name '{name}' (expected dot-separated parts, each an \
+                     upper-case letter followed by letters and digits, like AWS.VPCFlow)"
+                ),
+            );
+        }
+    }
+
+    /// `fields` is absent, null or `[]` on the schema or an object field at `owner`.
+    fn report_missing_fields(&mut self, owner: &str, fallback: &str, what: &str) {
+        let fields_path = child(owner, "fields");
+        if self.positions.has_key(&fields_path) {
+            let location = self.key_location(&fields_path);
+            self.error(
+                location,
+                format!("`fields` of {what} is empty (at least one field is needed)"),
+            );
+        } else {
+            let location = self.value_location(fallback);
+            self.error(
+                location,
+                format!("{what} has no `fields` (at least one field is needed)"),
+            );
+        }
+    }
+
+    fn check_parser(&mut self, schema: &raw::Schema) -> ir::Parser {
+        let Some(parser) = &schema.parser else {
+            return ir::Parser::JsonLines;
+        };
+        let Some(delimited) = &parser.delimited else {
+            self.error(
+                self.key_location("parser"),
+                "`parser` needs `delimited` (omit `parser` for JSON lines)",
+            );
+            return ir::Parser::JsonLines;
+        };
+        let path = "parser.delimited";
+        let delimiter = match delimited.delimiter.as_deref() {
+            None => {
+                self.error(
+                    self.key_location(path),
+                    "the delimited parser needs a `delimiter`",
+                );
+                ' '
+            }
+            Some(text) => {
+                let mut chars = text.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(delimiter), None) => delimiter,
+                    _ => {
+                        self.error(
+                            self.value_location(&child(path, "delimiter")),
+                            format!("delimiter '{text}' must be exactly one character"),
+                        );
+                        ' '
+                    }
+                }
+            }
+        };
+        let header = match delimited.header.as_deref() {
+            None | Some("detect") => ir::HeaderMode::Detect,
+            Some("none") => ir::HeaderMode::None,
+            Some(other) => {
+                self.error(
+                    self.value_location(&child(path, "header")),
+                    format!("unknown header mode '{other}' (expected detect or none)"),
+                );
+                ir::HeaderMode::Detect
+            }
+        };
+        let columns = delimited.columns.clone().unwrap_or_default();
+        if header == ir::HeaderMode::None && columns.is_empty() {
+            self.error(
+                self.value_location(&child(path, "header")),
+                "header 'none' needs `columns` (the lines have no header to name them)",
+            );
+        }
+        self.check_default_columns(path, &columns, schema.fields.as_deref().unwrap_or_default());
+        ir::Parser::Delimited(ir::DelimitedParser {
+            delimiter,
+            merge_delimiters: delimited.merge_delimiters,
+            empty_values: delimited.empty_values.clone(),
+            header,
+            default_columns: columns,
+            location: self.key_location("parser"),
+        })
+    }
+
+    /// Each default column must be read by some field, and only once in the list.
+    fn check_default_columns(&mut self, path: &str, columns: &[String], fields: &[raw::Field]) {
+        let known = |column: &str| {
+            fields.iter().any(|field| {
+                field.name == column
+                    || field.column.as_deref() == Some(column)
+                    || field.aliases.iter().any(|alias| alias == column)
+            })
+        };
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (index, column) in columns.iter().enumerate() {
+            let column_path = item(&child(path, "columns"), index);
+            if let Some(first) = seen.get(column.as_str()) {
+                let first_line = self
+                    .positions
+                    .value(&item(&child(path, "columns"), *first))
+                    .line;
+                self.error(
+                    self.value_location(&column_path),
+                    format!("duplicate column '{column}' (first listed on line {first_line})"),
+                );
+                continue;
+            }
+            seen.insert(column, index);
+            if !known(column) {
+                self.error(
+                    self.value_location(&column_path),
+                    format!("column '{column}' is not the column, name or alias of any field"),
+                );
+            }
+        }
+    }
+
+    /// Checks the fields of one object (or the record) and the clashes between them.
+    fn check_fields(
+        &mut self,
+        list_path: &str,
+        fields: &[raw::Field],
+        scope: Scope,
+    ) -> Vec<CheckedField> {
+        let siblings: Vec<Sibling> = fields
+            .iter()
+            .map(|field| Sibling {
+                name: &field.name,
+                is_string: field.ty.as_deref() == Some("string"),
+            })
+            .collect();
+        let checked: Vec<CheckedField> = fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| {
+                self.check_field(&item(list_path, index), field, &siblings, scope)
+            })
+            .collect();
+        self.check_name_clashes(&checked);
+        self.check_input_key_clashes(&checked);
+        checked
+    }
+
+    fn check_field(
+        &mut self,
+        path: &str,
+        field: &raw::Field,
+        siblings: &[Sibling],
+        scope: Scope,
+    ) -> CheckedField {
+        let location = self.key_location(&child(path, "name"));
+        if field.name.is_empty() {
+            self.error(
+                self.value_location(&child(path, "name")),
+                "empty field name",
+            );
+        }
+        if let Some(column) = &field.column {
+            let at = self.key_location(&child(path, "column"));
+            if !scope.top_level {
+                self.error(
+                    at,
+                    "`column` is only allowed on top-level fields (nested fields have no column)",
+                );
+            } else if !self.delimited {
+                self.error(
+                    at,
+                    "`column` needs a delimited parser (`parser: {delimited: ...}`)",
+                );
+            } else if column.is_empty() {
+                self.error(at, "empty `column`");
+            }
+        }
+        let value = self.check_value(path, &field.value_keys(), siblings, scope);
+        let is_event_time = field.is_event_time == Some(true);
+        if is_event_time {
+            let at = self.key_location(&child(path, "isEventTime"));
+            let is_timestamp = matches!(value.ty, CheckedType::Scalar(ir::Type::Timestamp(_)));
+            if scope.in_array {
+                self.error(
+                    at,
+                    "`isEventTime` is not allowed inside an array (which value would it be?)",
+                );
+            } else if !is_timestamp && field.ty.as_deref().and_then(TypeName::from_name).is_some() {
+                let ty = field.ty.as_deref().unwrap_or_default();
+                self.error(
+                    at,
+                    format!("`isEventTime` is only allowed on timestamps (this field is {ty})"),
+                );
+            }
+        }
+        let first_key = match (&field.column, self.delimited && scope.top_level) {
+            (Some(column), true) => column.clone(),
+            _ => field.name.clone(),
+        };
+        let input_keys = std::iter::once(first_key)
+            .chain(field.aliases.iter().cloned())
+            .collect();
+        CheckedField {
+            name: field.name.clone(),
+            rust_name: names::field_ident(&field.name),
+            input_keys,
+            description: field.description.clone(),
+            required: field.required,
+            is_event_time,
+            value,
+            location,
+        }
+    }
+
+    /// The value described at `path` by a field's or an element's keys.
+    fn check_value(
+        &mut self,
+        path: &str,
+        keys: &raw::ValueKeys,
+        siblings: &[Sibling],
+        scope: Scope,
+    ) -> CheckedValue {
+        let ty = self.check_type_name(path, keys.ty);
+        if let Some(ty) = ty {
+            self.check_keys_fit_type(path, keys, ty);
+        }
+        let checked_type = match ty {
+            Some(TypeName::Object) => match keys.fields {
+                Some(fields) if !fields.is_empty() => CheckedType::Object(self.check_fields(
+                    &child(path, "fields"),
+                    fields,
+                    Scope {
+                        top_level: false,
+                        in_array: scope.in_array,
+                    },
+                )),
+                _ => {
+                    self.report_missing_fields(path, &child(path, "type"), "an object");
+                    CheckedType::Object(Vec::new())
+                }
+            },
+            Some(TypeName::Array) => match keys.element {
+                Some(element) => CheckedType::Array(Box::new(self.check_value(
+                    &child(path, "element"),
+                    &element.value_keys(),
+                    siblings,
+                    Scope {
+                        top_level: false,
+                        in_array: true,
+                    },
+                ))),
+                None => {
+                    self.error(
+                        self.value_location(&child(path, "type")),
+                        "an array needs an `element` (the type of its items)",
+                    );
+                    CheckedType::Scalar(ir::Type::Json)
+                }
+            },
+            Some(TypeName::Timestamp) => {
+                CheckedType::Scalar(ir::Type::Timestamp(self.check_time_formats(path, keys)))
+            }
+            Some(TypeName::String) => CheckedType::Scalar(ir::Type::String),
+            Some(TypeName::Int) => CheckedType::Scalar(ir::Type::Int),
+            Some(TypeName::SmallInt) => CheckedType::Scalar(ir::Type::SmallInt),
+            Some(TypeName::BigInt) => CheckedType::Scalar(ir::Type::BigInt),
+            Some(TypeName::Float) => CheckedType::Scalar(ir::Type::Float),
+            Some(TypeName::Boolean) => CheckedType::Scalar(ir::Type::Boolean),
+            Some(TypeName::Json) | None => CheckedType::Scalar(ir::Type::Json),
+        };
+        let is_string = ty == Some(TypeName::String);
+        CheckedValue {
+            ty: checked_type,
+            empty_values: keys
+                .empty_values
+                .map(<[String]>::to_vec)
+                .unwrap_or_default(),
+            indicators: match keys.indicators {
+                Some(entries) if is_string => self.check_indicators(path, entries, siblings),
+                _ => Vec::new(),
+            },
+            validate: match keys.validate {
+                Some(validate) if is_string => self.check_validate(path, validate),
+                _ => ir::Validate::default(),
+            },
+            embedded_json: keys.is_embedded_json == Some(true),
+        }
+    }
+
+    fn check_type_name(&mut self, path: &str, ty: Option<&str>) -> Option<TypeName> {
+        let Some(name) = ty else {
+            self.error(
+                self.value_location(path),
+                format!("missing `type` (expected one of {})", type_list()),
+            );
+            return None;
+        };
+        let ty = TypeName::from_name(name);
+        if ty.is_none() {
+            self.error(
+                self.value_location(&child(path, "type")),
+                format!("unknown type '{name}' (expected one of {})", type_list()),
+            );
+        }
+        ty
+    }
+
+    /// Keys that only make sense on some types, written on another.
+    fn check_keys_fit_type(&mut self, path: &str, keys: &raw::ValueKeys, ty: TypeName) {
+        let misplaced = [
+            (
+                "fields",
+                keys.fields.is_some(),
+                ty == TypeName::Object,
+                "objects",
+            ),
+            (
+                "element",
+                keys.element.is_some(),
+                ty == TypeName::Array,
+                "arrays",
+            ),
+            (
+                "indicators",
+                keys.indicators.is_some(),
+                ty == TypeName::String,
+                "strings (and string elements)",
+            ),
+            (
+                "validate",
+                keys.validate.is_some(),
+                ty == TypeName::String,
+                "strings",
+            ),
+            (
+                "timeFormat",
+                keys.time_format.is_some(),
+                ty == TypeName::Timestamp,
+                "timestamps",
+            ),
+            (
+                "timeFormats",
+                keys.time_formats.is_some(),
+                ty == TypeName::Timestamp,
+                "timestamps",
+            ),
+            (
+                "isEmbeddedJSON",
+                keys.is_embedded_json == Some(true),
+                matches!(ty, TypeName::Object | TypeName::Array | TypeName::Json),
+                "object, array and json values",
+            ),
+        ];
+        for (key, present, allowed, where_allowed) in misplaced {
+            if present && !allowed {
+                self.error(
+                    self.key_location(&child(path, key)),
+                    format!(
+                        "`{key}` is only allowed on {where_allowed} (this one is {})",
+                        ty.as_str()
+                    ),
+                );
+            }
+        }
+    }
+
+    fn check_time_formats(&mut self, path: &str, keys: &raw::ValueKeys) -> Vec<TimeFormat> {
+        let single_path = child(path, "timeFormat");
+        let list_path = child(path, "timeFormats");
+        let written: Vec<(String, &str)> = match (keys.time_format, keys.time_formats) {
+            (Some(_), Some(_)) => {
+                self.error(
+                    self.key_location(&list_path),
+                    "give either `timeFormat` or `timeFormats`, not both",
+                );
+                return vec![TimeFormat::Rfc3339];
+            }
+            (None, None) => {
+                self.error(
+                    self.value_location(&child(path, "type")),
+                    "a timestamp needs `timeFormat` (or `timeFormats`, tried in order)",
+                );
+                return vec![TimeFormat::Rfc3339];
+            }
+            (Some(format), None) => vec![(single_path, format)],
+            (None, Some([])) => {
+                self.error(self.key_location(&list_path), "`timeFormats` is empty");
+                return vec![TimeFormat::Rfc3339];
+            }
+            (None, Some(formats)) => formats
+                .iter()
+                .enumerate()
+                .map(|(index, format)| (item(&list_path, index), format.as_str()))
+                .collect(),
+        };
+        let mut formats = Vec::new();
+        for (format_path, text) in written {
+            match parse_time_format(text) {
+                Ok(format) => formats.push(format),
+                Err(problem) => self.error(self.value_location(&format_path), problem),
+            }
+        }
+        formats
+    }
+
+    fn check_indicators(
+        &mut self,
+        path: &str,
+        entries: &[raw::IndicatorEntry],
+        siblings: &[Sibling],
+    ) -> Vec<ir::Indicator> {
+        let mut indicators = Vec::new();
+        for (index, entry) in entries.iter().enumerate() {
+            let entry_path = item(&child(path, "indicators"), index);
+            let kind_path = match entry {
+                raw::IndicatorEntry::Kind(_) => entry_path.clone(),
+                raw::IndicatorEntry::Rule(_) => child(&entry_path, "kind"),
+            };
+            let kind = IndicatorKind::from_name(entry.kind());
+            if kind.is_none() {
+                self.error(
+                    self.value_location(&kind_path),
+                    format!(
+                        "unknown indicator kind '{}' (expected one of {})",
+                        entry.kind(),
+                        indicator_kind_list()
+                    ),
+                );
+            }
+            let (when, pattern) = match entry {
+                raw::IndicatorEntry::Kind(_) => (None, None),
+                raw::IndicatorEntry::Rule(rule) => (
+                    rule.when
+                        .as_ref()
+                        .and_then(|when| self.check_when(&entry_path, when, siblings)),
+                    rule.pattern.as_ref().map(|pattern| {
+                        self.check_pattern(&child(&entry_path, "pattern"), pattern);
+                        pattern.clone()
+                    }),
+                ),
+            };
+            if let Some(kind) = kind {
+                indicators.push(ir::Indicator {
+                    kind,
+                    when,
+                    pattern,
+                    location: self.value_location(&entry_path),
+                });
+            }
+        }
+        indicators
+    }
+
+    fn check_when(
+        &mut self,
+        entry_path: &str,
+        when: &raw::When,
+        siblings: &[Sibling],
+    ) -> Option<ir::IndicatorCondition> {
+        let when_path = child(entry_path, "when");
+        if when.values.is_empty() {
+            self.error(
+                self.key_location(&child(&when_path, "in")),
+                "`in` lists no values",
+            );
+        }
+        let found = siblings
+            .iter()
+            .position(|sibling| sibling.name == when.field);
+        let at = self.value_location(&child(&when_path, "field"));
+        match found {
+            Some(index) if siblings.get(index).is_some_and(|sibling| sibling.is_string) => {
+                Some(ir::IndicatorCondition {
+                    field_index: index,
+                    values: when.values.clone(),
+                })
+            }
+            Some(_) => {
+                self.error(
+                    at,
+                    format!("`when.field` '{}' is not a string field", when.field),
+                );
+                None
+            }
+            None => {
+                let names: Vec<&str> = siblings
+                    .iter()
+                    .filter(|s| s.is_string)
+                    .map(|s| s.name)
+                    .collect();
+                self.error(
+                    at,
+                    format!(
+                        "`when.field` '{}' is not a string field of the same object (expected one of {})",
+                        when.field,
+                        names.join(", ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn check_pattern(&mut self, pattern_path: &str, pattern: &str) {
+        let problem = match regex_syntax::Parser::new().parse(pattern) {
+            Err(error) => Some(format!("invalid pattern '{pattern}': {}", regex_error_kind(&error))),
+            Ok(hir) => match hir.properties().explicit_captures_len() {
+                1 => None,
+                count => Some(format!(
+                    "pattern '{pattern}' has {count} capture groups (expected exactly one: the indicator value)"
+                )),
+            },
+        };
+        if let Some(problem) = problem {
+            self.error(self.value_location(pattern_path), problem);
+        }
+    }
+
+    fn check_validate(&mut self, path: &str, validate: &raw::Validate) -> ir::Validate {
+        let validate_path = child(path, "validate");
+        let mut ip_version = |key: &str, value: Option<&String>| {
+            let value = value?;
+            match value.as_str() {
+                "ipv4" => Some(IpVersion::V4),
+                "ipv6" => Some(IpVersion::V6),
+                "any" => Some(IpVersion::Any),
+                other => {
+                    self.error(
+                        self.value_location(&child(&validate_path, key)),
+                        format!("invalid `{key}` value '{other}' (expected ipv4, ipv6 or any)"),
+                    );
+                    None
+                }
+            }
+        };
+        let ip = ip_version("ip", validate.ip.as_ref());
+        let cidr = ip_version("cidr", validate.cidr.as_ref());
+        ir::Validate {
+            allow: validate.allow.clone().unwrap_or_default(),
+            deny: validate.deny.clone().unwrap_or_default(),
+            ip,
+            cidr,
+        }
+    }
+
+    /// Two fields of one object with the same name, or names giving the same Rust identifier.
+    fn check_name_clashes(&mut self, fields: &[CheckedField]) {
+        let mut by_name: HashMap<&str, &CheckedField> = HashMap::new();
+        let mut by_ident: HashMap<&str, &CheckedField> = HashMap::new();
+        let mut errors = Vec::new();
+        for field in fields {
+            if let Some(first) = by_name.get(field.name.as_str()) {
+                errors.push(Diagnostic::error(
+                    field.location.clone(),
+                    format!(
+                        "duplicate field name '{}' (first on line {})",
+                        field.name, first.location.line
+                    ),
+                ));
+                continue;
+            }
+            by_name.insert(&field.name, field);
+            if let Some(first) = by_ident.get(field.rust_name.as_str()) {
+                errors.push(Diagnostic::error(
+                    field.location.clone(),
+                    format!(
+                        "field '{}' (line {}) and field '{}' (line {}) both become the Rust name `{}`",
+                        first.name, first.location.line, field.name, field.location.line, field.rust_name
+                    ),
+                ));
+                continue;
+            }
+            by_ident.insert(&field.rust_name, field);
+        }
+        self.errors.extend(errors);
+    }
+
+    /// An input key (name, column or alias) read by two fields of one object.
+    fn check_input_key_clashes(&mut self, fields: &[CheckedField]) {
+        let mut owner: HashMap<&str, &CheckedField> = HashMap::new();
+        let mut errors = Vec::new();
+        for field in fields {
+            for key in &field.input_keys {
+                match owner.get(key.as_str()) {
+                    None => {
+                        owner.insert(key, field);
+                    }
+                    Some(first) if first.name == field.name => {}
+                    Some(first) => errors.push(Diagnostic::error(
+                        field.location.clone(),
+                        format!(
+                            "field '{}' reads the key '{key}', which field '{}' (line {}) already reads",
+                            field.name, first.name, first.location.line
+                        ),
+                    )),
+                }
+            }
+        }
+        self.errors.extend(errors);
+    }
+}
+
+/// A `timeFormat` value: a known name, or a strftime pattern chrono understands.
+fn parse_time_format(text: &str) -> Result<TimeFormat, String> {
+    if let Some((_, format)) = TIME_FORMAT_NAMES.iter().find(|(name, _)| *name == text) {
+        return Ok(format.clone());
+    }
+    let names: Vec<&str> = TIME_FORMAT_NAMES.iter().map(|(name, _)| *name).collect();
+    if !text.contains('%') {
+        return Err(format!(
+            "unknown time format '{text}' (expected one of {} or a strftime pattern with %)",
+            names.join(", ")
+        ));
+    }
+    if StrftimeItems::new(text).any(|item| matches!(item, Item::Error)) {
+        return Err(format!(
+            "invalid strftime pattern '{text}' (chrono cannot read it)"
+        ));
+    }
+    Ok(TimeFormat::Strftime(text.to_owned()))
+}
+
+/// regex-syntax's own one-line description, without the pattern-and-caret drawing.
+fn regex_error_kind(error: &regex_syntax::Error) -> String {
+    match error {
+        regex_syntax::Error::Parse(error) => error.kind().to_string(),
+        regex_syntax::Error::Translate(error) => error.kind().to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_formats() {
+        assert_eq!(parse_time_format("unix_ms"), Ok(TimeFormat::UnixMs));
+        assert_eq!(
+            parse_time_format("%Y-%m-%d %H:%M:%S"),
+            Ok(TimeFormat::Strftime("%Y-%m-%d %H:%M:%S".into()))
+        );
+        assert!(parse_time_format("iso8601").is_err());
+        assert!(parse_time_format("%Y-%Q").is_err());
+        assert!(parse_time_format("%").is_err());
+    }
+}

@@ -232,15 +232,14 @@ mod tests {
     }
 }
 
-/// End-to-end tests through the registry's `Example.Dns` (docs/design/generated-example.rs).
-/// RETARGET: when the registry switches to the real schemas, point these at AWS.VPCDns (or drop
-/// them); everything else in the runtime's tests uses hand-built specs.
+/// End-to-end tests through the emitter's golden `Example.Dns` (codegen/tests/golden/example_dns.rs),
+/// compiled into the test build by `crate::golden`.
 #[cfg(test)]
 mod example_dns_tests {
     use super::*;
 
     fn parse(line: &str) -> Result<String, String> {
-        let log_type = crate::find_log_type("Example.Dns").expect("Example.Dns is registered");
+        let log_type = &crate::golden::example_dns::LOG_TYPE;
         let meta = EventMeta {
             log_type: log_type.name,
             row_id: RowId {

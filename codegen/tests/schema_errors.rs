@@ -1,0 +1,692 @@
+//! One test per schema mistake: each names the file, the line and column, and the offending word.
+
+use logschema_codegen::{compile, SchemaSource};
+
+const FILE: &str = "schemas/x.yml";
+
+/// Every diagnostic of one file, as printed.
+fn errors(text: &str) -> Vec<String> {
+    match compile(&[SchemaSource {
+        path: FILE.into(),
+        text: text.into(),
+    }]) {
+        Ok(_) => panic!("expected errors for:\n{text}"),
+        Err(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// The one diagnostic of one file.
+fn error(text: &str) -> String {
+    let all = errors(text);
+    assert_eq!(all.len(), 1, "expected exactly one error, got {all:#?}");
+    all.into_iter().next().unwrap_or_default()
+}
+
+#[track_caller]
+fn assert_starts(actual: &str, expected_prefix: &str) {
+    assert!(
+        actual.starts_with(expected_prefix),
+        "\n  actual: {actual}\nexpected: {expected_prefix}..."
+    );
+}
+
+/// A valid schema with `extra` lines appended to its only field (`x`, a string, on line 3).
+fn with_field_lines(extra: &str) -> String {
+    format!("schema: Test.Thing\nfields:\n  - name: x\n    type: string\n{extra}")
+}
+
+#[test]
+fn yaml_syntax_error() {
+    let text = "schema: Test.Thing\nfields:\n  - name: x\n    type: string\n   bad: [\n";
+    assert_starts(&error(text), "schemas/x.yml:5:");
+    let tab = error("schema: Test.Thing\n\tfields: []\n");
+    assert_starts(
+        &tab,
+        "schemas/x.yml:2:1: error: found a tab character that violates indentation",
+    );
+}
+
+#[test]
+fn unknown_key() {
+    let text = "schema: Test.Thing\nfields:\n  - name: x\n    tpye: string\n";
+    let message = error(text);
+    assert_starts(
+        &message,
+        "schemas/x.yml:4:5: error: fields[0]: unknown key `tpye` (expected one of `name`, ",
+    );
+    assert!(message.contains("`type`"), "{message}");
+}
+
+#[test]
+fn unknown_key_at_top_level_and_in_parser() {
+    assert_starts(
+        &error("schema: Test.Thing\ndescripton: x\nfields: [{name: x, type: string}]\n"),
+        "schemas/x.yml:2:1: error: unknown key `descripton` (expected one of `schema`, `description`",
+    );
+    assert_eq!(
+        error("schema: Test.Thing\nparser:\n  csv: {}\nfields: [{name: x, type: string}]\n"),
+        "schemas/x.yml:3:3: error: parser: unknown key `csv` (expected `delimited`)"
+    );
+}
+
+#[test]
+fn wrong_value_shape_is_a_structure_error() {
+    assert_eq!(
+        error(&with_field_lines("    required: yes\n")),
+        "schemas/x.yml:5:15: error: fields[0].required: invalid type: string \"yes\", expected a boolean"
+    );
+}
+
+#[test]
+fn unknown_type() {
+    assert_eq!(
+        error("schema: Test.Thing\nfields:\n  - name: x\n    type: strnig\n"),
+        "schemas/x.yml:4:11: error: unknown type 'strnig' (expected one of string, int, smallint, \
+         bigint, float, boolean, timestamp, array, object, json)"
+    );
+}
+
+#[test]
+fn missing_type() {
+    assert_starts(
+        &error("schema: Test.Thing\nfields:\n  - name: x\n    required: true\n"),
+        "schemas/x.yml:3:5: error: missing `type` (expected one of string, int,",
+    );
+}
+
+#[test]
+fn unknown_indicator_kind() {
+    let message = error(&with_field_lines("    indicators: [ip, domian]\n"));
+    assert_starts(
+        &message,
+        "schemas/x.yml:5:22: error: unknown indicator kind 'domian' (expected one of ip, domain, ",
+    );
+    assert!(message.ends_with("username, trace_id)"), "{message}");
+    let in_rule = error(&with_field_lines("    indicators:\n      - kind: ipv4\n"));
+    assert_starts(
+        &in_rule,
+        "schemas/x.yml:6:15: error: unknown indicator kind 'ipv4'",
+    );
+}
+
+#[test]
+fn indicator_entry_of_the_wrong_shape() {
+    assert_starts(
+        &error(&with_field_lines("    indicators: [7]\n")),
+        "schemas/x.yml:5:18: error: fields[0].indicators[0]: invalid type: integer `7`, expected an indicator kind",
+    );
+    assert_starts(
+        &error(&with_field_lines("    indicators: [{kind: ip, wehn: {}}]\n")),
+        "schemas/x.yml:5:29: error: fields[0].indicators[0]: unknown key `wehn` (expected one of `kind`, `when`, `pattern`)",
+    );
+}
+
+#[test]
+fn missing_or_empty_fields_on_the_schema() {
+    assert_eq!(
+        error("schema: Test.Thing\ndescription: no fields\n"),
+        "schemas/x.yml:1:1: error: the schema has no `fields` (at least one field is needed)"
+    );
+    assert_eq!(
+        error("schema: Test.Thing\nfields: []\n"),
+        "schemas/x.yml:2:1: error: `fields` of the schema is empty (at least one field is needed)"
+    );
+}
+
+#[test]
+fn missing_or_empty_fields_on_an_object() {
+    assert_eq!(
+        error("schema: Test.Thing\nfields:\n  - name: o\n    type: object\n"),
+        "schemas/x.yml:4:11: error: an object has no `fields` (at least one field is needed)"
+    );
+    assert_eq!(
+        error("schema: Test.Thing\nfields:\n  - name: o\n    type: object\n    fields: []\n"),
+        "schemas/x.yml:5:5: error: `fields` of an object is empty (at least one field is needed)"
+    );
+}
+
+#[test]
+fn missing_element_on_an_array() {
+    assert_eq!(
+        error("schema: Test.Thing\nfields:\n  - name: a\n    type: array\n"),
+        "schemas/x.yml:4:11: error: an array needs an `element` (the type of its items)"
+    );
+}
+
+#[test]
+fn fields_on_a_non_object() {
+    assert_eq!(
+        error(&with_field_lines("    fields: [{name: y, type: int}]\n")),
+        "schemas/x.yml:5:5: error: `fields` is only allowed on objects (this one is string)"
+    );
+}
+
+#[test]
+fn element_on_a_non_array() {
+    assert_eq!(
+        error(&with_field_lines("    element: {type: int}\n")),
+        "schemas/x.yml:5:5: error: `element` is only allowed on arrays (this one is string)"
+    );
+}
+
+#[test]
+fn indicators_on_a_non_string() {
+    assert_eq!(
+        error("schema: Test.Thing\nfields:\n  - name: n\n    type: bigint\n    indicators: [ip]\n"),
+        "schemas/x.yml:5:5: error: `indicators` is only allowed on strings (and string elements) (this one is bigint)"
+    );
+    // On the array itself rather than its string elements.
+    assert_starts(
+        &error("schema: Test.Thing\nfields:\n  - name: a\n    type: array\n    indicators: [ip]\n    element: {type: string}\n"),
+        "schemas/x.yml:5:5: error: `indicators` is only allowed on strings",
+    );
+}
+
+#[test]
+fn is_event_time_on_a_non_timestamp() {
+    assert_eq!(
+        error(&with_field_lines("    isEventTime: true\n")),
+        "schemas/x.yml:5:5: error: `isEventTime` is only allowed on timestamps (this field is string)"
+    );
+}
+
+#[test]
+fn is_event_time_inside_an_array() {
+    let text = "\
+schema: Test.Thing
+fields:
+  - name: items
+    type: array
+    element:
+      type: object
+      fields:
+        - name: at
+          type: timestamp
+          timeFormat: rfc3339
+          isEventTime: true
+";
+    assert_starts(
+        &error(text),
+        "schemas/x.yml:11:11: error: `isEventTime` is not allowed inside an array",
+    );
+}
+
+#[test]
+fn timestamp_without_a_time_format() {
+    assert_eq!(
+        error("schema: Test.Thing\nfields:\n  - name: t\n    type: timestamp\n"),
+        "schemas/x.yml:4:11: error: a timestamp needs `timeFormat` (or `timeFormats`, tried in order)"
+    );
+}
+
+#[test]
+fn timestamp_with_both_time_format_keys() {
+    let text = "schema: Test.Thing\nfields:\n  - name: t\n    type: timestamp\n    timeFormat: unix\n    timeFormats: [rfc3339]\n";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:6:5: error: give either `timeFormat` or `timeFormats`, not both"
+    );
+}
+
+#[test]
+fn unknown_time_format_name() {
+    let text =
+        "schema: Test.Thing\nfields:\n  - name: t\n    type: timestamp\n    timeFormat: iso8601\n";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:5:17: error: unknown time format 'iso8601' (expected one of rfc3339, unix, \
+         unix_ms, unix_us, unix_ns or a strftime pattern with %)"
+    );
+}
+
+#[test]
+fn invalid_strftime_pattern() {
+    let text = "schema: Test.Thing\nfields:\n  - name: t\n    type: timestamp\n    timeFormats: [unix, '%Y-%m-%d %Q']\n";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:5:25: error: invalid strftime pattern '%Y-%m-%d %Q' (chrono cannot read it)"
+    );
+}
+
+#[test]
+fn time_format_on_a_non_timestamp() {
+    assert_eq!(
+        error(&with_field_lines("    timeFormat: unix\n")),
+        "schemas/x.yml:5:5: error: `timeFormat` is only allowed on timestamps (this one is string)"
+    );
+}
+
+#[test]
+fn duplicate_field_names() {
+    let text =
+        "schema: Test.Thing\nfields:\n  - name: x\n    type: string\n  - name: x\n    type: int\n";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:5:5: error: duplicate field name 'x' (first on line 3)"
+    );
+}
+
+#[test]
+fn duplicate_field_names_in_a_nested_object() {
+    let text = "\
+schema: Test.Thing
+fields:
+  - name: o
+    type: object
+    fields:
+      - {name: a, type: string}
+      - {name: a, type: int}
+";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:7:10: error: duplicate field name 'a' (first on line 6)"
+    );
+}
+
+#[test]
+fn field_names_giving_the_same_rust_identifier() {
+    let text = "schema: Test.Thing\nfields:\n  - name: user-agent\n    type: string\n  - name: user_agent\n    type: string\n";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:5:5: error: field 'user-agent' (line 3) and field 'user_agent' (line 5) both \
+         become the Rust name `user_agent`"
+    );
+}
+
+#[test]
+fn invalid_schema_name() {
+    for name in ["aws.VPCFlow", "AWS..Flow", "AWS.VPC_Flow", "AWS.", "Über"] {
+        let message = error(&format!(
+            "schema: {name}\nfields: [{{name: x, type: string}}]\n"
+        ));
+        assert_starts(&message, &format!("schemas/x.yml:1:9: error: invalid schema name '{name}' (expected dot-separated parts"));
+    }
+}
+
+#[test]
+fn same_schema_name_in_two_files() {
+    let text = "schema: Test.Thing\nfields: [{name: x, type: string}]\n";
+    let sources = [
+        SchemaSource {
+            path: "schemas/b.yml".into(),
+            text: format!("# b\n{text}"),
+        },
+        SchemaSource {
+            path: "schemas/a.yml".into(),
+            text: text.into(),
+        },
+    ];
+    let messages: Vec<String> = compile(&sources)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "schemas/a.yml:1:1: error: schema 'Test.Thing' is also defined at schemas/b.yml:2:1",
+            "schemas/b.yml:2:1: error: schema 'Test.Thing' is also defined at schemas/a.yml:1:1",
+        ]
+    );
+}
+
+#[test]
+fn two_schema_names_giving_the_same_module() {
+    let sources = [
+        SchemaSource {
+            path: "schemas/a.yml".into(),
+            text: "schema: AWS.VPCDns\nfields: [{name: x, type: string}]\n".into(),
+        },
+        SchemaSource {
+            path: "schemas/b.yml".into(),
+            text: "schema: Aws.VpcDns\nfields: [{name: x, type: string}]\n".into(),
+        },
+    ];
+    let messages: Vec<String> = compile(&sources)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "schemas/a.yml:1:1: error: schema 'AWS.VPCDns' and schema 'Aws.VpcDns' at schemas/b.yml:1:1 both become the Rust module `aws_vpcdns`",
+            "schemas/b.yml:1:1: error: schema 'Aws.VpcDns' and schema 'AWS.VPCDns' at schemas/a.yml:1:1 both become the Rust module `aws_vpcdns`",
+        ]
+    );
+}
+
+#[test]
+fn validate_on_a_non_string() {
+    let text =
+        "schema: Test.Thing\nfields:\n  - name: n\n    type: int\n    validate: {allow: ['1']}\n";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:5:5: error: `validate` is only allowed on strings (this one is int)"
+    );
+}
+
+#[test]
+fn bad_ip_and_cidr_values() {
+    let messages = errors(&with_field_lines(
+        "    validate:\n      ip: v4\n      cidr: all\n",
+    ));
+    assert_eq!(
+        messages,
+        [
+            "schemas/x.yml:6:11: error: invalid `ip` value 'v4' (expected ipv4, ipv6 or any)",
+            "schemas/x.yml:7:13: error: invalid `cidr` value 'all' (expected ipv4, ipv6 or any)",
+        ]
+    );
+}
+
+#[test]
+fn indicator_condition_on_a_missing_field() {
+    let text = "\
+schema: Test.Thing
+fields:
+  - name: rdata
+    type: string
+    indicators:
+      - kind: ip
+        when: {field: Tpye, in: [A]}
+  - name: Type
+    type: string
+";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:7:23: error: `when.field` 'Tpye' is not a string field of the same object (expected one of rdata, Type)"
+    );
+}
+
+#[test]
+fn indicator_condition_on_a_non_string_field() {
+    let text = "\
+schema: Test.Thing
+fields:
+  - name: rdata
+    type: string
+    indicators: [{kind: ip, when: {field: code, in: ['1']}}]
+  - name: code
+    type: int
+";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:5:43: error: `when.field` 'code' is not a string field"
+    );
+}
+
+#[test]
+fn indicator_condition_in_a_parent_object_is_not_a_sibling() {
+    let text = "\
+schema: Test.Thing
+fields:
+  - name: Type
+    type: string
+  - name: answer
+    type: object
+    fields:
+      - name: rdata
+        type: string
+        indicators: [{kind: ip, when: {field: Type, in: [A]}}]
+";
+    assert_starts(
+        &error(text),
+        "schemas/x.yml:10:47: error: `when.field` 'Type' is not a string field of the same object",
+    );
+}
+
+#[test]
+fn invalid_pattern() {
+    let text =
+        with_field_lines("    indicators:\n      - kind: domain\n        pattern: '^(\\S+$'\n");
+    assert_eq!(
+        error(&text),
+        "schemas/x.yml:7:18: error: invalid pattern '^(\\S+$': unclosed group"
+    );
+}
+
+#[test]
+fn pattern_without_exactly_one_capture_group() {
+    let none = with_field_lines("    indicators: [{kind: domain, pattern: '^\\S+$'}]\n");
+    assert_eq!(
+        error(&none),
+        "schemas/x.yml:5:42: error: pattern '^\\S+$' has 0 capture groups (expected exactly one: the indicator value)"
+    );
+    let two = with_field_lines("    indicators: [{kind: domain, pattern: '(\\d+) (\\S+)'}]\n");
+    assert_starts(
+        &error(&two),
+        "schemas/x.yml:5:42: error: pattern '(\\d+) (\\S+)' has 2 capture groups",
+    );
+    // Non-capturing groups do not count.
+    let fine =
+        with_field_lines("    indicators: [{kind: domain, pattern: '^(?:\\d+\\s+)?(\\S+)$'}]\n");
+    compile(&[SchemaSource {
+        path: FILE.into(),
+        text: fine,
+    }])
+    .unwrap();
+}
+
+const DELIMITED_HEAD: &str = "schema: Test.Flow\nparser:\n  delimited:\n";
+
+fn delimited(parser_lines: &str, fields: &str) -> String {
+    format!("{DELIMITED_HEAD}{parser_lines}fields:\n{fields}")
+}
+
+const TWO_FIELDS: &str =
+    "  - name: src\n    column: src-addr\n    type: string\n  - name: port\n    type: int\n";
+
+#[test]
+fn column_without_a_delimited_parser() {
+    let text = "schema: Test.Thing\nfields:\n  - name: x\n    column: the-x\n    type: string\n";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:4:5: error: `column` needs a delimited parser (`parser: {delimited: ...}`)"
+    );
+}
+
+#[test]
+fn column_on_a_nested_field() {
+    let fields = "  - name: o\n    type: object\n    fields:\n      - name: y\n        column: the-y\n        type: string\n";
+    assert_eq!(
+        error(&delimited("    delimiter: ','\n", fields)),
+        "schemas/x.yml:10:9: error: `column` is only allowed on top-level fields (nested fields have no column)"
+    );
+}
+
+#[test]
+fn delimiter_not_one_character() {
+    assert_eq!(
+        error(&delimited("    delimiter: '::'\n", TWO_FIELDS)),
+        "schemas/x.yml:4:16: error: delimiter '::' must be exactly one character"
+    );
+    assert_eq!(
+        error(&delimited("    delimiter: ''\n", TWO_FIELDS)),
+        "schemas/x.yml:4:16: error: delimiter '' must be exactly one character"
+    );
+    assert_eq!(
+        error(&delimited("    header: detect\n", TWO_FIELDS)),
+        "schemas/x.yml:3:3: error: the delimited parser needs a `delimiter`"
+    );
+}
+
+#[test]
+fn header_not_detect_or_none() {
+    assert_eq!(
+        error(&delimited(
+            "    delimiter: ','\n    header: always\n",
+            TWO_FIELDS
+        )),
+        "schemas/x.yml:5:13: error: unknown header mode 'always' (expected detect or none)"
+    );
+}
+
+#[test]
+fn header_none_without_columns() {
+    assert_eq!(
+        error(&delimited("    delimiter: ','\n    header: none\n", TWO_FIELDS)),
+        "schemas/x.yml:5:13: error: header 'none' needs `columns` (the lines have no header to name them)"
+    );
+}
+
+#[test]
+fn default_column_that_no_field_reads() {
+    assert_eq!(
+        error(&delimited(
+            "    delimiter: ','\n    columns: [src-addr, prot]\n",
+            TWO_FIELDS
+        )),
+        "schemas/x.yml:5:25: error: column 'prot' is not the column, name or alias of any field"
+    );
+}
+
+#[test]
+fn duplicate_default_columns() {
+    assert_eq!(
+        error(&delimited(
+            "    delimiter: ','\n    columns:\n      - port\n      - src\n      - port\n",
+            TWO_FIELDS
+        )),
+        "schemas/x.yml:8:9: error: duplicate column 'port' (first listed on line 6)"
+    );
+}
+
+#[test]
+fn two_fields_reading_the_same_column() {
+    let fields = "  - name: src\n    column: addr\n    type: string\n  - name: dst\n    column: addr\n    type: string\n";
+    assert_eq!(
+        error(&delimited("    delimiter: ','\n", fields)),
+        "schemas/x.yml:9:5: error: field 'dst' reads the key 'addr', which field 'src' (line 6) already reads"
+    );
+}
+
+#[test]
+fn an_alias_that_is_another_fields_name() {
+    let text = "schema: Test.Thing\nfields:\n  - {name: a, type: string}\n  - {name: b, type: string, aliases: [a]}\n";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:4:6: error: field 'b' reads the key 'a', which field 'a' (line 3) already reads"
+    );
+}
+
+#[test]
+fn embedded_json_on_a_scalar() {
+    assert_eq!(
+        error(&with_field_lines("    isEmbeddedJSON: true\n")),
+        "schemas/x.yml:5:5: error: `isEmbeddedJSON` is only allowed on object, array and json values (this one is string)"
+    );
+}
+
+#[test]
+fn empty_files_and_non_mappings() {
+    let empty = "schemas/x.yml:1:1: error: empty schema file (expected a mapping with `schema` and `fields`)";
+    assert_eq!(error(""), empty);
+    assert_eq!(error("# nothing yet\n\n"), empty);
+    assert_eq!(
+        error("- a\n- b\n"),
+        "schemas/x.yml:1:1: error: invalid type: sequence, expected a mapping"
+    );
+    assert_eq!(
+        error("just text"),
+        "schemas/x.yml:1:1: error: invalid type: string \"just text\", expected a mapping"
+    );
+    assert_eq!(
+        error("schema: Test.Thing\nfields: 3\n"),
+        "schemas/x.yml:2:9: error: fields: invalid type: integer `3`, expected a sequence"
+    );
+}
+
+#[test]
+fn more_than_one_document() {
+    let text = "schema: Test.Thing\nfields: [{name: x, type: string}]\n---\nschema: Test.Other\n";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:3:1: error: a schema file holds exactly one YAML document (found a `---` separator)"
+    );
+}
+
+#[test]
+fn every_error_of_every_file_sorted() {
+    let sources = [
+        SchemaSource {
+            path: "schemas/z.yml".into(),
+            text: "schema: Test.Zed\nfields:\n  - {name: b, type: flaot}\n  - {name: a, type: strnig}\n".into(),
+        },
+        // A structural error stops this file only.
+        SchemaSource { path: "schemas/m.yml".into(), text: "schema: Test.M\nfeilds: []\n".into() },
+        SchemaSource {
+            path: "schemas/a.yml".into(),
+            text: "schema: test\nfields:\n  - {name: t, type: timestamp}\n".into(),
+        },
+    ];
+    let messages: Vec<String> = compile(&sources)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let places: Vec<&str> = messages
+        .iter()
+        .map(|m| m.split(": error").next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "schemas/a.yml:1:9",
+            "schemas/a.yml:3:21",
+            "schemas/m.yml:2:1",
+            "schemas/z.yml:3:21",
+            "schemas/z.yml:4:21"
+        ],
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn never_panics_on_odd_input() {
+    let inputs = [
+        "",
+        "\u{feff}",
+        ":",
+        "- - -",
+        "{",
+        "schema:",
+        "schema: [A]",
+        "schema: A\nfields: [[]]",
+        "schema: A\nfields: [{}]",
+        "schema: A\nfields: [{name: x, type: array, element: {}}]",
+        "schema: A\nfields: [{name: x, type: array, element: {type: array, element: {type: object}}}]",
+        "schema: A\nfields: [{name: x, type: string, indicators: [{kind: ip, when: {field: x, in: []}}]}]",
+        "schema: A\nfields: [{? [a] : b}]",
+        "schema: A\nfields: [&x {name: x, type: string}, *x]",
+        "schema: A\nfields: *nope",
+        "schema: A\nparser: {}\nfields: [{name: x, type: string}]",
+        "schema: A\nparser: {delimited: {delimiter: ',', header: none, columns: []}}\nfields: [{name: x, type: string}]",
+        "!!binary schema: A",
+        "schema: !custom A\nfields: [{name: x, type: string}]",
+        "schema: A\n...\n---\n",
+        "\0\0\0",
+        "schema: A\nfields:\n  - name: \"\\u00e9\\t\"\n    type: string\n",
+    ];
+    for text in inputs {
+        let _ = compile(&[SchemaSource {
+            path: FILE.into(),
+            text: text.into(),
+        }]);
+    }
+}
+
+#[test]
+fn deeply_nested_input_is_an_error_not_a_crash() {
+    let flow = format!("schema: A\nfields: {}", "[".repeat(100_000));
+    assert_eq!(
+        error(&flow),
+        "schemas/x.yml:2:264: error: collections nested too deeply"
+    );
+    let mut block = String::from("schema: A\nfields:\n");
+    for depth in 0..2000 {
+        block.push_str(&" ".repeat(depth));
+        block.push_str("- \n");
+    }
+    assert_starts(&error(&block), "schemas/x.yml:");
+}
