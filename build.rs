@@ -18,10 +18,15 @@ fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(messages) => {
+            // The summary shows at the top of cargo's output; the located messages, in the
+            // compiler's format, follow in the build script's stderr.
+            println!(
+                "cargo::error={} problem(s) in the log schemas under {SCHEMA_DIR}/ (listed below)",
+                messages.len()
+            );
             for message in &messages {
                 eprintln!("{message}");
             }
-            eprintln!("error: {} problem(s) in the log schemas under {SCHEMA_DIR}/", messages.len());
             ExitCode::FAILURE
         }
     }
@@ -51,10 +56,19 @@ fn run() -> Result<(), Vec<String>> {
         return Err(problems);
     }
 
-    let files = generate(&sources)
-        .map_err(|diagnostics| diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let files = generate(&sources).map_err(|diagnostics| {
+        diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+    })?;
 
-    fs::create_dir_all(&out_dir).map_err(|error| vec![format!("error: cannot create {}: {error}", out_dir.display())])?;
+    fs::create_dir_all(&out_dir).map_err(|error| {
+        vec![format!(
+            "error: cannot create {}: {error}",
+            out_dir.display()
+        )]
+    })?;
     for file in &files {
         write_if_changed(&out_dir.join(&file.name), &file.contents)
             .map_err(|error| vec![format!("error: cannot write {}: {error}", file.name)])?;
@@ -82,7 +96,9 @@ fn find_schemas(crate_dir: &Path, dir: &Path, found: &mut Vec<PathBuf>) -> io::R
 }
 
 fn is_schema_file(name: &str) -> bool {
-    let stem = name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml"));
+    let stem = name
+        .strip_suffix(".yml")
+        .or_else(|| name.strip_suffix(".yaml"));
     matches!(stem, Some(stem) if !stem.ends_with("_tests"))
 }
 
@@ -95,7 +111,9 @@ fn write_if_changed(path: &Path, contents: &str) -> io::Result<()> {
 }
 
 fn env_path(name: &str) -> Result<PathBuf, Vec<String>> {
-    env::var_os(name)
-        .map(PathBuf::from)
-        .ok_or_else(|| vec![format!("error: {name} is not set (build.rs runs under cargo)")])
+    env::var_os(name).map(PathBuf::from).ok_or_else(|| {
+        vec![format!(
+            "error: {name} is not set (build.rs runs under cargo)"
+        )]
+    })
 }

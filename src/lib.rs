@@ -22,7 +22,10 @@ pub fn log_types() -> &'static [&'static runtime::LogType] {
 
 /// The log type named `name` (exact match).
 pub fn find_log_type(name: &str) -> Option<&'static runtime::LogType> {
-    log_types().iter().copied().find(|log_type| log_type.name == name)
+    log_types()
+        .iter()
+        .copied()
+        .find(|log_type| log_type.name == name)
 }
 
 /// The emitter's golden files (codegen/tests/golden/) compiled against this runtime, so a golden

@@ -13,7 +13,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { location, message: message.into() }
+        Diagnostic {
+            location,
+            message: message.into(),
+        }
     }
 }
 

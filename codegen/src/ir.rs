@@ -267,6 +267,8 @@ impl IndicatorKind {
     }
 
     pub fn from_name(name: &str) -> Option<IndicatorKind> {
-        IndicatorKind::ALL.into_iter().find(|kind| kind.as_str() == name)
+        IndicatorKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
     }
 }

@@ -8,14 +8,14 @@
 //! A pure library: the caller reads the files and writes the output; nothing here touches the
 //! environment or prints.
 
+mod check;
 mod diagnostics;
 mod emit;
 pub mod ir;
+mod lower;
 mod names;
 mod positions;
 mod raw;
-mod check;
-mod lower;
 
 pub use diagnostics::Diagnostic;
 

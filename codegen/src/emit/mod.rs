@@ -1,7 +1,7 @@
 //! The back end: `ir::Schemas` -> formatted Rust files, one per log type plus the `log_types.rs`
 //! index. Reads only the IR; every item is built with `quote!` and printed by `format`.
 //!
-//! Layout of a log type's file (see docs/design/generated-example.rs): the structs (`structs`),
+//! Layout of a log type's file (see codegen/tests/golden/example_dns.rs): the structs (`structs`),
 //! the registry entry and the static field tables (`specs`), then the `Object` impls
 //! (`object_impl`).
 
