@@ -57,7 +57,7 @@ fn write_description(log_type: &LogType, out: &mut String) -> std::fmt::Result {
 }
 
 /// The first `isEventTime` field in schema order, depth first, outside arrays: `a.b`.
-fn event_time_path(fields: &[FieldSpec]) -> Option<String> {
+fn event_time_path(fields: &[&FieldSpec]) -> Option<String> {
     fields.iter().find_map(|field| {
         if field.is_event_time {
             return Some(field.name.to_string());
@@ -71,7 +71,7 @@ fn event_time_path(fields: &[FieldSpec]) -> Option<String> {
 }
 
 fn write_fields(
-    fields: &[FieldSpec],
+    fields: &[&FieldSpec],
     depth: usize,
     key_word: &str,
     out: &mut String,
@@ -95,9 +95,6 @@ fn write_fields(
         }
         attributes.extend(value_rules(&field.value));
         writeln!(out, "{indent}{}: {}", field.name, attributes.join(", "))?;
-        if let Some(description) = field.description.and_then(|text| text.lines().next()) {
-            writeln!(out, "{indent}    {description}")?;
-        }
         if let Some(nested) = nested_fields(&field.value) {
             // Nested object fields: their keys are always JSON keys.
             write_fields(nested, depth + 1, "key", out)?;
@@ -115,7 +112,7 @@ fn type_name(value: &ValueSpec) -> String {
 }
 
 /// The object fields under a value, looking through arrays.
-fn nested_fields(value: &ValueSpec) -> Option<&'static [FieldSpec]> {
+fn nested_fields(value: &ValueSpec) -> Option<&'static [&'static FieldSpec]> {
     match (value.kind, value.element) {
         (ValueKind::Array, Some(element)) => nested_fields(element),
         (ValueKind::Object, _) => value.object_fields,

@@ -527,12 +527,11 @@ mod tests {
     };
 
     // A hand-written object type: { name: string (required), port: bigint, inner: [Pair] }.
-    static PAIR_FIELDS: [FieldSpec; 2] =
-        [field("key", &["key"], 0, true, spec(ValueKind::String)), {
-            field("value", &["value", "val"], 1, false, spec(ValueKind::Int))
-        }];
+    static PAIR_KEY: FieldSpec = field("key", &["key"], true, spec(ValueKind::String));
+    static PAIR_VALUE: FieldSpec = field("value", &["value", "val"], false, spec(ValueKind::Int));
+    static PAIR_FIELDS: &[&FieldSpec] = &[&PAIR_KEY, &PAIR_VALUE];
     static PAIR: ValueSpec = ValueSpec {
-        object_fields: Some(&PAIR_FIELDS),
+        object_fields: Some(PAIR_FIELDS),
         ..spec(ValueKind::Object)
     };
     static PAIRS: ValueSpec = ValueSpec {
@@ -543,17 +542,14 @@ mod tests {
     const fn field(
         name: &'static str,
         keys: &'static [&'static str],
-        slot: usize,
         required: bool,
         value: ValueSpec,
     ) -> FieldSpec {
         FieldSpec {
             name,
             keys,
-            slot,
             required,
             is_event_time: false,
-            description: None,
             value,
         }
     }
@@ -565,13 +561,13 @@ mod tests {
     }
 
     impl Object for Pair {
-        fn fields() -> &'static [FieldSpec] {
-            &PAIR_FIELDS
+        fn fields() -> &'static [&'static FieldSpec] {
+            PAIR_FIELDS
         }
         fn decode_fields(input: &ObjectRef<'_>) -> Result<Self, DecodeError> {
             Ok(Pair {
-                key: required(input, &PAIR_FIELDS[0])?,
-                value: optional(input, &PAIR_FIELDS[1])?,
+                key: required(input, &PAIR_KEY)?,
+                value: optional(input, &PAIR_VALUE)?,
             })
         }
         fn write_fields(&self, out: &mut crate::runtime::JsonObjectWriter<'_>) {
@@ -839,14 +835,13 @@ mod tests {
             field(
                 "answers",
                 &["answers"],
-                0,
                 false,
                 ValueSpec {
                     element: Some(&PAIR),
                     ..spec(ValueKind::Array)
                 },
             ),
-            field("count", &["count"], 1, true, spec(ValueKind::BigInt)),
+            field("count", &["count"], true, spec(ValueKind::BigInt)),
         ];
         let record: serde_json::Map<String, Value> =
             serde_json::from_str(r#"{"answers":[{"key":"a"},{"key":{}}]}"#).unwrap();
@@ -912,7 +907,7 @@ mod tests {
 
     #[test]
     fn rows_read_columns_by_slot() {
-        let columns = ColumnMap::new(vec![Some(1), None, Some(0)]);
+        let columns = ColumnMap::new(PAIR_FIELDS, vec![Some(1), None, Some(0)]);
         let row = Row {
             values: &["7", "ignored", "k"],
             columns: &columns,

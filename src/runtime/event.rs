@@ -7,7 +7,7 @@ use super::{
 /// Implemented by every generated struct.
 pub trait Object: Sized {
     /// This object's fields, in schema order.
-    fn fields() -> &'static [FieldSpec];
+    fn fields() -> &'static [&'static FieldSpec];
     /// Reads and validates every field.
     fn decode_fields(input: &ObjectRef<'_>) -> Result<Self, DecodeError>;
     /// Writes the present fields as JSON object members, in schema order.
@@ -96,13 +96,11 @@ mod tests {
     use super::*;
     use crate::runtime::{decode, ValueKind, ValueSpec};
 
-    static NOTE_FIELDS: [FieldSpec; 1] = [FieldSpec {
+    static NOTE: FieldSpec = FieldSpec {
         name: "note",
         keys: &["note"],
-        slot: 0,
         required: true,
         is_event_time: false,
-        description: None,
         value: ValueSpec {
             kind: ValueKind::String,
             empty_values: &[],
@@ -116,7 +114,8 @@ mod tests {
             element: None,
             object_fields: None,
         },
-    }];
+    };
+    static NOTE_FIELDS: &[&FieldSpec] = &[&NOTE];
 
     /// An object without an event time of its own.
     struct Note {
@@ -124,12 +123,12 @@ mod tests {
     }
 
     impl Object for Note {
-        fn fields() -> &'static [FieldSpec] {
-            &NOTE_FIELDS
+        fn fields() -> &'static [&'static FieldSpec] {
+            NOTE_FIELDS
         }
         fn decode_fields(input: &ObjectRef<'_>) -> Result<Self, DecodeError> {
             Ok(Note {
-                note: decode::required(input, &NOTE_FIELDS[0])?,
+                note: decode::required(input, &NOTE)?,
             })
         }
         fn write_fields(&self, out: &mut JsonObjectWriter<'_>) {

@@ -10,48 +10,63 @@ use super::{
     Row,
 };
 
-/// Which field slot each column of a delimited line feeds.
+/// Which field each column of a delimited line feeds. A field is known by its position in the
+/// log type's `fields` (its slot), and looked up by its spec's address, so generated specs carry
+/// no positions (adding a field to a schema changes no other field's code).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnMap {
-    /// `slot_of_column[i]`: the field slot of column `i`, `None` for a column the schema does not know.
+    /// `slot_of_column[i]`: the slot of the field column `i` feeds, `None` for a column the
+    /// schema does not know.
     pub slot_of_column: Vec<Option<usize>>,
-    /// The inverse: the (first) column feeding each slot.
-    column_of_slot: Vec<Option<usize>>,
+    /// (address of a field's spec, the first column feeding it), sorted by address.
+    column_of_field: Vec<(usize, usize)>,
 }
 
 impl ColumnMap {
-    pub fn new(slot_of_column: Vec<Option<usize>>) -> Self {
-        let slot_count = slot_of_column
-            .iter()
-            .flatten()
-            .map(|slot| slot + 1)
-            .max()
-            .unwrap_or(0);
-        let mut column_of_slot = vec![None; slot_count];
+    /// `slot_of_column` indexes into `fields`.
+    pub fn new(fields: &[&'static FieldSpec], slot_of_column: Vec<Option<usize>>) -> Self {
+        let mut column_of_field: Vec<(usize, usize)> = Vec::new();
         for (column, slot) in slot_of_column.iter().enumerate() {
-            if let Some(slot) = *slot {
-                column_of_slot[slot].get_or_insert(column);
+            let Some(field) = slot.and_then(|slot| fields.get(slot)) else {
+                continue;
+            };
+            let address = spec_address(field);
+            if !column_of_field.iter().any(|(known, _)| *known == address) {
+                column_of_field.push((address, column));
             }
         }
+        column_of_field.sort_unstable();
         ColumnMap {
             slot_of_column,
-            column_of_slot,
+            column_of_field,
         }
     }
 
-    /// Maps column names to the slots of `fields` (unknown names map to nothing).
+    /// Maps column names to the fields of `fields` (unknown names map to nothing).
     pub fn from_names<'n>(
-        fields: &'static [FieldSpec],
+        fields: &'static [&'static FieldSpec],
         names: impl IntoIterator<Item = &'n str>,
     ) -> Self {
         let lookup = ColumnLookup::new(fields);
-        Self::new(names.into_iter().map(|name| lookup.slot(name)).collect())
+        Self::new(
+            fields,
+            names.into_iter().map(|name| lookup.slot(name)).collect(),
+        )
     }
 
-    /// The column that feeds field slot `slot`, if any.
-    pub fn column_of_slot(&self, slot: usize) -> Option<usize> {
-        self.column_of_slot.get(slot).copied().flatten()
+    /// The column that feeds `field`, if any.
+    pub fn column_of(&self, field: &FieldSpec) -> Option<usize> {
+        let address = spec_address(field);
+        self.column_of_field
+            .binary_search_by_key(&address, |(known, _)| *known)
+            .ok()
+            .map(|index| self.column_of_field[index].1)
     }
+}
+
+/// Specs are statics, so their addresses identify them.
+fn spec_address(field: &FieldSpec) -> usize {
+    field as *const FieldSpec as usize
 }
 
 /// Column names of the root fields: their `keys` (column and aliases) first, then their names.
@@ -62,14 +77,14 @@ struct ColumnLookup {
 }
 
 impl ColumnLookup {
-    fn new(fields: &'static [FieldSpec]) -> Self {
+    fn new(fields: &'static [&'static FieldSpec]) -> Self {
         let mut by_key = HashMap::new();
         let mut by_name = HashMap::new();
-        for field in fields {
+        for (slot, field) in fields.iter().enumerate() {
             for key in field.keys {
-                by_key.entry(*key).or_insert(field.slot);
+                by_key.entry(*key).or_insert(slot);
             }
-            by_name.entry(field.name).or_insert(field.slot);
+            by_name.entry(field.name).or_insert(slot);
         }
         ColumnLookup { by_key, by_name }
     }
@@ -116,7 +131,7 @@ impl Framer {
                         .iter()
                         .map(|name| lookup.slot(name))
                         .collect();
-                    Arc::new(ColumnMap::new(slots))
+                    Arc::new(ColumnMap::new(log_type.fields, slots))
                 });
                 (Some(lookup), columns)
             }
@@ -148,7 +163,7 @@ impl Framer {
                 let slots = split_values(line, spec)
                     .map(|name| lookup.slot(name))
                     .collect();
-                self.columns = Some(Arc::new(ColumnMap::new(slots)));
+                self.columns = Some(Arc::new(ColumnMap::new(self.log_type.fields, slots)));
                 return LineKind::Header;
             }
         }
@@ -253,30 +268,26 @@ mod tests {
     const fn field(
         name: &'static str,
         keys: &'static [&'static str],
-        slot: usize,
         value: ValueSpec,
     ) -> FieldSpec {
         FieldSpec {
             name,
             keys,
-            slot,
             required: false,
             is_event_time: false,
-            description: None,
             value,
         }
     }
 
     // A VPC-flow-like delimited log type: version account-id srcaddr start.
-    static FLOW_FIELDS: [FieldSpec; 4] = [
+    static FLOW_FIELD_SPECS: [FieldSpec; 4] = [
         FieldSpec {
             required: true,
-            ..field("version", &["version"], 0, value(ValueKind::Int))
+            ..field("version", &["version"], value(ValueKind::Int))
         },
         field(
             "account",
             &["account-id", "account_id"],
-            1,
             ValueSpec {
                 empty_values: &["unknown"],
                 indicators: &[IndicatorSpec {
@@ -290,7 +301,6 @@ mod tests {
         field(
             "srcAddr",
             &["srcaddr"],
-            2,
             ValueSpec {
                 indicators: &[IndicatorSpec {
                     kind: IndicatorKind::Ip,
@@ -305,13 +315,18 @@ mod tests {
             ..field(
                 "start",
                 &["start"],
-                3,
                 ValueSpec {
                     time_formats: &[TimeFormat::Unix],
                     ..value(ValueKind::Timestamp)
                 },
             )
         },
+    ];
+    static FLOW_FIELDS: &[&FieldSpec] = &[
+        &FLOW_FIELD_SPECS[0],
+        &FLOW_FIELD_SPECS[1],
+        &FLOW_FIELD_SPECS[2],
+        &FLOW_FIELD_SPECS[3],
     ];
 
     #[derive(Debug)]
@@ -323,15 +338,15 @@ mod tests {
     }
 
     impl Object for Flow {
-        fn fields() -> &'static [FieldSpec] {
-            &FLOW_FIELDS
+        fn fields() -> &'static [&'static FieldSpec] {
+            FLOW_FIELDS
         }
         fn decode_fields(input: &ObjectRef<'_>) -> Result<Self, DecodeError> {
             Ok(Flow {
-                version: decode::required(input, &FLOW_FIELDS[0])?,
-                account: decode::optional(input, &FLOW_FIELDS[1])?,
-                src_addr: decode::optional(input, &FLOW_FIELDS[2])?,
-                start: decode::optional(input, &FLOW_FIELDS[3])?,
+                version: decode::required(input, &FLOW_FIELD_SPECS[0])?,
+                account: decode::optional(input, &FLOW_FIELD_SPECS[1])?,
+                src_addr: decode::optional(input, &FLOW_FIELD_SPECS[2])?,
+                start: decode::optional(input, &FLOW_FIELD_SPECS[3])?,
             })
         }
         fn write_fields(&self, out: &mut JsonObjectWriter<'_>) {
@@ -341,8 +356,8 @@ mod tests {
             out.optional("start", &self.start);
         }
         fn collect_indicators(&self, sink: &mut IndicatorSink) {
-            sink.add(&FLOW_FIELDS[1].value.indicators[0], &self.account);
-            sink.add(&FLOW_FIELDS[2].value.indicators[0], &self.src_addr);
+            sink.add(&FLOW_FIELD_SPECS[1].value.indicators[0], &self.account);
+            sink.add(&FLOW_FIELD_SPECS[2].value.indicators[0], &self.src_addr);
         }
         fn event_time(&self) -> Option<Timestamp> {
             self.start
@@ -356,7 +371,7 @@ mod tests {
             reference_url: None,
             source_file: "test",
             parser,
-            fields: &FLOW_FIELDS,
+            fields: FLOW_FIELDS,
             parse_event: parse_event::<Flow>,
         }
     }
@@ -435,14 +450,17 @@ mod tests {
     }
 
     #[test]
-    fn column_maps_invert_slots() {
-        let map = ColumnMap::new(vec![None, Some(2), Some(0), Some(2)]);
-        assert_eq!(map.column_of_slot(0), Some(2));
-        assert_eq!(map.column_of_slot(1), None);
-        assert_eq!(map.column_of_slot(2), Some(1), "the first column wins");
-        assert_eq!(map.column_of_slot(9), None);
-        let named =
-            ColumnMap::from_names(&FLOW_FIELDS, ["start", "bogus", "account_id", "srcAddr"]);
+    fn column_maps_find_each_fields_first_column() {
+        let map = ColumnMap::new(FLOW_FIELDS, vec![None, Some(2), Some(0), Some(2)]);
+        assert_eq!(map.column_of(FLOW_FIELDS[0]), Some(2));
+        assert_eq!(map.column_of(FLOW_FIELDS[1]), None);
+        assert_eq!(
+            map.column_of(FLOW_FIELDS[2]),
+            Some(1),
+            "the first column wins"
+        );
+        assert_eq!(map.column_of(FLOW_FIELDS[3]), None);
+        let named = ColumnMap::from_names(FLOW_FIELDS, ["start", "bogus", "account_id", "srcAddr"]);
         assert_eq!(named.slot_of_column, vec![Some(3), None, Some(1), Some(2)]);
     }
 

@@ -38,7 +38,7 @@ impl<'a> ValueRef<'a> {
 
 impl<'a> ObjectRef<'a> {
     /// The field's value: for JSON the first of `spec.keys` present (null counts as absent, so an
-    /// alias can stand in); for a row the column mapped to `spec.slot`, if the row has it and it
+    /// alias can stand in); for a row the column mapped to this field, if the row has it and it
     /// is not one of the parser's empty values. The field's own empty values are the decoder's job.
     pub fn get(&self, spec: &FieldSpec) -> Option<ValueRef<'a>> {
         match *self {
@@ -49,7 +49,7 @@ impl<'a> ObjectRef<'a> {
                 .find(|value| !value.is_null())
                 .map(ValueRef::Json),
             ObjectRef::Row(row) => {
-                let text = *row.values.get(row.columns.column_of_slot(spec.slot)?)?;
+                let text = *row.values.get(row.columns.column_of(spec)?)?;
                 let is_empty =
                     !row.empty_values.is_empty() && row.empty_values.contains(&text.trim());
                 (!is_empty).then_some(ValueRef::Text(text))
@@ -63,14 +63,12 @@ mod tests {
     use super::*;
     use crate::runtime::{ValueKind, ValueSpec};
 
-    const fn field(keys: &'static [&'static str], slot: usize) -> FieldSpec {
+    const fn field(keys: &'static [&'static str]) -> FieldSpec {
         FieldSpec {
             name: "f",
             keys,
-            slot,
             required: false,
             is_event_time: false,
-            description: None,
             value: ValueSpec {
                 kind: ValueKind::String,
                 empty_values: &[],
@@ -87,9 +85,10 @@ mod tests {
         }
     }
 
-    static FIRST: FieldSpec = field(&["a", "b"], 0);
-    static SECOND: FieldSpec = field(&["c"], 1);
-    static THIRD: FieldSpec = field(&["d"], 2);
+    static FIRST: FieldSpec = field(&["a", "b"]);
+    static SECOND: FieldSpec = field(&["c"]);
+    static THIRD: FieldSpec = field(&["d"]);
+    static FIELDS: &[&FieldSpec] = &[&FIRST, &SECOND, &THIRD];
 
     fn text(value: Option<ValueRef<'_>>) -> Option<String> {
         value.map(|value| match value {
@@ -118,7 +117,7 @@ mod tests {
     #[test]
     fn rows_map_slots_to_columns() {
         // Column 0 feeds slot 1, column 1 is unknown, column 2 feeds slot 0; slot 2 has no column.
-        let columns = ColumnMap::new(vec![Some(1), None, Some(0)]);
+        let columns = ColumnMap::new(FIELDS, vec![Some(1), None, Some(0)]);
         let row = Row {
             values: &["x", "y", " - "],
             columns: &columns,

@@ -15,7 +15,7 @@ pub struct LogType {
     pub source_file: &'static str,
     pub parser: ParserSpec,
     /// The record's fields, in schema (and output) order.
-    pub fields: &'static [FieldSpec],
+    pub fields: &'static [&'static FieldSpec],
     /// Decodes one record, validates it, extracts indicators and appends one JSON line (with its
     /// `\n`) to the buffer. On error the buffer is left as it was.
     pub parse_event: ParseEventFn,
@@ -57,11 +57,10 @@ pub struct FieldSpec {
     pub name: &'static str,
     /// Input keys (JSON) or column names (delimited), in order of preference.
     pub keys: &'static [&'static str],
-    /// Index of this field in its object; delimited rows map columns to slots.
-    pub slot: usize,
     pub required: bool,
     pub is_event_time: bool,
-    pub description: Option<&'static str>,
+    // No description: it lives in the generated field's doc comment only, so changing it changes
+    // one line of generated code.
     pub value: ValueSpec,
 }
 
@@ -83,7 +82,7 @@ pub struct ValueSpec {
     /// For arrays.
     pub element: Option<&'static ValueSpec>,
     /// For objects: the nested object's fields.
-    pub object_fields: Option<&'static [FieldSpec]>,
+    pub object_fields: Option<&'static [&'static FieldSpec]>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

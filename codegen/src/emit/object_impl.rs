@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::specs::{element_static_name, field_value_prefix};
+use super::specs::{element_static_name, field_static_name};
 use super::tokens::{ident, runtime, str_lit};
 use super::{EmitError, LogTypeContext};
 use crate::ir;
@@ -23,14 +23,14 @@ pub(super) fn object_impl(
         .collect::<Result<Vec<_>, _>>()?;
     let object_trait = runtime("Object");
     let field_spec = runtime("FieldSpec");
-    let decode_fields = decode_fields(object, &table, &field_idents);
+    let decode_fields = decode_fields(object, &field_idents)?;
     let write_fields = write_fields(object, &field_idents);
-    let collect_indicators = collect_indicators(ctx, object, &table, &field_idents)?;
+    let collect_indicators = collect_indicators(ctx, object, &field_idents)?;
     let event_time = event_time(ctx, object_index, object, &field_idents);
     Ok(quote! {
         impl #object_trait for #name {
-            fn fields() -> &'static [#field_spec] {
-                &#table
+            fn fields() -> &'static [&'static #field_spec] {
+                #table
             }
             #decode_fields
             #write_fields
@@ -40,7 +40,7 @@ pub(super) fn object_impl(
     })
 }
 
-fn decode_fields(object: &ir::Object, table: &Ident, field_idents: &[Ident]) -> TokenStream {
+fn decode_fields(object: &ir::Object, field_idents: &[Ident]) -> Result<TokenStream, EmitError> {
     let object_ref = runtime("ObjectRef");
     let decode_error = runtime("DecodeError");
     // An object without fields never reads its input; the underscore keeps that warning-free.
@@ -49,26 +49,21 @@ fn decode_fields(object: &ir::Object, table: &Ident, field_idents: &[Ident]) -> 
     } else {
         quote!(input)
     };
-    let initialisers =
-        object
-            .fields
-            .iter()
-            .zip(field_idents)
-            .enumerate()
-            .map(|(index, (field, field_ident))| {
-                let decode = runtime(if field.required {
-                    "decode::required"
-                } else {
-                    "decode::optional"
-                });
-                let index = Literal::usize_unsuffixed(index);
-                quote!(#field_ident: #decode(input, &#table[#index])?,)
-            });
-    quote! {
+    let mut initialisers = Vec::new();
+    for (field, field_ident) in object.fields.iter().zip(field_idents) {
+        let decode = runtime(if field.required {
+            "decode::required"
+        } else {
+            "decode::optional"
+        });
+        let spec = ident(&field_static_name(object, field))?;
+        initialisers.push(quote!(#field_ident: #decode(input, &#spec)?,));
+    }
+    Ok(quote! {
         fn decode_fields(#input: &#object_ref<'_>) -> ::core::result::Result<Self, #decode_error> {
             ::core::result::Result::Ok(Self { #(#initialisers)* })
         }
-    }
+    })
 }
 
 fn write_fields(object: &ir::Object, field_idents: &[Ident]) -> TokenStream {
@@ -102,12 +97,11 @@ fn write_fields(object: &ir::Object, field_idents: &[Ident]) -> TokenStream {
 fn collect_indicators(
     ctx: &LogTypeContext,
     object: &ir::Object,
-    table: &Ident,
     field_idents: &[Ident],
 ) -> Result<TokenStream, EmitError> {
     let mut statements = Vec::new();
-    for (index, (field, field_ident)) in object.fields.iter().zip(field_idents).enumerate() {
-        let (value, spec) = innermost_value(object, table, index, field)?;
+    for (field, field_ident) in object.fields.iter().zip(field_idents) {
+        let (value, spec) = innermost_value(object, field)?;
         match &value.ty {
             ir::Type::String => {
                 for (indicator_index, indicator) in value.indicators.iter().enumerate() {
@@ -142,20 +136,18 @@ fn collect_indicators(
 }
 
 /// The value whose strings or objects a field holds (the innermost element for arrays) and the
-/// expression naming its spec: `TABLE[i].value`, or the element's own static, so no
+/// expression naming its spec: `FIELD_STATIC.value`, or the element's own static, so no
 /// `Option::unwrap` is needed to reach an element's indicators.
 fn innermost_value<'a>(
     object: &ir::Object,
-    table: &Ident,
-    index: usize,
     field: &'a ir::Field,
 ) -> Result<(&'a ir::Value, TokenStream), EmitError> {
+    let mut static_name = field_static_name(object, field);
     if !matches!(field.value.ty, ir::Type::Array(_)) {
-        let index = Literal::usize_unsuffixed(index);
-        return Ok((&field.value, quote!(#table[#index].value)));
+        let field_static = ident(&static_name)?;
+        return Ok((&field.value, quote!(#field_static.value)));
     }
     let mut value = &field.value;
-    let mut static_name = field_value_prefix(&object.fields_static, index);
     while let ir::Type::Array(element) = &value.ty {
         value = element;
         static_name = element_static_name(&static_name);

@@ -1,10 +1,12 @@
-//! The static data the runtime reads: the `LOG_TYPE` registry entry, one `[FieldSpec; N]` table
-//! per object, and the helper statics those tables point to (array element specs and indicator
-//! patterns).
+//! The static data the runtime reads: the `LOG_TYPE` registry entry, one `FieldSpec` static per
+//! field, one `&[&FieldSpec]` table per object, and the helper statics the specs point to (array
+//! element specs and indicator patterns).
 //!
-//! Helper statics are named after the access path they stand for, so names cannot collide:
-//! `X_FIELDS_5` is `X_FIELDS[5].value`, `X_FIELDS_5_ELEMENT` its element's spec, and
-//! `X_FIELDS_0_PATTERN_1` the pattern of `X_FIELDS[0].value.indicators[1]`.
+//! Every static is named after what it stands for, never after a position, so adding a field
+//! adds lines without changing any other field's: `X__SRCADDR` is the spec of field `srcaddr` of
+//! the object whose table is `X_FIELDS`, `X__TAGS__ELEMENT` the element spec of array field `tags`,
+//! and `X__RDATA__PATTERN_1` the pattern of that field's indicator 1. Object prefixes and field
+//! names never hold a double underscore, so the names cannot collide.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -13,19 +15,34 @@ use super::tokens::{doc_attrs, ident, optional_str, runtime, str_lit, str_slice}
 use super::{EmitError, LogTypeContext};
 use crate::ir;
 
-/// The name prefix for helper statics of `fields_static[index].value`.
-pub(super) fn field_value_prefix(fields_static: &str, index: usize) -> String {
-    format!("{fields_static}_{index}")
+/// The static holding `field`'s spec: `AWS_VPC_DNS_FIELDS` + `srcaddr` -> `AWS_VPC_DNS__SRCADDR`.
+/// It is also the prefix of the field's helper statics.
+pub(super) fn field_static_name(object: &ir::Object, field: &ir::Field) -> String {
+    let object_prefix = object
+        .fields_static
+        .strip_suffix("_FIELDS")
+        .unwrap_or(&object.fields_static);
+    let field_name = field.rust_name.trim_start_matches("r#");
+    format!("{object_prefix}__{}", field_name.to_ascii_uppercase())
 }
 
 /// The static holding the element spec of the array whose value has `prefix`; it is also the
 /// prefix of that element's own helpers.
 pub(super) fn element_static_name(prefix: &str) -> String {
-    format!("{prefix}_ELEMENT")
+    format!("{prefix}__ELEMENT")
 }
 
 fn pattern_static_name(prefix: &str, indicator_index: usize) -> String {
-    format!("{prefix}_PATTERN_{indicator_index}")
+    format!("{prefix}__PATTERN_{indicator_index}")
+}
+
+/// Field names outside ASCII may keep lower-case letters in their static's name.
+fn static_case_allowance(name: &str) -> TokenStream {
+    if name.chars().any(char::is_lowercase) {
+        quote!(#[allow(non_upper_case_globals)])
+    } else {
+        TokenStream::new()
+    }
 }
 
 /// `pub static LOG_TYPE: ::logschema::runtime::LogType = ...;`
@@ -50,7 +67,7 @@ pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitE
             reference_url: #reference_url,
             source_file: #source_file,
             parser: #parser,
-            fields: &#root_fields,
+            fields: #root_fields,
             parse_event: #parse_event::<#root_type>,
         };
     })
@@ -83,7 +100,7 @@ fn parser_spec(parser: &ir::Parser) -> TokenStream {
     }
 }
 
-/// The helper statics an object's table needs, then `pub static <X>_FIELDS: [FieldSpec; N]`.
+/// Each field's helper statics and spec static, then `pub static <X>_FIELDS: &[&FieldSpec]`.
 pub(super) fn field_table(
     ctx: &LogTypeContext,
     object: &ir::Object,
@@ -93,19 +110,26 @@ pub(super) fn field_table(
         object,
         helpers: Vec::new(),
     };
-    let field_specs = object
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(index, field)| tables.field_spec(index, field))
-        .collect::<Result<Vec<_>, _>>()?;
+    let field_spec = runtime("FieldSpec");
+    let mut field_statics = Vec::new();
+    let mut field_refs = Vec::new();
+    for field in &object.fields {
+        let static_name = field_static_name(object, field);
+        let spec = tables.field_spec(field, &static_name)?;
+        let static_ident = ident(&static_name)?;
+        let allowance = static_case_allowance(&static_name);
+        field_statics.push(quote! {
+            #allowance
+            pub static #static_ident: #field_spec = #spec;
+        });
+        field_refs.push(quote!(&#static_ident));
+    }
     let helpers = tables.helpers;
     let table_name = ident(&object.fields_static)?;
-    let field_spec = runtime("FieldSpec");
-    let len = Literal::usize_unsuffixed(object.fields.len());
     Ok(quote! {
         #(#helpers)*
-        pub static #table_name: [#field_spec; #len] = [#(#field_specs),*];
+        #(#field_statics)*
+        pub static #table_name: &[&#field_spec] = &[#(#field_refs),*];
     })
 }
 
@@ -117,26 +141,23 @@ struct TableBuilder<'a> {
 }
 
 impl TableBuilder<'_> {
-    fn field_spec(&mut self, index: usize, field: &ir::Field) -> Result<TokenStream, EmitError> {
+    fn field_spec(
+        &mut self,
+        field: &ir::Field,
+        static_name: &str,
+    ) -> Result<TokenStream, EmitError> {
         let name = str_lit(&field.name);
         let keys = str_slice(&field.input_keys);
-        let slot = Literal::usize_unsuffixed(index);
         let required = field.required;
         let is_event_time = field.is_event_time;
-        let description = optional_str(field.description.as_deref());
-        let value = self.value_spec(
-            &field.value,
-            &field_value_prefix(&self.object.fields_static, index),
-        )?;
+        let value = self.value_spec(&field.value, static_name)?;
         let field_spec = runtime("FieldSpec");
         Ok(quote! {
             #field_spec {
                 name: #name,
                 keys: #keys,
-                slot: #slot,
                 required: #required,
                 is_event_time: #is_event_time,
-                description: #description,
                 value: #value,
             }
         })
@@ -172,8 +193,9 @@ impl TableBuilder<'_> {
                 let element_spec = self.value_spec(element, &static_name)?;
                 let static_ident = ident(&static_name)?;
                 let value_spec = runtime("ValueSpec");
+                let allowance = static_case_allowance(&static_name);
                 self.helpers
-                    .push(quote!(static #static_ident: #value_spec = #element_spec;));
+                    .push(quote!(#allowance static #static_ident: #value_spec = #element_spec;));
                 quote!(::core::option::Option::Some(&#static_ident))
             }
             _ => quote!(::core::option::Option::None),
@@ -181,7 +203,7 @@ impl TableBuilder<'_> {
         let object_fields = match &value.ty {
             ir::Type::Object(index) => {
                 let table = ident(&self.ctx.object(*index)?.fields_static)?;
-                quote!(::core::option::Option::Some(&#table))
+                quote!(::core::option::Option::Some(#table))
             }
             _ => quote!(::core::option::Option::None),
         };
@@ -233,9 +255,10 @@ impl TableBuilder<'_> {
                 let static_ident = ident(pattern_name)?;
                 let pattern_type = runtime("Pattern");
                 let source = str_lit(source);
-                self.helpers.push(
-                    quote!(static #static_ident: #pattern_type = #pattern_type::new(#source);),
-                );
+                let allowance = static_case_allowance(pattern_name);
+                self.helpers.push(quote!(
+                    #allowance static #static_ident: #pattern_type = #pattern_type::new(#source);
+                ));
                 quote!(::core::option::Option::Some(&#static_ident))
             }
             None => quote!(::core::option::Option::None),

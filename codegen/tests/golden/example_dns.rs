@@ -28,11 +28,11 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     reference_url: ::core::option::Option::None,
     source_file: "schemas/example/dns.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
-    fields: &EXAMPLE_DNS_FIELDS,
+    fields: EXAMPLE_DNS_FIELDS,
     parse_event: ::logschema::runtime::parse_event::<ExampleDns>,
 };
 
-static EXAMPLE_DNS_FIELDS_2_ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
+static EXAMPLE_DNS__ANSWERS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
     kind: ::logschema::runtime::ValueKind::Object,
     empty_values: &[],
     time_formats: &[],
@@ -43,10 +43,10 @@ static EXAMPLE_DNS_FIELDS_2_ELEMENT: ::logschema::runtime::ValueSpec = ::logsche
     cidr: ::core::option::Option::None,
     embedded_json: false,
     element: ::core::option::Option::None,
-    object_fields: ::core::option::Option::Some(&EXAMPLE_DNS_ANSWERS_FIELDS),
+    object_fields: ::core::option::Option::Some(EXAMPLE_DNS_ANSWERS_FIELDS),
 };
 
-static EXAMPLE_DNS_FIELDS_5_ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
+static EXAMPLE_DNS__TAGS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
     kind: ::logschema::runtime::ValueKind::String,
     empty_values: &[],
     time_formats: &[],
@@ -66,254 +66,248 @@ static EXAMPLE_DNS_FIELDS_5_ELEMENT: ::logschema::runtime::ValueSpec = ::logsche
     object_fields: ::core::option::Option::None,
 };
 
-pub static EXAMPLE_DNS_FIELDS: [::logschema::runtime::FieldSpec; 6] = [
-    ::logschema::runtime::FieldSpec {
-        name: "type",
-        keys: &["type"],
-        slot: 0,
-        required: true,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+pub static EXAMPLE_DNS__TYPE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "type",
+    keys: &["type"],
+    required: true,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::String,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "time",
-        keys: &["time"],
-        slot: 1,
-        required: true,
-        is_event_time: true,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Timestamp,
-            empty_values: &[],
-            time_formats: &[
-                ::logschema::runtime::TimeFormat::Rfc3339,
-                ::logschema::runtime::TimeFormat::Unix,
-            ],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_DNS__TIME: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "time",
+    keys: &["time"],
+    required: true,
+    is_event_time: true,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Timestamp,
+        empty_values: &[],
+        time_formats: &[
+            ::logschema::runtime::TimeFormat::Rfc3339,
+            ::logschema::runtime::TimeFormat::Unix,
+        ],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "answers",
-        keys: &["answers"],
-        slot: 2,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Array,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::Some(&EXAMPLE_DNS_FIELDS_2_ELEMENT),
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_DNS__ANSWERS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "answers",
+    keys: &["answers"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Array,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::Some(&EXAMPLE_DNS__ANSWERS__ELEMENT),
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "srcids",
-        keys: &["srcids"],
-        slot: 3,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Object,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::Some(&EXAMPLE_DNS_SRCIDS_FIELDS),
-        },
+};
+
+pub static EXAMPLE_DNS__SRCIDS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "srcids",
+    keys: &["srcids"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Object,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::Some(EXAMPLE_DNS_SRCIDS_FIELDS),
     },
-    ::logschema::runtime::FieldSpec {
-        name: "port",
-        keys: &["port"],
-        slot: 4,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::BigInt,
-            empty_values: &["-"],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_DNS__PORT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "port",
+    keys: &["port"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::BigInt,
+        empty_values: &["-"],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "tags",
-        keys: &["tags"],
-        slot: 5,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Array,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::Some(&EXAMPLE_DNS_FIELDS_5_ELEMENT),
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_DNS__TAGS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "tags",
+    keys: &["tags"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Array,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::Some(&EXAMPLE_DNS__TAGS__ELEMENT),
+        object_fields: ::core::option::Option::None,
     },
+};
+
+pub static EXAMPLE_DNS_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
+    &EXAMPLE_DNS__TYPE,
+    &EXAMPLE_DNS__TIME,
+    &EXAMPLE_DNS__ANSWERS,
+    &EXAMPLE_DNS__SRCIDS,
+    &EXAMPLE_DNS__PORT,
+    &EXAMPLE_DNS__TAGS,
 ];
 
-static EXAMPLE_DNS_ANSWERS_FIELDS_0_PATTERN_1: ::logschema::runtime::Pattern = ::logschema::runtime::Pattern::new(
+static EXAMPLE_DNS_ANSWERS__RDATA__PATTERN_1: ::logschema::runtime::Pattern = ::logschema::runtime::Pattern::new(
     "^\\d+\\s+(\\S+)$",
 );
 
-pub static EXAMPLE_DNS_ANSWERS_FIELDS: [::logschema::runtime::FieldSpec; 2] = [
-    ::logschema::runtime::FieldSpec {
-        name: "Rdata",
-        keys: &["Rdata"],
-        slot: 0,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[
-                ::logschema::runtime::IndicatorSpec {
-                    kind: ::logschema::runtime::IndicatorKind::Ip,
-                    when: ::core::option::Option::Some(::logschema::runtime::IndicatorCondition {
-                        field: "Type",
-                        values: &["A", "AAAA"],
-                    }),
-                    pattern: ::core::option::Option::None,
-                },
-                ::logschema::runtime::IndicatorSpec {
-                    kind: ::logschema::runtime::IndicatorKind::Domain,
-                    when: ::core::option::Option::Some(::logschema::runtime::IndicatorCondition {
-                        field: "Type",
-                        values: &["MX"],
-                    }),
-                    pattern: ::core::option::Option::Some(
-                        &EXAMPLE_DNS_ANSWERS_FIELDS_0_PATTERN_1,
-                    ),
-                },
-            ],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+pub static EXAMPLE_DNS_ANSWERS__RDATA: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "Rdata",
+    keys: &["Rdata"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::String,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[
+            ::logschema::runtime::IndicatorSpec {
+                kind: ::logschema::runtime::IndicatorKind::Ip,
+                when: ::core::option::Option::Some(::logschema::runtime::IndicatorCondition {
+                    field: "Type",
+                    values: &["A", "AAAA"],
+                }),
+                pattern: ::core::option::Option::None,
+            },
+            ::logschema::runtime::IndicatorSpec {
+                kind: ::logschema::runtime::IndicatorKind::Domain,
+                when: ::core::option::Option::Some(::logschema::runtime::IndicatorCondition {
+                    field: "Type",
+                    values: &["MX"],
+                }),
+                pattern: ::core::option::Option::Some(
+                    &EXAMPLE_DNS_ANSWERS__RDATA__PATTERN_1,
+                ),
+            },
+        ],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "Type",
-        keys: &["Type"],
-        slot: 1,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_DNS_ANSWERS__TYPE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "Type",
+    keys: &["Type"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::String,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
+};
+
+pub static EXAMPLE_DNS_ANSWERS_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
+    &EXAMPLE_DNS_ANSWERS__RDATA,
+    &EXAMPLE_DNS_ANSWERS__TYPE,
 ];
 
-pub static EXAMPLE_DNS_SRCIDS_FIELDS: [::logschema::runtime::FieldSpec; 1] = [
-    ::logschema::runtime::FieldSpec {
-        name: "resolver-endpoint",
-        keys: &["resolver-endpoint", "resolver_endpoint"],
-        slot: 0,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+pub static EXAMPLE_DNS_SRCIDS__RESOLVER_ENDPOINT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "resolver-endpoint",
+    keys: &["resolver-endpoint", "resolver_endpoint"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::String,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
+};
+
+pub static EXAMPLE_DNS_SRCIDS_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
+    &EXAMPLE_DNS_SRCIDS__RESOLVER_ENDPOINT,
 ];
 
 impl ::logschema::runtime::Object for ExampleDns {
-    fn fields() -> &'static [::logschema::runtime::FieldSpec] {
-        &EXAMPLE_DNS_FIELDS
+    fn fields() -> &'static [&'static ::logschema::runtime::FieldSpec] {
+        EXAMPLE_DNS_FIELDS
     }
 
     fn decode_fields(
         input: &::logschema::runtime::ObjectRef<'_>,
     ) -> ::core::result::Result<Self, ::logschema::runtime::DecodeError> {
         ::core::result::Result::Ok(Self {
-            r#type: ::logschema::runtime::decode::required(
-                input,
-                &EXAMPLE_DNS_FIELDS[0],
-            )?,
-            time: ::logschema::runtime::decode::required(input, &EXAMPLE_DNS_FIELDS[1])?,
+            r#type: ::logschema::runtime::decode::required(input, &EXAMPLE_DNS__TYPE)?,
+            time: ::logschema::runtime::decode::required(input, &EXAMPLE_DNS__TIME)?,
             answers: ::logschema::runtime::decode::optional(
                 input,
-                &EXAMPLE_DNS_FIELDS[2],
+                &EXAMPLE_DNS__ANSWERS,
             )?,
-            srcids: ::logschema::runtime::decode::optional(
-                input,
-                &EXAMPLE_DNS_FIELDS[3],
-            )?,
-            port: ::logschema::runtime::decode::optional(input, &EXAMPLE_DNS_FIELDS[4])?,
-            tags: ::logschema::runtime::decode::optional(input, &EXAMPLE_DNS_FIELDS[5])?,
+            srcids: ::logschema::runtime::decode::optional(input, &EXAMPLE_DNS__SRCIDS)?,
+            port: ::logschema::runtime::decode::optional(input, &EXAMPLE_DNS__PORT)?,
+            tags: ::logschema::runtime::decode::optional(input, &EXAMPLE_DNS__TAGS)?,
         })
     }
 
@@ -335,7 +329,7 @@ impl ::logschema::runtime::Object for ExampleDns {
             &self.srcids,
             sink,
         );
-        sink.add(&EXAMPLE_DNS_FIELDS_5_ELEMENT.indicators[0], &self.tags);
+        sink.add(&EXAMPLE_DNS__TAGS__ELEMENT.indicators[0], &self.tags);
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
@@ -344,8 +338,8 @@ impl ::logschema::runtime::Object for ExampleDns {
 }
 
 impl ::logschema::runtime::Object for ExampleDnsAnswers {
-    fn fields() -> &'static [::logschema::runtime::FieldSpec] {
-        &EXAMPLE_DNS_ANSWERS_FIELDS
+    fn fields() -> &'static [&'static ::logschema::runtime::FieldSpec] {
+        EXAMPLE_DNS_ANSWERS_FIELDS
     }
 
     fn decode_fields(
@@ -354,11 +348,11 @@ impl ::logschema::runtime::Object for ExampleDnsAnswers {
         ::core::result::Result::Ok(Self {
             rdata: ::logschema::runtime::decode::optional(
                 input,
-                &EXAMPLE_DNS_ANSWERS_FIELDS[0],
+                &EXAMPLE_DNS_ANSWERS__RDATA,
             )?,
             r#type: ::logschema::runtime::decode::optional(
                 input,
-                &EXAMPLE_DNS_ANSWERS_FIELDS[1],
+                &EXAMPLE_DNS_ANSWERS__TYPE,
             )?,
         })
     }
@@ -370,23 +364,23 @@ impl ::logschema::runtime::Object for ExampleDnsAnswers {
 
     fn collect_indicators(&self, sink: &mut ::logschema::runtime::IndicatorSink) {
         if ::logschema::runtime::indicators::condition_holds(
-            &EXAMPLE_DNS_ANSWERS_FIELDS[0].value.indicators[0],
+            &EXAMPLE_DNS_ANSWERS__RDATA.value.indicators[0],
             &self.r#type,
         ) {
-            sink.add(&EXAMPLE_DNS_ANSWERS_FIELDS[0].value.indicators[0], &self.rdata);
+            sink.add(&EXAMPLE_DNS_ANSWERS__RDATA.value.indicators[0], &self.rdata);
         }
         if ::logschema::runtime::indicators::condition_holds(
-            &EXAMPLE_DNS_ANSWERS_FIELDS[0].value.indicators[1],
+            &EXAMPLE_DNS_ANSWERS__RDATA.value.indicators[1],
             &self.r#type,
         ) {
-            sink.add(&EXAMPLE_DNS_ANSWERS_FIELDS[0].value.indicators[1], &self.rdata);
+            sink.add(&EXAMPLE_DNS_ANSWERS__RDATA.value.indicators[1], &self.rdata);
         }
     }
 }
 
 impl ::logschema::runtime::Object for ExampleDnsSrcids {
-    fn fields() -> &'static [::logschema::runtime::FieldSpec] {
-        &EXAMPLE_DNS_SRCIDS_FIELDS
+    fn fields() -> &'static [&'static ::logschema::runtime::FieldSpec] {
+        EXAMPLE_DNS_SRCIDS_FIELDS
     }
 
     fn decode_fields(
@@ -395,7 +389,7 @@ impl ::logschema::runtime::Object for ExampleDnsSrcids {
         ::core::result::Result::Ok(Self {
             resolver_endpoint: ::logschema::runtime::decode::optional(
                 input,
-                &EXAMPLE_DNS_SRCIDS_FIELDS[0],
+                &EXAMPLE_DNS_SRCIDS__RESOLVER_ENDPOINT,
             )?,
         })
     }

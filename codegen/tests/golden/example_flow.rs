@@ -28,11 +28,11 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         header: ::logschema::runtime::HeaderMode::Detect,
         default_columns: &["version", "account-id", "srcAddr"],
     }),
-    fields: &EXAMPLE_FLOW_FIELDS,
+    fields: EXAMPLE_FLOW_FIELDS,
     parse_event: ::logschema::runtime::parse_event::<ExampleFlow>,
 };
 
-static EXAMPLE_FLOW_FIELDS_9_ELEMENT_ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
+static EXAMPLE_FLOW__HASHES__ELEMENT__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
     kind: ::logschema::runtime::ValueKind::String,
     empty_values: &[],
     time_formats: &[],
@@ -52,7 +52,7 @@ static EXAMPLE_FLOW_FIELDS_9_ELEMENT_ELEMENT: ::logschema::runtime::ValueSpec = 
     object_fields: ::core::option::Option::None,
 };
 
-static EXAMPLE_FLOW_FIELDS_9_ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
+static EXAMPLE_FLOW__HASHES__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
     kind: ::logschema::runtime::ValueKind::Array,
     empty_values: &[],
     time_formats: &[],
@@ -62,235 +62,235 @@ static EXAMPLE_FLOW_FIELDS_9_ELEMENT: ::logschema::runtime::ValueSpec = ::logsch
     ip: ::core::option::Option::None,
     cidr: ::core::option::Option::None,
     embedded_json: false,
-    element: ::core::option::Option::Some(&EXAMPLE_FLOW_FIELDS_9_ELEMENT_ELEMENT),
+    element: ::core::option::Option::Some(&EXAMPLE_FLOW__HASHES__ELEMENT__ELEMENT),
     object_fields: ::core::option::Option::None,
 };
 
-pub static EXAMPLE_FLOW_FIELDS: [::logschema::runtime::FieldSpec; 10] = [
-    ::logschema::runtime::FieldSpec {
-        name: "version",
-        keys: &["version"],
-        slot: 0,
-        required: true,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::SmallInt,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+pub static EXAMPLE_FLOW__VERSION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "version",
+    keys: &["version"],
+    required: true,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::SmallInt,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "account",
-        keys: &["account-id", "account_id"],
-        slot: 1,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_FLOW__ACCOUNT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "account",
+    keys: &["account-id", "account_id"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::String,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "srcAddr",
-        keys: &["srcAddr"],
-        slot: 2,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[
-                ::logschema::runtime::IndicatorSpec {
-                    kind: ::logschema::runtime::IndicatorKind::Ip,
-                    when: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
-            ],
-            allow: &[],
-            deny: &["0.0.0.0"],
-            ip: ::core::option::Option::Some(::logschema::runtime::IpVersion::Any),
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_FLOW__SRC_ADDR: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "srcAddr",
+    keys: &["srcAddr"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::String,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[
+            ::logschema::runtime::IndicatorSpec {
+                kind: ::logschema::runtime::IndicatorKind::Ip,
+                when: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
+            },
+        ],
+        allow: &[],
+        deny: &["0.0.0.0"],
+        ip: ::core::option::Option::Some(::logschema::runtime::IpVersion::Any),
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "packets",
-        keys: &["packets"],
-        slot: 3,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Int,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_FLOW__PACKETS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "packets",
+    keys: &["packets"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Int,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "ratio",
-        keys: &["ratio"],
-        slot: 4,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Float,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_FLOW__RATIO: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "ratio",
+    keys: &["ratio"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Float,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "sampled",
-        keys: &["sampled"],
-        slot: 5,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Boolean,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_FLOW__SAMPLED: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "sampled",
+    keys: &["sampled"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Boolean,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "action",
-        keys: &["action"],
-        slot: 6,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &["ACCEPT", "REJECT"],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_FLOW__ACTION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "action",
+    keys: &["action"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::String,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &["ACCEPT", "REJECT"],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "start",
-        keys: &["start"],
-        slot: 7,
-        required: true,
-        is_event_time: true,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Timestamp,
-            empty_values: &[],
-            time_formats: &[
-                ::logschema::runtime::TimeFormat::Strftime("%Y-%m-%d %H:%M:%S"),
-                ::logschema::runtime::TimeFormat::UnixMs,
-            ],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_FLOW__START: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "start",
+    keys: &["start"],
+    required: true,
+    is_event_time: true,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Timestamp,
+        empty_values: &[],
+        time_formats: &[
+            ::logschema::runtime::TimeFormat::Strftime("%Y-%m-%d %H:%M:%S"),
+            ::logschema::runtime::TimeFormat::UnixMs,
+        ],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "extra",
-        keys: &["extra"],
-        slot: 8,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Json,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: true,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_FLOW__EXTRA: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "extra",
+    keys: &["extra"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Json,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: true,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "hashes",
-        keys: &["hashes"],
-        slot: 9,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Array,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::Some(&EXAMPLE_FLOW_FIELDS_9_ELEMENT),
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static EXAMPLE_FLOW__HASHES: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "hashes",
+    keys: &["hashes"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Array,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::Some(&EXAMPLE_FLOW__HASHES__ELEMENT),
+        object_fields: ::core::option::Option::None,
     },
+};
+
+pub static EXAMPLE_FLOW_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
+    &EXAMPLE_FLOW__VERSION,
+    &EXAMPLE_FLOW__ACCOUNT,
+    &EXAMPLE_FLOW__SRC_ADDR,
+    &EXAMPLE_FLOW__PACKETS,
+    &EXAMPLE_FLOW__RATIO,
+    &EXAMPLE_FLOW__SAMPLED,
+    &EXAMPLE_FLOW__ACTION,
+    &EXAMPLE_FLOW__START,
+    &EXAMPLE_FLOW__EXTRA,
+    &EXAMPLE_FLOW__HASHES,
 ];
 
 impl ::logschema::runtime::Object for ExampleFlow {
-    fn fields() -> &'static [::logschema::runtime::FieldSpec] {
-        &EXAMPLE_FLOW_FIELDS
+    fn fields() -> &'static [&'static ::logschema::runtime::FieldSpec] {
+        EXAMPLE_FLOW_FIELDS
     }
 
     fn decode_fields(
@@ -299,44 +299,32 @@ impl ::logschema::runtime::Object for ExampleFlow {
         ::core::result::Result::Ok(Self {
             version: ::logschema::runtime::decode::required(
                 input,
-                &EXAMPLE_FLOW_FIELDS[0],
+                &EXAMPLE_FLOW__VERSION,
             )?,
             account: ::logschema::runtime::decode::optional(
                 input,
-                &EXAMPLE_FLOW_FIELDS[1],
+                &EXAMPLE_FLOW__ACCOUNT,
             )?,
             src_addr: ::logschema::runtime::decode::optional(
                 input,
-                &EXAMPLE_FLOW_FIELDS[2],
+                &EXAMPLE_FLOW__SRC_ADDR,
             )?,
             packets: ::logschema::runtime::decode::optional(
                 input,
-                &EXAMPLE_FLOW_FIELDS[3],
+                &EXAMPLE_FLOW__PACKETS,
             )?,
-            ratio: ::logschema::runtime::decode::optional(
-                input,
-                &EXAMPLE_FLOW_FIELDS[4],
-            )?,
+            ratio: ::logschema::runtime::decode::optional(input, &EXAMPLE_FLOW__RATIO)?,
             sampled: ::logschema::runtime::decode::optional(
                 input,
-                &EXAMPLE_FLOW_FIELDS[5],
+                &EXAMPLE_FLOW__SAMPLED,
             )?,
             action: ::logschema::runtime::decode::optional(
                 input,
-                &EXAMPLE_FLOW_FIELDS[6],
+                &EXAMPLE_FLOW__ACTION,
             )?,
-            start: ::logschema::runtime::decode::required(
-                input,
-                &EXAMPLE_FLOW_FIELDS[7],
-            )?,
-            extra: ::logschema::runtime::decode::optional(
-                input,
-                &EXAMPLE_FLOW_FIELDS[8],
-            )?,
-            hashes: ::logschema::runtime::decode::optional(
-                input,
-                &EXAMPLE_FLOW_FIELDS[9],
-            )?,
+            start: ::logschema::runtime::decode::required(input, &EXAMPLE_FLOW__START)?,
+            extra: ::logschema::runtime::decode::optional(input, &EXAMPLE_FLOW__EXTRA)?,
+            hashes: ::logschema::runtime::decode::optional(input, &EXAMPLE_FLOW__HASHES)?,
         })
     }
 
@@ -354,8 +342,8 @@ impl ::logschema::runtime::Object for ExampleFlow {
     }
 
     fn collect_indicators(&self, sink: &mut ::logschema::runtime::IndicatorSink) {
-        sink.add(&EXAMPLE_FLOW_FIELDS[2].value.indicators[0], &self.src_addr);
-        sink.add(&EXAMPLE_FLOW_FIELDS_9_ELEMENT_ELEMENT.indicators[0], &self.hashes);
+        sink.add(&EXAMPLE_FLOW__SRC_ADDR.value.indicators[0], &self.src_addr);
+        sink.add(&EXAMPLE_FLOW__HASHES__ELEMENT__ELEMENT.indicators[0], &self.hashes);
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {

@@ -25,173 +25,172 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     reference_url: ::core::option::Option::None,
     source_file: "schemas/odd \"names\".yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
-    fields: &ODD_FIELDS,
+    fields: ODD_FIELDS,
     parse_event: ::logschema::runtime::parse_event::<Odd>,
 };
 
-static ODD_FIELDS_1_PATTERN_0: ::logschema::runtime::Pattern = ::logschema::runtime::Pattern::new(
+static ODD__SELF___PATTERN_0: ::logschema::runtime::Pattern = ::logschema::runtime::Pattern::new(
     "^\"(\\S+)\"\\\\$",
 );
 
-pub static ODD_FIELDS: [::logschema::runtime::FieldSpec; 7] = [
-    ::logschema::runtime::FieldSpec {
-        name: "type",
-        keys: &["type"],
-        slot: 0,
-        required: true,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+pub static ODD__TYPE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "type",
+    keys: &["type"],
+    required: true,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::String,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "self",
-        keys: &["self"],
-        slot: 1,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[
-                ::logschema::runtime::IndicatorSpec {
-                    kind: ::logschema::runtime::IndicatorKind::Email,
-                    when: ::core::option::Option::None,
-                    pattern: ::core::option::Option::Some(&ODD_FIELDS_1_PATTERN_0),
-                },
-            ],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static ODD__SELF_: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "self",
+    keys: &["self"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::String,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[
+            ::logschema::runtime::IndicatorSpec {
+                kind: ::logschema::runtime::IndicatorKind::Email,
+                when: ::core::option::Option::None,
+                pattern: ::core::option::Option::Some(&ODD__SELF___PATTERN_0),
+            },
+        ],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "fn",
-        keys: &["fn"],
-        slot: 2,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Int,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static ODD__FN: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "fn",
+    keys: &["fn"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Int,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "Option",
-        keys: &["Option"],
-        slot: 3,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Boolean,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static ODD__OPTION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "Option",
+    keys: &["Option"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Boolean,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "ünïcode",
-        keys: &["ünïcode"],
-        slot: 4,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+#[allow(non_upper_case_globals)]
+pub static ODD__üNïCODE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "ünïcode",
+    keys: &["ünïcode"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::String,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "say \"hi\"\\",
-        keys: &["say \"hi\"\\", "line\nbreak"],
-        slot: 5,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::Some(
-            "Ends with a backslash \\ and has \"quotes\" and */ and \u{7f} \u{202e}.",
-        ),
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static ODD__SAY_HI: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "say \"hi\"\\",
+    keys: &["say \"hi\"\\", "line\nbreak"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::String,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "input",
-        keys: &["input"],
-        slot: 6,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Object,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::Some(&OPTION_FIELDS),
-        },
+};
+
+pub static ODD__INPUT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "input",
+    keys: &["input"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Object,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::Some(OPTION_FIELDS),
     },
+};
+
+pub static ODD_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
+    &ODD__TYPE,
+    &ODD__SELF_,
+    &ODD__FN,
+    &ODD__OPTION,
+    &ODD__üNïCODE,
+    &ODD__SAY_HI,
+    &ODD__INPUT,
 ];
 
-static OPTION_FIELDS_1_ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
+static OPTION__SINK__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
     kind: ::logschema::runtime::ValueKind::String,
     empty_values: &[],
     time_formats: &[],
@@ -214,67 +213,67 @@ static OPTION_FIELDS_1_ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::r
     object_fields: ::core::option::Option::None,
 };
 
-pub static OPTION_FIELDS: [::logschema::runtime::FieldSpec; 2] = [
-    ::logschema::runtime::FieldSpec {
-        name: "Some",
-        keys: &["Some"],
-        slot: 0,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::None,
-            object_fields: ::core::option::Option::None,
-        },
+pub static OPTION__SOME: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "Some",
+    keys: &["Some"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::String,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::None,
+        object_fields: ::core::option::Option::None,
     },
-    ::logschema::runtime::FieldSpec {
-        name: "sink",
-        keys: &["sink"],
-        slot: 1,
-        required: false,
-        is_event_time: false,
-        description: ::core::option::Option::None,
-        value: ::logschema::runtime::ValueSpec {
-            kind: ::logschema::runtime::ValueKind::Array,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: ::core::option::Option::None,
-            cidr: ::core::option::Option::None,
-            embedded_json: false,
-            element: ::core::option::Option::Some(&OPTION_FIELDS_1_ELEMENT),
-            object_fields: ::core::option::Option::None,
-        },
+};
+
+pub static OPTION__SINK: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "sink",
+    keys: &["sink"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        kind: ::logschema::runtime::ValueKind::Array,
+        empty_values: &[],
+        time_formats: &[],
+        indicators: &[],
+        allow: &[],
+        deny: &[],
+        ip: ::core::option::Option::None,
+        cidr: ::core::option::Option::None,
+        embedded_json: false,
+        element: ::core::option::Option::Some(&OPTION__SINK__ELEMENT),
+        object_fields: ::core::option::Option::None,
     },
+};
+
+pub static OPTION_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
+    &OPTION__SOME,
+    &OPTION__SINK,
 ];
 
 impl ::logschema::runtime::Object for Odd {
-    fn fields() -> &'static [::logschema::runtime::FieldSpec] {
-        &ODD_FIELDS
+    fn fields() -> &'static [&'static ::logschema::runtime::FieldSpec] {
+        ODD_FIELDS
     }
 
     fn decode_fields(
         input: &::logschema::runtime::ObjectRef<'_>,
     ) -> ::core::result::Result<Self, ::logschema::runtime::DecodeError> {
         ::core::result::Result::Ok(Self {
-            r#type: ::logschema::runtime::decode::required(input, &ODD_FIELDS[0])?,
-            self_: ::logschema::runtime::decode::optional(input, &ODD_FIELDS[1])?,
-            r#fn: ::logschema::runtime::decode::optional(input, &ODD_FIELDS[2])?,
-            option: ::logschema::runtime::decode::optional(input, &ODD_FIELDS[3])?,
-            ünïcode: ::logschema::runtime::decode::optional(input, &ODD_FIELDS[4])?,
-            say_hi: ::logschema::runtime::decode::optional(input, &ODD_FIELDS[5])?,
-            input: ::logschema::runtime::decode::optional(input, &ODD_FIELDS[6])?,
+            r#type: ::logschema::runtime::decode::required(input, &ODD__TYPE)?,
+            self_: ::logschema::runtime::decode::optional(input, &ODD__SELF_)?,
+            r#fn: ::logschema::runtime::decode::optional(input, &ODD__FN)?,
+            option: ::logschema::runtime::decode::optional(input, &ODD__OPTION)?,
+            ünïcode: ::logschema::runtime::decode::optional(input, &ODD__üNïCODE)?,
+            say_hi: ::logschema::runtime::decode::optional(input, &ODD__SAY_HI)?,
+            input: ::logschema::runtime::decode::optional(input, &ODD__INPUT)?,
         })
     }
 
@@ -289,7 +288,7 @@ impl ::logschema::runtime::Object for Odd {
     }
 
     fn collect_indicators(&self, sink: &mut ::logschema::runtime::IndicatorSink) {
-        sink.add(&ODD_FIELDS[1].value.indicators[0], &self.self_);
+        sink.add(&ODD__SELF_.value.indicators[0], &self.self_);
         ::logschema::runtime::indicators::NestedIndicators::collect_nested(
             &self.input,
             sink,
@@ -298,16 +297,16 @@ impl ::logschema::runtime::Object for Odd {
 }
 
 impl ::logschema::runtime::Object for Option {
-    fn fields() -> &'static [::logschema::runtime::FieldSpec] {
-        &OPTION_FIELDS
+    fn fields() -> &'static [&'static ::logschema::runtime::FieldSpec] {
+        OPTION_FIELDS
     }
 
     fn decode_fields(
         input: &::logschema::runtime::ObjectRef<'_>,
     ) -> ::core::result::Result<Self, ::logschema::runtime::DecodeError> {
         ::core::result::Result::Ok(Self {
-            some: ::logschema::runtime::decode::optional(input, &OPTION_FIELDS[0])?,
-            sink: ::logschema::runtime::decode::optional(input, &OPTION_FIELDS[1])?,
+            some: ::logschema::runtime::decode::optional(input, &OPTION__SOME)?,
+            sink: ::logschema::runtime::decode::optional(input, &OPTION__SINK)?,
         })
     }
 
@@ -318,10 +317,10 @@ impl ::logschema::runtime::Object for Option {
 
     fn collect_indicators(&self, sink: &mut ::logschema::runtime::IndicatorSink) {
         if ::logschema::runtime::indicators::condition_holds(
-            &OPTION_FIELDS_1_ELEMENT.indicators[0],
+            &OPTION__SINK__ELEMENT.indicators[0],
             &self.some,
         ) {
-            sink.add(&OPTION_FIELDS_1_ELEMENT.indicators[0], &self.sink);
+            sink.add(&OPTION__SINK__ELEMENT.indicators[0], &self.sink);
         }
     }
 }
