@@ -10,7 +10,7 @@ use std::{
     process::ExitCode,
 };
 
-use logschema_codegen::{generate, SchemaSource};
+use logschema_codegen::{generate, GeneratedFile, SchemaSource};
 
 const SCHEMA_DIR: &str = "schemas";
 
@@ -72,6 +72,26 @@ fn run() -> Result<(), Vec<String>> {
     for file in &files {
         write_if_changed(&out_dir.join(&file.name), &file.contents)
             .map_err(|error| vec![format!("error: cannot write {}: {error}", file.name)])?;
+    }
+    remove_stale_files(&out_dir, &files).map_err(|error| {
+        vec![format!(
+            "error: cannot clean {}: {error}",
+            out_dir.display()
+        )]
+    })?;
+    Ok(())
+}
+
+/// The output directory holds exactly this build's files (the checked-in copy under
+/// `generated/` is compared with it), so files of removed schemas go.
+fn remove_stale_files(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<()> {
+    for entry in fs::read_dir(out_dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let is_current = files.iter().any(|file| *file.name == *name);
+        if !is_current && entry.file_type()?.is_file() {
+            fs::remove_file(entry.path())?;
+        }
     }
     Ok(())
 }
