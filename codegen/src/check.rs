@@ -28,6 +28,7 @@ pub(crate) struct CheckedField {
     pub name: String,
     pub rust_name: String,
     pub input_keys: Vec<String>,
+    pub renamed_from: Vec<String>,
     pub description: Option<String>,
     pub required: bool,
     pub is_event_time: bool,
@@ -344,6 +345,10 @@ impl Checker<'_> {
                 field.name == column
                     || field.column.as_deref() == Some(column)
                     || field.aliases.iter().any(|alias| alias == column)
+                    || field
+                        .renamed_from
+                        .as_ref()
+                        .is_some_and(|old| old.0.iter().any(|name| name == column))
             })
         };
         let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -448,19 +453,68 @@ impl Checker<'_> {
             (Some(column), true) => column.clone(),
             _ => field.name.clone(),
         };
+        let renamed_from = self.check_renamed_from(path, field, siblings);
+        // Earlier names are read too, after the aliases, so data written before the rename parses.
         let input_keys = std::iter::once(first_key)
             .chain(field.aliases.iter().cloned())
+            .chain(renamed_from.iter().cloned())
             .collect();
         CheckedField {
             name: field.name.clone(),
             rust_name: names::field_ident(&field.name),
             input_keys,
+            renamed_from,
             description: field.description.clone(),
             required: field.required,
             is_event_time,
             value,
             location,
         }
+    }
+
+    /// `renamedFrom`: non-empty names, none of them a current field of the same object (that
+    /// field would still exist, so nothing was renamed). Only the valid names are kept.
+    fn check_renamed_from(
+        &mut self,
+        path: &str,
+        field: &raw::Field,
+        siblings: &[Sibling],
+    ) -> Vec<String> {
+        let Some(raw::NameList(names)) = &field.renamed_from else {
+            return Vec::new();
+        };
+        let list_path = child(path, "renamedFrom");
+        if names.is_empty() {
+            self.error(
+                self.key_location(&list_path),
+                "`renamedFrom` lists no names",
+            );
+        }
+        let mut kept: Vec<String> = Vec::new();
+        for (index, old_name) in names.iter().enumerate() {
+            // A single name written as a scalar has no item: the lookup falls back to the scalar.
+            let at = self.value_location(&item(&list_path, index));
+            let problem = if old_name.is_empty() {
+                Some("empty name in `renamedFrom`".to_owned())
+            } else if *old_name == field.name {
+                Some(format!(
+                    "`renamedFrom` names the field itself ('{old_name}')"
+                ))
+            } else if siblings.iter().any(|sibling| sibling.name == old_name) {
+                Some(format!(
+                    "`renamedFrom` '{old_name}' is still a field of the same object (a renamed field's old name must be gone)"
+                ))
+            } else if kept.contains(old_name) {
+                Some(format!("`renamedFrom` lists '{old_name}' twice"))
+            } else {
+                None
+            };
+            match problem {
+                Some(problem) => self.error(at, problem),
+                None => kept.push(old_name.clone()),
+            }
+        }
+        kept
     }
 
     /// The value described at `path` by a field's or an element's keys.

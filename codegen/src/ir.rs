@@ -104,6 +104,9 @@ pub struct Field {
     /// Keys that are read from the input, in order of preference: `name`, then `aliases`. For a
     /// delimited log type's record these are the column names (`column`, else `name`; then aliases).
     pub input_keys: Vec<String>,
+    /// Earlier names of this field (`renamedFrom`), also read as input keys after the aliases;
+    /// `logschema diff` reports a field renamed, not removed and added.
+    pub renamed_from: Vec<String>,
     pub description: Option<String>,
     pub required: bool,
     /// This timestamp is the event time (only on `Type::Timestamp`, never inside an array).

@@ -10,6 +10,7 @@
 
 mod check;
 mod diagnostics;
+pub mod diff;
 mod emit;
 pub mod ir;
 mod lower;

@@ -48,6 +48,8 @@ pub(crate) struct Field {
     pub column: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The field's earlier names (`renamedFrom`): one name or a list.
+    pub renamed_from: Option<NameList>,
     #[serde(default)]
     pub required: bool,
     pub description: Option<String>,
@@ -124,6 +126,36 @@ impl Element {
             fields: self.fields.as_deref(),
             element: self.element.as_deref(),
         }
+    }
+}
+
+/// A key written as one name or as a list of names (`renamedFrom: old` or `renamedFrom: [a, b]`).
+#[derive(Debug)]
+pub(crate) struct NameList(pub Vec<String>);
+
+// Hand-written for the same reason as `IndicatorEntry`: `untagged` errors name nothing.
+impl<'de> Deserialize<'de> for NameList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameListVisitor;
+
+        impl<'de> Visitor<'de> for NameListVisitor {
+            type Value = NameList;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a name or a list of names")
+            }
+
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<NameList, E> {
+                Ok(NameList(vec![name.to_owned()]))
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<NameList, A::Error> {
+                let names = Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(NameList(names))
+            }
+        }
+
+        deserializer.deserialize_any(NameListVisitor)
     }
 }
 

@@ -47,6 +47,7 @@ fn field(name: &str, rust_name: &str, value: Value, location: Location) -> Field
         name: name.into(),
         rust_name: rust_name.into(),
         input_keys: vec![name.into()],
+        renamed_from: vec![],
         description: None,
         required: false,
         is_event_time: false,
