@@ -42,4 +42,17 @@ mod golden {
     pub mod odd_names {
         include!("../codegen/tests/golden/odd_names.rs");
     }
+    pub mod wide_1000 {
+        include!("../codegen/tests/golden/wide_1000.rs");
+    }
+    pub mod deep_50 {
+        include!("../codegen/tests/golden/deep_50.rs");
+    }
+    pub mod unicode_names {
+        include!("../codegen/tests/golden/unicode_names.rs");
+    }
 }
+
+/// Records through the unusual goldens: 1,000 fields, 50-deep objects, Unicode names.
+#[cfg(test)]
+mod golden_unusual_tests;

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::List => list(),
         Command::Show { log_type } => show(&log_type),
         Command::Test { paths } => test(&paths),
+        Command::Diff(args) => ExitCode::from(cli::diff::run(&args)),
     }
 }
 
@@ -45,6 +46,7 @@ fn parse(args: ParseArgs) -> ExitCode {
         log_type,
         inputs: InputArg::from_args(&args.paths),
         threads,
+        max_line_bytes: args.max_line_bytes,
         rejects: args.rejects,
         source_id: args.source_id,
         source_label: args.source_label,

@@ -1,10 +1,12 @@
 //! Command-line arguments of `logschema` (this file) and the `show` description (`show`).
 
+pub mod diff;
 pub mod show;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use logschema::pipeline::lines::DEFAULT_MAX_LINE_BYTES;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,6 +36,8 @@ pub enum Command {
         #[arg(default_value = "schemas")]
         paths: Vec<PathBuf>,
     },
+    /// Compare two versions of the schemas: breaking changes, warnings and information.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -50,6 +54,10 @@ pub struct ParseArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
+    /// Lines longer than N bytes are rejected (and skipped without being held in memory).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_LINE_BYTES, value_parser = positive_usize)]
+    pub max_line_bytes: usize,
+
     /// Written to every event as p_source_id.
     #[arg(long, value_name = "ID")]
     pub source_id: Option<String>,
@@ -62,4 +70,12 @@ pub struct ParseArgs {
     /// [default: standard input].
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+fn positive_usize(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(value) => Ok(value),
+        Err(error) => Err(error.to_string()),
+    }
 }

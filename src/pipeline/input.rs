@@ -54,7 +54,7 @@ impl Source {
     }
 
     /// Opens the stream, decompressing it when it starts with the gzip magic bytes.
-    pub fn open(&self) -> io::Result<Box<dyn BufRead + Send>> {
+    pub fn open(&self) -> io::Result<Opened> {
         match self {
             Source::Stdin => open_stream(io::stdin()),
             Source::File(path) => open_stream(File::open(path)?),
@@ -104,27 +104,33 @@ fn describe_walk_error(error: &walkdir::Error) -> String {
     }
 }
 
+/// An input ready to read.
+pub struct Opened {
+    /// The text: decompressed when `gzip`.
+    pub stream: Box<dyn BufRead + Send>,
+    /// The input is gzip, so read errors are usually a truncated or corrupt file.
+    pub gzip: bool,
+}
+
 /// Wraps a raw stream in a buffer, and in a multi-member gzip decoder when it is gzip.
-pub fn open_stream<R: Read + Send + 'static>(mut raw: R) -> io::Result<Box<dyn BufRead + Send>> {
+pub fn open_stream<R: Read + Send + 'static>(mut raw: R) -> io::Result<Opened> {
     // Read the first bytes ourselves (a pipe may deliver one byte at a time), then put them back
     // in front of the rest of the stream.
     let mut magic = [0u8; GZIP_MAGIC.len()];
     let filled = read_up_to(&mut raw, &mut magic)?;
     let is_gzip = magic[..filled] == GZIP_MAGIC;
     let stream = io::Cursor::new(magic[..filled].to_vec()).chain(raw);
-    if is_gzip {
+    let stream: Box<dyn BufRead + Send> = if is_gzip {
         let decoder =
             flate2::read::MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER_BYTES, stream));
-        Ok(Box::new(BufReader::with_capacity(
-            READ_BUFFER_BYTES,
-            decoder,
-        )))
+        Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, decoder))
     } else {
-        Ok(Box::new(BufReader::with_capacity(
-            READ_BUFFER_BYTES,
-            stream,
-        )))
-    }
+        Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, stream))
+    };
+    Ok(Opened {
+        stream,
+        gzip: is_gzip,
+    })
 }
 
 /// Fills `buf` unless the stream ends first; returns how many bytes were read.
@@ -154,7 +160,7 @@ mod tests {
     }
 
     fn read_all(raw: Vec<u8>) -> Vec<u8> {
-        let mut stream = open_stream(io::Cursor::new(raw)).expect("open");
+        let mut stream = open_stream(io::Cursor::new(raw)).expect("open").stream;
         let mut out = Vec::new();
         stream.read_to_end(&mut out).expect("read");
         out
@@ -190,6 +196,7 @@ mod tests {
         let mut out = Vec::new();
         open_stream(stream)
             .expect("open")
+            .stream
             .read_to_end(&mut out)
             .expect("read");
         assert_eq!(out, b"slow\n");
@@ -201,10 +208,30 @@ mod tests {
         let middle = data.len() / 2;
         data.truncate(middle);
         let mut out = Vec::new();
-        let result = open_stream(io::Cursor::new(data))
-            .expect("open")
-            .read_to_end(&mut out);
+        let mut opened = open_stream(io::Cursor::new(data)).expect("open");
+        assert!(opened.gzip);
+        let result = opened.stream.read_to_end(&mut out);
         assert!(result.is_err());
+    }
+
+    #[test]
+    fn a_gzip_stream_cut_anywhere_is_an_error_never_silently_short() {
+        let text = b"first line\nsecond line\nthird line\n".repeat(20);
+        let data = gzip(&text);
+        for cut in GZIP_MAGIC.len()..data.len() {
+            let mut opened = open_stream(io::Cursor::new(data[..cut].to_vec())).expect("open");
+            let mut out = Vec::new();
+            let result = opened.stream.read_to_end(&mut out);
+            assert!(
+                result.is_err(),
+                "cut at {cut} of {} read silently",
+                data.len()
+            );
+            assert!(
+                text.starts_with(&out),
+                "cut at {cut}: only a prefix is read"
+            );
+        }
     }
 
     #[test]

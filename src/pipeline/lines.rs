@@ -2,8 +2,9 @@
 
 use std::io::{self, BufRead};
 
-/// Lines longer than this are rejected, so one huge line cannot exhaust memory.
-pub const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
+/// Lines longer than this are rejected (`--max-line-bytes` changes it), so one huge line cannot
+/// exhaust memory: past the limit the line is skipped up to its newline, never accumulated.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 1024 * 1024;
 
 /// How much of an over-long line is kept as its raw text in the rejects file.
 const OVER_LONG_RAW_BYTES: usize = 4096;
@@ -24,12 +25,14 @@ pub struct LineReader<R> {
     reader: R,
     buffer: Vec<u8>,
     line_number: u64,
+    /// Bytes consumed from the (decompressed) stream, line ends included.
+    bytes_read: u64,
     max_line_bytes: usize,
 }
 
 impl<R: BufRead> LineReader<R> {
     pub fn new(reader: R) -> Self {
-        Self::with_max_line_bytes(reader, MAX_LINE_BYTES)
+        Self::with_max_line_bytes(reader, DEFAULT_MAX_LINE_BYTES)
     }
 
     pub fn with_max_line_bytes(reader: R, max_line_bytes: usize) -> Self {
@@ -37,8 +40,20 @@ impl<R: BufRead> LineReader<R> {
             reader,
             buffer: Vec::new(),
             line_number: 0,
+            bytes_read: 0,
             max_line_bytes,
         }
+    }
+
+    /// The number of the last line returned (0 before the first).
+    pub fn line_number(&self) -> u64 {
+        self.line_number
+    }
+
+    /// How many bytes of the stream were consumed so far, including any part of a line that an
+    /// error interrupted.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
     }
 
     /// The next line and its number; `Ok(None)` at the end of the input.
@@ -49,7 +64,10 @@ impl<R: BufRead> LineReader<R> {
         };
         self.line_number += 1;
         if total_len > self.max_line_bytes {
-            let reason = format!("line too long: more than {} bytes", self.max_line_bytes);
+            let reason = format!(
+                "line too long: more than {} bytes (the limit; raise it with --max-line-bytes)",
+                self.max_line_bytes
+            );
             let raw = &self.buffer[..self.buffer.len().min(OVER_LONG_RAW_BYTES)];
             return Ok(Some((self.line_number, Line::Invalid { raw, reason })));
         }
@@ -97,6 +115,7 @@ impl<R: BufRead> LineReader<R> {
                 chunk_len
             };
             self.reader.consume(consumed);
+            self.bytes_read += consumed as u64;
             if found_newline {
                 return Ok(Some(total_len));
             }
@@ -158,9 +177,58 @@ mod tests {
         assert_eq!(lines[0], (1, "12345".to_string()));
         assert_eq!(
             lines[1],
-            (2, "!line too long: more than 5 bytes".to_string())
+            (
+                2,
+                "!line too long: more than 5 bytes (the limit; raise it with --max-line-bytes)"
+                    .to_string()
+            )
         );
         assert_eq!(lines[2], (3, "abc".to_string()));
+    }
+
+    /// Endless bytes without a newline: counts what was handed out.
+    struct NoNewline {
+        served: usize,
+        limit: usize,
+    }
+
+    impl io::Read for NoNewline {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let len = buf.len().min(self.limit - self.served);
+            buf[..len].fill(b'a');
+            self.served += len;
+            Ok(len)
+        }
+    }
+
+    #[test]
+    fn an_over_long_line_is_skipped_not_accumulated() {
+        let endless = NoNewline {
+            served: 0,
+            limit: 64 * 1024 * 1024,
+        };
+        let mut reader = LineReader::with_max_line_bytes(io::BufReader::new(endless), 1000);
+        match reader.next_line().expect("read") {
+            Some((1, Line::Invalid { raw, reason })) => {
+                assert!(raw.len() <= OVER_LONG_RAW_BYTES, "{}", raw.len());
+                assert!(reason.contains("--max-line-bytes"), "{reason}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(
+            reader.buffer.capacity() < 64 * 1024,
+            "{}",
+            reader.buffer.capacity()
+        );
+        assert_eq!(reader.bytes_read(), 64 * 1024 * 1024);
+        assert!(reader.next_line().expect("read").is_none());
+    }
+
+    #[test]
+    fn counts_lines_and_bytes() {
+        let mut reader = LineReader::new(&b"ab\r\ncd\nlast"[..]);
+        while reader.next_line().expect("read").is_some() {}
+        assert_eq!((reader.line_number(), reader.bytes_read()), (3, 11));
     }
 
     #[test]

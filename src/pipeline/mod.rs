@@ -33,6 +33,8 @@ pub struct ParseOptions {
     pub log_type: &'static LogType,
     pub inputs: Vec<InputArg>,
     pub threads: usize,
+    /// Longer lines are rejected (`lines::DEFAULT_MAX_LINE_BYTES` unless `--max-line-bytes`).
+    pub max_line_bytes: usize,
     pub rejects: Option<PathBuf>,
     pub source_id: Option<String>,
     pub source_label: Option<String>,
@@ -94,7 +96,7 @@ pub fn run<W: Write, E: Write>(options: &ParseOptions, events: W, messages: E) -
     let (sender, receiver) = ordered::ordered_channel(&pool, in_flight);
 
     let (stop, reader_panicked) = std::thread::scope(|scope| {
-        let reader = Reader::new(options.log_type, run_meta, sender);
+        let reader = Reader::new(options.log_type, run_meta, sender, options.max_line_bytes);
         let reading = scope.spawn(move || reader.read_all(&options.inputs));
         let mut stop = None;
         for item in receiver {

@@ -22,6 +22,7 @@ pub struct Reader<'pool> {
     log_type: &'static LogType,
     run: Arc<RunMeta>,
     sender: OrderedSender<'pool, ParsedBatch, InputEvent>,
+    max_line_bytes: usize,
     /// The next record's row id sequence number: records are numbered across all inputs.
     next_sequence: u64,
 }
@@ -31,11 +32,13 @@ impl<'pool> Reader<'pool> {
         log_type: &'static LogType,
         run: Arc<RunMeta>,
         sender: OrderedSender<'pool, ParsedBatch, InputEvent>,
+        max_line_bytes: usize,
     ) -> Self {
         Reader {
             log_type,
             run,
             sender,
+            max_line_bytes,
             next_sequence: 0,
         }
     }
@@ -59,8 +62,8 @@ impl<'pool> Reader<'pool> {
         let name = source.name();
         self.sender
             .send_message(InputEvent::Started { name: name.clone() })?;
-        let stream = match source.open() {
-            Ok(stream) => stream,
+        let opened = match source.open() {
+            Ok(opened) => opened,
             Err(error) => {
                 let message = error.to_string();
                 return self
@@ -70,7 +73,7 @@ impl<'pool> Reader<'pool> {
         };
         // A new framer per input: header state does not carry over between files.
         let mut framer = Framer::new(self.log_type);
-        let mut lines = LineReader::new(stream);
+        let mut lines = LineReader::with_max_line_bytes(opened.stream, self.max_line_bytes);
         let mut batch = Batch::default();
         loop {
             match lines.next_line() {
@@ -87,7 +90,7 @@ impl<'pool> Reader<'pool> {
                 }
                 Err(error) => {
                     self.submit(std::mem::take(&mut batch))?;
-                    let message = format!("read error: {error}");
+                    let message = read_failure(&lines, opened.gzip, &error);
                     return self
                         .sender
                         .send_message(InputEvent::Failed { name, message });
@@ -109,4 +112,22 @@ impl<'pool> Reader<'pool> {
         self.sender
             .submit(move || parse_batch(log_type, &run, &batch))
     }
+}
+
+/// Why an input stopped part-way and how far it got: the records before that point were parsed.
+fn read_failure<R: std::io::BufRead>(
+    lines: &LineReader<R>,
+    gzip: bool,
+    error: &std::io::Error,
+) -> String {
+    let what = if gzip {
+        "bytes of decompressed input"
+    } else {
+        "bytes"
+    };
+    format!(
+        "read error after line {} ({} {what} read): {error}",
+        lines.line_number(),
+        lines.bytes_read()
+    )
 }

@@ -20,8 +20,13 @@ pub fn parse_timestamp(input: TimeInput<'_>, formats: &[TimeFormat]) -> Option<T
         .find_map(|format| parse_with_format(input, *format))
 }
 
-/// Reads `input` with one format.
+/// Reads `input` with one format. Instants outside the years 0000-9999 are refused: the output
+/// layout (and the tables that read it) have four-digit years.
 pub fn parse_with_format(input: TimeInput<'_>, format: TimeFormat) -> Option<Timestamp> {
+    read_with_format(input, format).filter(|time| (0..=9999).contains(&time.year()))
+}
+
+fn read_with_format(input: TimeInput<'_>, format: TimeFormat) -> Option<Timestamp> {
     let (text, is_number) = match input {
         TimeInput::Text(text) => (text.trim(), false),
         TimeInput::Number(text) => (text, true),
@@ -237,6 +242,23 @@ mod tests {
         ] {
             assert_eq!(text(bad, TimeFormat::Unix), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn years_outside_four_digits_are_refused() {
+        // 253402300800 is 10000-01-01; found by the parser property tests (tests/fuzz_parsers.rs).
+        assert_eq!(text("253402300800", TimeFormat::Unix), None);
+        assert_eq!(
+            text("253402300799", TimeFormat::Unix).as_deref(),
+            Some("9999-12-31 23:59:59.000000000")
+        );
+        assert_eq!(text("-62167219201", TimeFormat::Unix), None, "year -1");
+        assert_eq!(
+            text("-62167219200000", TimeFormat::UnixMs).as_deref(),
+            Some("0000-01-01 00:00:00.000000000")
+        );
+        assert_eq!(text("+10000-01-01T00:00:00Z", TimeFormat::Rfc3339), None);
+        assert_eq!(text("99999-01-01", TimeFormat::Strftime("%Y-%m-%d")), None);
     }
 
     #[test]

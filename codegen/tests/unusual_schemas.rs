@@ -1,0 +1,173 @@
+//! Valid but unusual schemas (1,000 fields, objects nested 50 deep, Unicode and look-alike
+//! names) generate code pinned by golden files (`UPDATE_GOLDEN=1` rewrites them). The root
+//! crate's tests compile those goldens without warnings and parse records through them
+//! (src/golden_unusual_tests.rs).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use logschema_codegen::{compile, generate, SchemaSource};
+
+/// Generates the one log type of `text` (its file, not the index).
+fn generated(path: &str, text: &str) -> String {
+    let files = generate(&[SchemaSource {
+        path: path.to_string(),
+        text: text.to_string(),
+    }])
+    .unwrap_or_else(|diagnostics| panic!("{diagnostics:#?}"));
+    files
+        .into_iter()
+        .find(|file| file.name != "log_types.rs")
+        .map(|file| file.contents)
+        .unwrap_or_default()
+}
+
+fn golden_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+}
+
+/// Compares with the golden file, or rewrites it when `UPDATE_GOLDEN=1`.
+fn check_golden(name: &str, actual: &str) {
+    let path = golden_path(name);
+    if std::env::var("UPDATE_GOLDEN").as_deref() == Ok("1") {
+        std::fs::write(&path, actual)
+            .unwrap_or_else(|error| panic!("writing {}: {error}", path.display()));
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if expected != actual {
+        let first_difference = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(expected, actual)| expected != actual)
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{} is out of date (first difference at line {}); rerun with UPDATE_GOLDEN=1 and \
+             review the diff",
+            path.display(),
+            first_difference + 1
+        );
+    }
+}
+
+/// 1,000 fields of every scalar type, a few required, one the event time.
+fn wide_schema() -> String {
+    let types = ["string", "int", "smallint", "bigint", "float", "boolean"];
+    let mut text = String::from("schema: Test.Wide\ndescription: 1,000 fields.\nfields:\n");
+    text.push_str(
+        "  - name: time\n    type: timestamp\n    timeFormat: unix\n    isEventTime: true\n",
+    );
+    for index in 1..1000 {
+        let ty = types[index % types.len()];
+        let _ = writeln!(text, "  - name: f{index:03}\n    type: {ty}");
+        if index % 250 == 0 {
+            text.push_str("    required: true\n");
+        }
+    }
+    text
+}
+
+/// An object holding an object ... 50 levels deep, with a leaf value and an event time inside.
+fn deep_schema() -> String {
+    let mut text =
+        String::from("schema: Test.Deep\ndescription: Objects nested 50 deep.\nfields:\n");
+    for depth in 0..50 {
+        let indent = "    ".repeat(depth);
+        let _ = writeln!(
+            text,
+            "{indent}  - name: level{depth}\n{indent}    type: object\n{indent}    fields:"
+        );
+    }
+    let indent = "    ".repeat(50);
+    let _ = writeln!(text, "{indent}  - name: leaf\n{indent}    type: string\n{indent}    required: true\n{indent}    indicators: [ip]");
+    let _ = writeln!(text, "{indent}  - name: when\n{indent}    type: timestamp\n{indent}    timeFormat: rfc3339\n{indent}    isEventTime: true");
+    text
+}
+
+/// Unicode names and keywords (names that differ only in case clash: see below).
+const UNICODE_SCHEMA: &str = "\
+schema: Test.Unicode
+description: Unicode and look-alike field names.
+fields:
+  - name: größe
+    type: int
+  - name: 名前
+    type: string
+    required: true
+  - name: ÉVÉNEMENT
+    type: object
+    fields:
+      - name: ünïcödé
+        type: string
+      - name: type
+        type: string
+  - name: émoji😀
+    type: array
+    element:
+      type: string
+  - name: UserAgent
+    type: string
+";
+
+#[test]
+fn a_thousand_fields_match_golden() {
+    check_golden(
+        "wide_1000.rs",
+        &generated("schemas/test/wide.yml", &wide_schema()),
+    );
+}
+
+#[test]
+fn objects_nested_50_deep_match_golden() {
+    check_golden(
+        "deep_50.rs",
+        &generated("schemas/test/deep.yml", &deep_schema()),
+    );
+}
+
+#[test]
+fn unicode_and_look_alike_names_match_golden() {
+    check_golden(
+        "unicode_names.rs",
+        &generated("schemas/test/unicode.yml", UNICODE_SCHEMA),
+    );
+}
+
+#[test]
+fn names_equal_after_punctuation_are_an_error_naming_both_lines() {
+    let text = "schema: Test.Clash\nfields:\n  - name: obj\n    type: object\n    fields:\n      - name: user-agent\n        type: string\n      - name: user_agent\n        type: string\n";
+    let Err(diagnostics) = compile(&[SchemaSource {
+        path: "schemas/x.yml".into(),
+        text: text.into(),
+    }]) else {
+        panic!("user-agent and user_agent in one object must clash");
+    };
+    let message = diagnostics[0].to_string();
+    assert!(
+        message.contains("'user-agent' (line 6)") && message.contains("'user_agent' (line 8)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn names_that_differ_only_in_case_are_an_error_naming_both_lines() {
+    let text = "schema: Test.Clash\nfields:\n  - name: größe\n    type: int\n  - name: Größe\n    type: string\n  - name: UserAgent\n    type: string\n  - name: userAgent\n    type: string\n";
+    let Err(diagnostics) = compile(&[SchemaSource {
+        path: "schemas/x.yml".into(),
+        text: text.into(),
+    }]) else {
+        panic!("names equal but for case must clash");
+    };
+    let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(
+        messages[0].contains("'größe' (line 3) and field 'Größe' (line 5)"),
+        "{messages:#?}"
+    );
+    assert!(
+        messages[1].contains("'UserAgent' (line 7) and field 'userAgent' (line 9)"),
+        "{messages:#?}"
+    );
+}
