@@ -74,17 +74,8 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
 };
 
 static AWS_VPC_DNS__ANSWERS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::Object,
-    empty_values: &[],
-    time_formats: &[],
-    indicators: &[],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
     object_fields: ::core::option::Option::Some(AWS_VPC_DNS_ANSWERS_FIELDS),
+    ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
 };
 
 pub static AWS_VPC_DNS__VERSION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -92,19 +83,7 @@ pub static AWS_VPC_DNS__VERSION: ::logschema::runtime::FieldSpec = ::logschema::
     keys: &["version"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS__ACCOUNT_ID: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -113,9 +92,6 @@ pub static AWS_VPC_DNS__ACCOUNT_ID: ::logschema::runtime::FieldSpec = ::logschem
     required: true,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::AwsAccountId,
@@ -123,13 +99,7 @@ pub static AWS_VPC_DNS__ACCOUNT_ID: ::logschema::runtime::FieldSpec = ::logschem
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -138,19 +108,7 @@ pub static AWS_VPC_DNS__REGION: ::logschema::runtime::FieldSpec = ::logschema::r
     keys: &["region"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS__VPC_ID: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -158,19 +116,7 @@ pub static AWS_VPC_DNS__VPC_ID: ::logschema::runtime::FieldSpec = ::logschema::r
     keys: &["vpc_id"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS__QUERY_TIMESTAMP: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -179,17 +125,8 @@ pub static AWS_VPC_DNS__QUERY_TIMESTAMP: ::logschema::runtime::FieldSpec = ::log
     required: true,
     is_event_time: true,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::Rfc3339],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -199,9 +136,6 @@ pub static AWS_VPC_DNS__QUERY_NAME: ::logschema::runtime::FieldSpec = ::logschem
     required: true,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Domain,
@@ -209,13 +143,7 @@ pub static AWS_VPC_DNS__QUERY_NAME: ::logschema::runtime::FieldSpec = ::logschem
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -224,19 +152,7 @@ pub static AWS_VPC_DNS__QUERY_TYPE: ::logschema::runtime::FieldSpec = ::logschem
     keys: &["query_type"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS__QUERY_CLASS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -244,19 +160,7 @@ pub static AWS_VPC_DNS__QUERY_CLASS: ::logschema::runtime::FieldSpec = ::logsche
     keys: &["query_class"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS__RCODE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -264,19 +168,7 @@ pub static AWS_VPC_DNS__RCODE: ::logschema::runtime::FieldSpec = ::logschema::ru
     keys: &["rcode"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS__ANSWERS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -285,17 +177,8 @@ pub static AWS_VPC_DNS__ANSWERS: ::logschema::runtime::FieldSpec = ::logschema::
     required: true,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&AWS_VPC_DNS__ANSWERS__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 
@@ -305,9 +188,6 @@ pub static AWS_VPC_DNS__SRCADDR: ::logschema::runtime::FieldSpec = ::logschema::
     required: true,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -315,13 +195,7 @@ pub static AWS_VPC_DNS__SRCADDR: ::logschema::runtime::FieldSpec = ::logschema::
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -330,19 +204,7 @@ pub static AWS_VPC_DNS__SRCPORT: ::logschema::runtime::FieldSpec = ::logschema::
     keys: &["srcport"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS__TRANSPORT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -350,19 +212,7 @@ pub static AWS_VPC_DNS__TRANSPORT: ::logschema::runtime::FieldSpec = ::logschema
     keys: &["transport"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS__SRCIDS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -371,17 +221,8 @@ pub static AWS_VPC_DNS__SRCIDS: ::logschema::runtime::FieldSpec = ::logschema::r
     required: true,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(AWS_VPC_DNS_SRCIDS_FIELDS),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -390,19 +231,7 @@ pub static AWS_VPC_DNS__FIREWALL_RULE_GROUP_ID: ::logschema::runtime::FieldSpec 
     keys: &["firewall_rule_group_id"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS__FIREWALL_RULE_ACTION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -410,19 +239,7 @@ pub static AWS_VPC_DNS__FIREWALL_RULE_ACTION: ::logschema::runtime::FieldSpec = 
     keys: &["firewall_rule_action"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS__FIREWALL_DOMAIN_LIST_ID: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -430,19 +247,7 @@ pub static AWS_VPC_DNS__FIREWALL_DOMAIN_LIST_ID: ::logschema::runtime::FieldSpec
     keys: &["firewall_domain_list_id"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
@@ -475,9 +280,6 @@ pub static AWS_VPC_DNS_ANSWERS__RDATA: ::logschema::runtime::FieldSpec = ::logsc
     required: true,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -506,13 +308,7 @@ pub static AWS_VPC_DNS_ANSWERS__RDATA: ::logschema::runtime::FieldSpec = ::logsc
                 ),
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -521,19 +317,7 @@ pub static AWS_VPC_DNS_ANSWERS__TYPE: ::logschema::runtime::FieldSpec = ::logsch
     keys: &["Type"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS_ANSWERS__CLASS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -541,19 +325,7 @@ pub static AWS_VPC_DNS_ANSWERS__CLASS: ::logschema::runtime::FieldSpec = ::logsc
     keys: &["Class"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS_ANSWERS_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
@@ -568,9 +340,6 @@ pub static AWS_VPC_DNS_SRCIDS__INSTANCE: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::AwsInstanceId,
@@ -578,13 +347,7 @@ pub static AWS_VPC_DNS_SRCIDS__INSTANCE: ::logschema::runtime::FieldSpec = ::log
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -593,19 +356,7 @@ pub static AWS_VPC_DNS_SRCIDS__RESOLVER_ENDPOINT: ::logschema::runtime::FieldSpe
     keys: &["resolver-endpoint", "resolver_endpoint"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_DNS_SRCIDS_FIELDS: &[&::logschema::runtime::FieldSpec] = &[

@@ -103,19 +103,7 @@ pub static AWS_VPC_FLOW__VERSION: ::logschema::runtime::FieldSpec = ::logschema:
     keys: &["version"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static AWS_VPC_FLOW__ACCOUNT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -124,9 +112,7 @@ pub static AWS_VPC_FLOW__ACCOUNT: ::logschema::runtime::FieldSpec = ::logschema:
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
         empty_values: &["unknown"],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::AwsAccountId,
@@ -134,13 +120,7 @@ pub static AWS_VPC_FLOW__ACCOUNT: ::logschema::runtime::FieldSpec = ::logschema:
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -149,19 +129,7 @@ pub static AWS_VPC_FLOW__INTERFACE_ID: ::logschema::runtime::FieldSpec = ::logsc
     keys: &["interface-id"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW__SRC_ADDR: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -170,9 +138,6 @@ pub static AWS_VPC_FLOW__SRC_ADDR: ::logschema::runtime::FieldSpec = ::logschema
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -180,13 +145,7 @@ pub static AWS_VPC_FLOW__SRC_ADDR: ::logschema::runtime::FieldSpec = ::logschema
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -196,9 +155,6 @@ pub static AWS_VPC_FLOW__DST_ADDR: ::logschema::runtime::FieldSpec = ::logschema
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -206,13 +162,7 @@ pub static AWS_VPC_FLOW__DST_ADDR: ::logschema::runtime::FieldSpec = ::logschema
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -221,19 +171,7 @@ pub static AWS_VPC_FLOW__SRC_PORT: ::logschema::runtime::FieldSpec = ::logschema
     keys: &["srcport"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static AWS_VPC_FLOW__DST_PORT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -241,19 +179,7 @@ pub static AWS_VPC_FLOW__DST_PORT: ::logschema::runtime::FieldSpec = ::logschema
     keys: &["dstport"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static AWS_VPC_FLOW__PROTOCOL: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -261,19 +187,7 @@ pub static AWS_VPC_FLOW__PROTOCOL: ::logschema::runtime::FieldSpec = ::logschema
     keys: &["protocol"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static AWS_VPC_FLOW__PACKETS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -281,19 +195,7 @@ pub static AWS_VPC_FLOW__PACKETS: ::logschema::runtime::FieldSpec = ::logschema:
     keys: &["packets"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static AWS_VPC_FLOW__BYTES: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -301,19 +203,7 @@ pub static AWS_VPC_FLOW__BYTES: ::logschema::runtime::FieldSpec = ::logschema::r
     keys: &["bytes"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static AWS_VPC_FLOW__START: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -322,17 +212,8 @@ pub static AWS_VPC_FLOW__START: ::logschema::runtime::FieldSpec = ::logschema::r
     required: true,
     is_event_time: true,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::Unix],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -342,17 +223,8 @@ pub static AWS_VPC_FLOW__END: ::logschema::runtime::FieldSpec = ::logschema::run
     required: true,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::Unix],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -361,19 +233,7 @@ pub static AWS_VPC_FLOW__ACTION: ::logschema::runtime::FieldSpec = ::logschema::
     keys: &["action"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW__STATUS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -381,19 +241,7 @@ pub static AWS_VPC_FLOW__STATUS: ::logschema::runtime::FieldSpec = ::logschema::
     keys: &["log-status"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW__VPC_ID: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -401,19 +249,7 @@ pub static AWS_VPC_FLOW__VPC_ID: ::logschema::runtime::FieldSpec = ::logschema::
     keys: &["vpc-id"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW__SUB_NET_ID: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -421,19 +257,7 @@ pub static AWS_VPC_FLOW__SUB_NET_ID: ::logschema::runtime::FieldSpec = ::logsche
     keys: &["subnet-id"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW__INSTANCE_ID: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -442,9 +266,6 @@ pub static AWS_VPC_FLOW__INSTANCE_ID: ::logschema::runtime::FieldSpec = ::logsch
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::AwsInstanceId,
@@ -452,13 +273,7 @@ pub static AWS_VPC_FLOW__INSTANCE_ID: ::logschema::runtime::FieldSpec = ::logsch
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -467,19 +282,7 @@ pub static AWS_VPC_FLOW__TCP_FLAGS: ::logschema::runtime::FieldSpec = ::logschem
     keys: &["tcp-flags"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static AWS_VPC_FLOW__TRAFFIC_TYPE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -487,19 +290,7 @@ pub static AWS_VPC_FLOW__TRAFFIC_TYPE: ::logschema::runtime::FieldSpec = ::logsc
     keys: &["type"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW__PKT_SRC_ADDR: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -508,9 +299,6 @@ pub static AWS_VPC_FLOW__PKT_SRC_ADDR: ::logschema::runtime::FieldSpec = ::logsc
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -518,13 +306,7 @@ pub static AWS_VPC_FLOW__PKT_SRC_ADDR: ::logschema::runtime::FieldSpec = ::logsc
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -534,9 +316,6 @@ pub static AWS_VPC_FLOW__PKT_DST_ADDR: ::logschema::runtime::FieldSpec = ::logsc
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -544,13 +323,7 @@ pub static AWS_VPC_FLOW__PKT_DST_ADDR: ::logschema::runtime::FieldSpec = ::logsc
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -559,19 +332,7 @@ pub static AWS_VPC_FLOW__PKT_SRC_AWS_SERVICE: ::logschema::runtime::FieldSpec = 
     keys: &["pkt-src-aws-service"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW__PKT_DST_AWS_SERVICE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -579,19 +340,7 @@ pub static AWS_VPC_FLOW__PKT_DST_AWS_SERVICE: ::logschema::runtime::FieldSpec = 
     keys: &["pkt-dst-aws-service"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW__FLOW_DIRECTION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -599,19 +348,7 @@ pub static AWS_VPC_FLOW__FLOW_DIRECTION: ::logschema::runtime::FieldSpec = ::log
     keys: &["flow-direction"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW__TRAFFIC_PATH: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -619,19 +356,7 @@ pub static AWS_VPC_FLOW__TRAFFIC_PATH: ::logschema::runtime::FieldSpec = ::logsc
     keys: &["traffic-path"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static AWS_VPC_FLOW__REGION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -639,19 +364,7 @@ pub static AWS_VPC_FLOW__REGION: ::logschema::runtime::FieldSpec = ::logschema::
     keys: &["region"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW__AZ_ID: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -659,19 +372,7 @@ pub static AWS_VPC_FLOW__AZ_ID: ::logschema::runtime::FieldSpec = ::logschema::r
     keys: &["az-id"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW__SUBLOCATION_TYPE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -679,19 +380,7 @@ pub static AWS_VPC_FLOW__SUBLOCATION_TYPE: ::logschema::runtime::FieldSpec = ::l
     keys: &["sublocation-type"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW__SUBLOCATION_ID: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -699,19 +388,7 @@ pub static AWS_VPC_FLOW__SUBLOCATION_ID: ::logschema::runtime::FieldSpec = ::log
     keys: &["sublocation-id"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static AWS_VPC_FLOW_FIELDS: &[&::logschema::runtime::FieldSpec] = &[

@@ -46,19 +46,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     parse_event: ::logschema::runtime::parse_event::<CustomWebAudit>,
 };
 
-static CUSTOM_WEB_AUDIT__ROLES__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::String,
-    empty_values: &[],
-    time_formats: &[],
-    indicators: &[],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
-    object_fields: ::core::option::Option::None,
-};
+static CUSTOM_WEB_AUDIT__ROLES__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec::of(
+    ::logschema::runtime::ValueKind::String,
+);
 
 pub static CUSTOM_WEB_AUDIT__TIME: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
     name: "time",
@@ -66,17 +56,8 @@ pub static CUSTOM_WEB_AUDIT__TIME: ::logschema::runtime::FieldSpec = ::logschema
     required: true,
     is_event_time: true,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::Rfc3339],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -86,9 +67,6 @@ pub static CUSTOM_WEB_AUDIT__USER: ::logschema::runtime::FieldSpec = ::logschema
     required: true,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Username,
@@ -96,13 +74,7 @@ pub static CUSTOM_WEB_AUDIT__USER: ::logschema::runtime::FieldSpec = ::logschema
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -112,17 +84,8 @@ pub static CUSTOM_WEB_AUDIT__ACTION: ::logschema::runtime::FieldSpec = ::logsche
     required: true,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
         allow: &["login", "logout", "view", "update", "delete"],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -132,9 +95,6 @@ pub static CUSTOM_WEB_AUDIT__CLIENT_IP: ::logschema::runtime::FieldSpec = ::logs
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -142,13 +102,7 @@ pub static CUSTOM_WEB_AUDIT__CLIENT_IP: ::logschema::runtime::FieldSpec = ::logs
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -158,9 +112,6 @@ pub static CUSTOM_WEB_AUDIT__URL: ::logschema::runtime::FieldSpec = ::logschema:
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Url,
@@ -168,13 +119,7 @@ pub static CUSTOM_WEB_AUDIT__URL: ::logschema::runtime::FieldSpec = ::logschema:
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -183,19 +128,7 @@ pub static CUSTOM_WEB_AUDIT__STATUS: ::logschema::runtime::FieldSpec = ::logsche
     keys: &["status"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static CUSTOM_WEB_AUDIT__USER_AGENT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -204,17 +137,8 @@ pub static CUSTOM_WEB_AUDIT__USER_AGENT: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
         empty_values: &["-"],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -224,17 +148,8 @@ pub static CUSTOM_WEB_AUDIT__SESSION: ::logschema::runtime::FieldSpec = ::logsch
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(CUSTOM_WEB_AUDIT_SESSION_FIELDS),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -244,17 +159,8 @@ pub static CUSTOM_WEB_AUDIT__ROLES: ::logschema::runtime::FieldSpec = ::logschem
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&CUSTOM_WEB_AUDIT__ROLES__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 
@@ -263,19 +169,7 @@ pub static CUSTOM_WEB_AUDIT__DETAILS: ::logschema::runtime::FieldSpec = ::logsch
     keys: &["details"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Json,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Json),
 };
 
 pub static CUSTOM_WEB_AUDIT_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
@@ -297,9 +191,6 @@ pub static CUSTOM_WEB_AUDIT_SESSION__ID: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::TraceId,
@@ -307,13 +198,7 @@ pub static CUSTOM_WEB_AUDIT_SESSION__ID: ::logschema::runtime::FieldSpec = ::log
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -323,17 +208,8 @@ pub static CUSTOM_WEB_AUDIT_SESSION__STARTED: ::logschema::runtime::FieldSpec = 
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::Unix],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 

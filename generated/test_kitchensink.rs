@@ -142,96 +142,36 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     parse_event: ::logschema::runtime::parse_event::<TestKitchenSink>,
 };
 
-static TEST_KITCHEN_SINK__F_STRINGS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::String,
-    empty_values: &[],
-    time_formats: &[],
-    indicators: &[],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
-    object_fields: ::core::option::Option::None,
-};
+static TEST_KITCHEN_SINK__F_STRINGS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec::of(
+    ::logschema::runtime::ValueKind::String,
+);
 
 static TEST_KITCHEN_SINK__F_OBJECTS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::Object,
-    empty_values: &[],
-    time_formats: &[],
-    indicators: &[],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
     object_fields: ::core::option::Option::Some(TEST_KITCHEN_SINK_F_OBJECTS_FIELDS),
+    ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
 };
 
-static TEST_KITCHEN_SINK__F_MATRIX__ELEMENT__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::Int,
-    empty_values: &[],
-    time_formats: &[],
-    indicators: &[],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
-    object_fields: ::core::option::Option::None,
-};
+static TEST_KITCHEN_SINK__F_MATRIX__ELEMENT__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec::of(
+    ::logschema::runtime::ValueKind::Int,
+);
 
 static TEST_KITCHEN_SINK__F_MATRIX__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::Array,
-    empty_values: &[],
-    time_formats: &[],
-    indicators: &[],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
     element: ::core::option::Option::Some(
         &TEST_KITCHEN_SINK__F_MATRIX__ELEMENT__ELEMENT,
     ),
-    object_fields: ::core::option::Option::None,
+    ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
 };
 
-static TEST_KITCHEN_SINK__F_EMBEDDED_ARRAY__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::BigInt,
-    empty_values: &[],
-    time_formats: &[],
-    indicators: &[],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
-    object_fields: ::core::option::Option::None,
-};
+static TEST_KITCHEN_SINK__F_EMBEDDED_ARRAY__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec::of(
+    ::logschema::runtime::ValueKind::BigInt,
+);
 
 static TEST_KITCHEN_SINK__F_TIMES__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::Timestamp,
-    empty_values: &[],
     time_formats: &[::logschema::runtime::TimeFormat::Rfc3339],
-    indicators: &[],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
-    object_fields: ::core::option::Option::None,
+    ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
 };
 
 static TEST_KITCHEN_SINK__IND_AWS_TAGS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::String,
-    empty_values: &[],
-    time_formats: &[],
     indicators: &[
         ::logschema::runtime::IndicatorSpec {
             kind: ::logschema::runtime::IndicatorKind::AwsTag,
@@ -239,13 +179,7 @@ static TEST_KITCHEN_SINK__IND_AWS_TAGS__ELEMENT: ::logschema::runtime::ValueSpec
             pattern: ::core::option::Option::None,
         },
     ],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
-    object_fields: ::core::option::Option::None,
+    ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
 };
 
 static TEST_KITCHEN_SINK__IND_PATTERN__PATTERN_0: ::logschema::runtime::Pattern = ::logschema::runtime::Pattern::new(
@@ -253,17 +187,8 @@ static TEST_KITCHEN_SINK__IND_PATTERN__PATTERN_0: ::logschema::runtime::Pattern 
 );
 
 static TEST_KITCHEN_SINK__EV_STRINGS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::String,
     empty_values: &["-"],
-    time_formats: &[],
-    indicators: &[],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
-    object_fields: ::core::option::Option::None,
+    ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
 };
 
 pub static TEST_KITCHEN_SINK__ID: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -271,19 +196,7 @@ pub static TEST_KITCHEN_SINK__ID: ::logschema::runtime::FieldSpec = ::logschema:
     keys: &["id"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK__ORIGIN: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -292,17 +205,8 @@ pub static TEST_KITCHEN_SINK__ORIGIN: ::logschema::runtime::FieldSpec = ::logsch
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(TEST_KITCHEN_SINK_ORIGIN_FIELDS),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -312,17 +216,8 @@ pub static TEST_KITCHEN_SINK__TIME: ::logschema::runtime::FieldSpec = ::logschem
     required: true,
     is_event_time: true,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::Rfc3339],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -331,19 +226,7 @@ pub static TEST_KITCHEN_SINK__F_STRING: ::logschema::runtime::FieldSpec = ::logs
     keys: &["f_string"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK__F_INT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -351,19 +234,7 @@ pub static TEST_KITCHEN_SINK__F_INT: ::logschema::runtime::FieldSpec = ::logsche
     keys: &["f_int"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_KITCHEN_SINK__F_SMALLINT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -371,19 +242,7 @@ pub static TEST_KITCHEN_SINK__F_SMALLINT: ::logschema::runtime::FieldSpec = ::lo
     keys: &["f_smallint"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_KITCHEN_SINK__F_BIGINT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -391,19 +250,7 @@ pub static TEST_KITCHEN_SINK__F_BIGINT: ::logschema::runtime::FieldSpec = ::logs
     keys: &["f_bigint"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_KITCHEN_SINK__F_FLOAT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -411,19 +258,7 @@ pub static TEST_KITCHEN_SINK__F_FLOAT: ::logschema::runtime::FieldSpec = ::logsc
     keys: &["f_float"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_KITCHEN_SINK__F_BOOLEAN: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -431,19 +266,7 @@ pub static TEST_KITCHEN_SINK__F_BOOLEAN: ::logschema::runtime::FieldSpec = ::log
     keys: &["f_boolean"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_KITCHEN_SINK__F_JSON: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -451,19 +274,7 @@ pub static TEST_KITCHEN_SINK__F_JSON: ::logschema::runtime::FieldSpec = ::logsch
     keys: &["f_json"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Json,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Json),
 };
 
 pub static TEST_KITCHEN_SINK__F_EMBEDDED_JSON: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -472,17 +283,8 @@ pub static TEST_KITCHEN_SINK__F_EMBEDDED_JSON: ::logschema::runtime::FieldSpec =
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Json,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
         embedded_json: true,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Json)
     },
 };
 
@@ -492,17 +294,8 @@ pub static TEST_KITCHEN_SINK__F_STRINGS: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&TEST_KITCHEN_SINK__F_STRINGS__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 
@@ -512,17 +305,8 @@ pub static TEST_KITCHEN_SINK__F_OBJECTS: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&TEST_KITCHEN_SINK__F_OBJECTS__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 
@@ -532,17 +316,8 @@ pub static TEST_KITCHEN_SINK__F_MATRIX: ::logschema::runtime::FieldSpec = ::logs
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&TEST_KITCHEN_SINK__F_MATRIX__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 
@@ -552,17 +327,8 @@ pub static TEST_KITCHEN_SINK__F_NESTED: ::logschema::runtime::FieldSpec = ::logs
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(TEST_KITCHEN_SINK_F_NESTED_FIELDS),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -572,19 +338,11 @@ pub static TEST_KITCHEN_SINK__F_EMBEDDED_OBJECT: ::logschema::runtime::FieldSpec
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
         embedded_json: true,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_KITCHEN_SINK_F_EMBEDDED_OBJECT_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -594,19 +352,11 @@ pub static TEST_KITCHEN_SINK__F_EMBEDDED_ARRAY: ::logschema::runtime::FieldSpec 
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
         embedded_json: true,
         element: ::core::option::Option::Some(
             &TEST_KITCHEN_SINK__F_EMBEDDED_ARRAY__ELEMENT,
         ),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 
@@ -616,17 +366,8 @@ pub static TEST_KITCHEN_SINK__F_TIMES: ::logschema::runtime::FieldSpec = ::logsc
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&TEST_KITCHEN_SINK__F_TIMES__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 
@@ -636,17 +377,8 @@ pub static TEST_KITCHEN_SINK__T_UNIX: ::logschema::runtime::FieldSpec = ::logsch
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::Unix],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -656,17 +388,8 @@ pub static TEST_KITCHEN_SINK__T_UNIX_MS: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::UnixMs],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -676,17 +399,8 @@ pub static TEST_KITCHEN_SINK__T_UNIX_US: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::UnixUs],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -696,17 +410,8 @@ pub static TEST_KITCHEN_SINK__T_UNIX_NS: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::UnixNs],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -716,17 +421,8 @@ pub static TEST_KITCHEN_SINK__T_STRFTIME: ::logschema::runtime::FieldSpec = ::lo
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::Strftime("%Y-%m-%d %H:%M:%S")],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -736,19 +432,10 @@ pub static TEST_KITCHEN_SINK__T_STRFTIME_ZONE: ::logschema::runtime::FieldSpec =
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[
             ::logschema::runtime::TimeFormat::Strftime("%d/%b/%Y:%H:%M:%S %z"),
         ],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -758,20 +445,11 @@ pub static TEST_KITCHEN_SINK__T_MULTI: ::logschema::runtime::FieldSpec = ::logsc
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[
             ::logschema::runtime::TimeFormat::Rfc3339,
             ::logschema::runtime::TimeFormat::Unix,
         ],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -781,9 +459,6 @@ pub static TEST_KITCHEN_SINK__IND_IP: ::logschema::runtime::FieldSpec = ::logsch
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -791,13 +466,7 @@ pub static TEST_KITCHEN_SINK__IND_IP: ::logschema::runtime::FieldSpec = ::logsch
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -807,9 +476,6 @@ pub static TEST_KITCHEN_SINK__IND_DOMAIN: ::logschema::runtime::FieldSpec = ::lo
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Domain,
@@ -817,13 +483,7 @@ pub static TEST_KITCHEN_SINK__IND_DOMAIN: ::logschema::runtime::FieldSpec = ::lo
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -833,9 +493,6 @@ pub static TEST_KITCHEN_SINK__IND_HOSTNAME: ::logschema::runtime::FieldSpec = ::
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Hostname,
@@ -843,13 +500,7 @@ pub static TEST_KITCHEN_SINK__IND_HOSTNAME: ::logschema::runtime::FieldSpec = ::
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -859,9 +510,6 @@ pub static TEST_KITCHEN_SINK__IND_URL: ::logschema::runtime::FieldSpec = ::logsc
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Url,
@@ -869,13 +517,7 @@ pub static TEST_KITCHEN_SINK__IND_URL: ::logschema::runtime::FieldSpec = ::logsc
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -885,9 +527,6 @@ pub static TEST_KITCHEN_SINK__IND_NET_ADDR: ::logschema::runtime::FieldSpec = ::
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::NetAddr,
@@ -895,13 +534,7 @@ pub static TEST_KITCHEN_SINK__IND_NET_ADDR: ::logschema::runtime::FieldSpec = ::
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -911,9 +544,6 @@ pub static TEST_KITCHEN_SINK__IND_MD5: ::logschema::runtime::FieldSpec = ::logsc
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Md5,
@@ -921,13 +551,7 @@ pub static TEST_KITCHEN_SINK__IND_MD5: ::logschema::runtime::FieldSpec = ::logsc
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -937,9 +561,6 @@ pub static TEST_KITCHEN_SINK__IND_SHA1: ::logschema::runtime::FieldSpec = ::logs
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Sha1,
@@ -947,13 +568,7 @@ pub static TEST_KITCHEN_SINK__IND_SHA1: ::logschema::runtime::FieldSpec = ::logs
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -963,9 +578,6 @@ pub static TEST_KITCHEN_SINK__IND_SHA256: ::logschema::runtime::FieldSpec = ::lo
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Sha256,
@@ -973,13 +585,7 @@ pub static TEST_KITCHEN_SINK__IND_SHA256: ::logschema::runtime::FieldSpec = ::lo
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -989,9 +595,6 @@ pub static TEST_KITCHEN_SINK__IND_AWS_ACCOUNT_ID: ::logschema::runtime::FieldSpe
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::AwsAccountId,
@@ -999,13 +602,7 @@ pub static TEST_KITCHEN_SINK__IND_AWS_ACCOUNT_ID: ::logschema::runtime::FieldSpe
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1015,9 +612,6 @@ pub static TEST_KITCHEN_SINK__IND_AWS_INSTANCE_ID: ::logschema::runtime::FieldSp
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::AwsInstanceId,
@@ -1025,13 +619,7 @@ pub static TEST_KITCHEN_SINK__IND_AWS_INSTANCE_ID: ::logschema::runtime::FieldSp
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1041,9 +629,6 @@ pub static TEST_KITCHEN_SINK__IND_AWS_ARN: ::logschema::runtime::FieldSpec = ::l
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::AwsArn,
@@ -1051,13 +636,7 @@ pub static TEST_KITCHEN_SINK__IND_AWS_ARN: ::logschema::runtime::FieldSpec = ::l
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1067,17 +646,8 @@ pub static TEST_KITCHEN_SINK__IND_AWS_TAGS: ::logschema::runtime::FieldSpec = ::
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&TEST_KITCHEN_SINK__IND_AWS_TAGS__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 
@@ -1087,9 +657,6 @@ pub static TEST_KITCHEN_SINK__IND_EMAIL: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Email,
@@ -1097,13 +664,7 @@ pub static TEST_KITCHEN_SINK__IND_EMAIL: ::logschema::runtime::FieldSpec = ::log
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1113,9 +674,6 @@ pub static TEST_KITCHEN_SINK__IND_USERNAME: ::logschema::runtime::FieldSpec = ::
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Username,
@@ -1123,13 +681,7 @@ pub static TEST_KITCHEN_SINK__IND_USERNAME: ::logschema::runtime::FieldSpec = ::
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1139,9 +691,6 @@ pub static TEST_KITCHEN_SINK__IND_TRACE_ID: ::logschema::runtime::FieldSpec = ::
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::TraceId,
@@ -1149,13 +698,7 @@ pub static TEST_KITCHEN_SINK__IND_TRACE_ID: ::logschema::runtime::FieldSpec = ::
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1165,9 +708,6 @@ pub static TEST_KITCHEN_SINK__IND_MULTI: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Username,
@@ -1180,13 +720,7 @@ pub static TEST_KITCHEN_SINK__IND_MULTI: ::logschema::runtime::FieldSpec = ::log
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1196,9 +730,6 @@ pub static TEST_KITCHEN_SINK__IND_PATTERN: ::logschema::runtime::FieldSpec = ::l
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Email,
@@ -1208,13 +739,7 @@ pub static TEST_KITCHEN_SINK__IND_PATTERN: ::logschema::runtime::FieldSpec = ::l
                 ),
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1223,19 +748,7 @@ pub static TEST_KITCHEN_SINK__IND_KIND: ::logschema::runtime::FieldSpec = ::logs
     keys: &["ind_kind"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK__IND_VALUE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1244,9 +757,6 @@ pub static TEST_KITCHEN_SINK__IND_VALUE: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -1265,13 +775,7 @@ pub static TEST_KITCHEN_SINK__IND_VALUE: ::logschema::runtime::FieldSpec = ::log
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1281,17 +785,8 @@ pub static TEST_KITCHEN_SINK__V_ALLOW: ::logschema::runtime::FieldSpec = ::logsc
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
         allow: &["GET", "POST"],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1301,17 +796,8 @@ pub static TEST_KITCHEN_SINK__V_DENY: ::logschema::runtime::FieldSpec = ::logsch
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
         deny: &["root", "admin"],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1321,17 +807,8 @@ pub static TEST_KITCHEN_SINK__V_IPV4: ::logschema::runtime::FieldSpec = ::logsch
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
         ip: ::core::option::Option::Some(::logschema::runtime::IpVersion::V4),
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1341,17 +818,8 @@ pub static TEST_KITCHEN_SINK__V_IPV6: ::logschema::runtime::FieldSpec = ::logsch
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
         ip: ::core::option::Option::Some(::logschema::runtime::IpVersion::V6),
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1361,17 +829,8 @@ pub static TEST_KITCHEN_SINK__V_IP_ANY: ::logschema::runtime::FieldSpec = ::logs
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
         ip: ::core::option::Option::Some(::logschema::runtime::IpVersion::Any),
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1381,17 +840,8 @@ pub static TEST_KITCHEN_SINK__V_CIDR_IPV4: ::logschema::runtime::FieldSpec = ::l
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
         cidr: ::core::option::Option::Some(::logschema::runtime::IpVersion::V4),
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1401,17 +851,8 @@ pub static TEST_KITCHEN_SINK__V_CIDR_ANY: ::logschema::runtime::FieldSpec = ::lo
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
         cidr: ::core::option::Option::Some(::logschema::runtime::IpVersion::Any),
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1421,17 +862,8 @@ pub static TEST_KITCHEN_SINK__EV_STRING: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
         empty_values: &["-", "N/A"],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1441,17 +873,8 @@ pub static TEST_KITCHEN_SINK__EV_BIGINT: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
         empty_values: &["-", "none"],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt)
     },
 };
 
@@ -1461,17 +884,8 @@ pub static TEST_KITCHEN_SINK__EV_STRINGS: ::logschema::runtime::FieldSpec = ::lo
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&TEST_KITCHEN_SINK__EV_STRINGS__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 
@@ -1481,9 +895,6 @@ pub static TEST_KITCHEN_SINK__CLIENT_IP: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -1491,13 +902,7 @@ pub static TEST_KITCHEN_SINK__CLIENT_IP: ::logschema::runtime::FieldSpec = ::log
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1506,19 +911,7 @@ pub static TEST_KITCHEN_SINK__TYPE: ::logschema::runtime::FieldSpec = ::logschem
     keys: &["type"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK__SELF_: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1526,19 +919,7 @@ pub static TEST_KITCHEN_SINK__SELF_: ::logschema::runtime::FieldSpec = ::logsche
     keys: &["self"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK__USER_AGENT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1546,19 +927,7 @@ pub static TEST_KITCHEN_SINK__USER_AGENT: ::logschema::runtime::FieldSpec = ::lo
     keys: &["user-agent"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK__TIMESTAMP: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1566,19 +935,7 @@ pub static TEST_KITCHEN_SINK__TIMESTAMP: ::logschema::runtime::FieldSpec = ::log
     keys: &["@timestamp"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK__A_B: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1586,19 +943,7 @@ pub static TEST_KITCHEN_SINK__A_B: ::logschema::runtime::FieldSpec = ::logschema
     keys: &["a.b"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK__FIELD_WITH_SPACE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1606,19 +951,7 @@ pub static TEST_KITCHEN_SINK__FIELD_WITH_SPACE: ::logschema::runtime::FieldSpec 
     keys: &["field with space"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK__CAMEL_CASE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1626,19 +959,7 @@ pub static TEST_KITCHEN_SINK__CAMEL_CASE: ::logschema::runtime::FieldSpec = ::lo
     keys: &["CamelCase"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK__HTTP_STATUS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1646,19 +967,7 @@ pub static TEST_KITCHEN_SINK__HTTP_STATUS: ::logschema::runtime::FieldSpec = ::l
     keys: &["HTTPStatus"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_KITCHEN_SINK_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
@@ -1733,17 +1042,8 @@ pub static TEST_KITCHEN_SINK_ORIGIN__AT: ::logschema::runtime::FieldSpec = ::log
     required: false,
     is_event_time: true,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::UnixMs],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -1753,9 +1053,6 @@ pub static TEST_KITCHEN_SINK_ORIGIN__HOST: ::logschema::runtime::FieldSpec = ::l
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Hostname,
@@ -1763,13 +1060,7 @@ pub static TEST_KITCHEN_SINK_ORIGIN__HOST: ::logschema::runtime::FieldSpec = ::l
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1783,19 +1074,7 @@ pub static TEST_KITCHEN_SINK_F_OBJECTS__K: ::logschema::runtime::FieldSpec = ::l
     keys: &["k"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK_F_OBJECTS__V: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1803,19 +1082,7 @@ pub static TEST_KITCHEN_SINK_F_OBJECTS__V: ::logschema::runtime::FieldSpec = ::l
     keys: &["v"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_KITCHEN_SINK_F_OBJECTS__USER: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1824,9 +1091,6 @@ pub static TEST_KITCHEN_SINK_F_OBJECTS__USER: ::logschema::runtime::FieldSpec = 
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Username,
@@ -1834,13 +1098,7 @@ pub static TEST_KITCHEN_SINK_F_OBJECTS__USER: ::logschema::runtime::FieldSpec = 
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1856,19 +1114,10 @@ pub static TEST_KITCHEN_SINK_F_NESTED__LEVEL2: ::logschema::runtime::FieldSpec =
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_KITCHEN_SINK_F_NESTED_LEVEL2_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1877,19 +1126,7 @@ pub static TEST_KITCHEN_SINK_F_NESTED__NOTE: ::logschema::runtime::FieldSpec = :
     keys: &["note"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK_F_NESTED_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
@@ -1903,19 +1140,10 @@ pub static TEST_KITCHEN_SINK_F_NESTED_LEVEL2__LEVEL3: ::logschema::runtime::Fiel
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_KITCHEN_SINK_F_NESTED_LEVEL2_LEVEL3_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1928,19 +1156,7 @@ pub static TEST_KITCHEN_SINK_F_NESTED_LEVEL2_LEVEL3__LEAF: ::logschema::runtime:
     keys: &["leaf"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK_F_NESTED_LEVEL2_LEVEL3__LEAF_IP: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1949,9 +1165,6 @@ pub static TEST_KITCHEN_SINK_F_NESTED_LEVEL2_LEVEL3__LEAF_IP: ::logschema::runti
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -1959,13 +1172,7 @@ pub static TEST_KITCHEN_SINK_F_NESTED_LEVEL2_LEVEL3__LEAF_IP: ::logschema::runti
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1979,19 +1186,7 @@ pub static TEST_KITCHEN_SINK_F_EMBEDDED_OBJECT__A: ::logschema::runtime::FieldSp
     keys: &["a"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_KITCHEN_SINK_F_EMBEDDED_OBJECT__N: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1999,19 +1194,7 @@ pub static TEST_KITCHEN_SINK_F_EMBEDDED_OBJECT__N: ::logschema::runtime::FieldSp
     keys: &["n"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_KITCHEN_SINK_F_EMBEDDED_OBJECT_FIELDS: &[&::logschema::runtime::FieldSpec] = &[

@@ -85,6 +85,25 @@ pub struct ValueSpec {
     pub object_fields: Option<&'static [&'static FieldSpec]>,
 }
 
+impl ValueSpec {
+    /// A value of `kind` with no rules: generated specs spell out only what they add to it.
+    pub const fn of(kind: ValueKind) -> Self {
+        ValueSpec {
+            kind,
+            empty_values: &[],
+            time_formats: &[],
+            indicators: &[],
+            allow: &[],
+            deny: &[],
+            ip: None,
+            cidr: None,
+            embedded_json: false,
+            element: None,
+            object_fields: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueKind {
     String,

@@ -163,31 +163,49 @@ impl TableBuilder<'_> {
         })
     }
 
-    /// A `ValueSpec` literal; `prefix` names the helper statics it needs.
+    /// A `ValueSpec` literal that spells out only the rules this value has, on top of
+    /// `ValueSpec::of(kind)`; `prefix` names the helper statics it needs.
     fn value_spec(&mut self, value: &ir::Value, prefix: &str) -> Result<TokenStream, EmitError> {
-        let kind = runtime(&format!("ValueKind::{}", value_kind(&value.ty)));
-        let empty_values = str_slice(&value.empty_values);
-        let time_formats = match &value.ty {
-            ir::Type::Timestamp(formats) => {
-                let formats = formats.iter().map(time_format);
-                quote!(&[#(#formats),*])
-            }
-            _ => quote!(&[]),
-        };
-        let indicators = value
-            .indicators
-            .iter()
-            .enumerate()
-            .map(|(index, indicator)| {
-                self.indicator_spec(indicator, &pattern_static_name(prefix, index))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let allow = str_slice(&value.validate.allow);
-        let deny = str_slice(&value.validate.deny);
-        let ip = ip_version(value.validate.ip);
-        let cidr = ip_version(value.validate.cidr);
-        let embedded_json = value.embedded_json;
-        let element = match &value.ty {
+        let mut rules: Vec<TokenStream> = Vec::new();
+        if !value.empty_values.is_empty() {
+            let empty_values = str_slice(&value.empty_values);
+            rules.push(quote!(empty_values: #empty_values));
+        }
+        if let ir::Type::Timestamp(formats) = &value.ty {
+            let formats = formats.iter().map(time_format);
+            rules.push(quote!(time_formats: &[#(#formats),*]));
+        }
+        if !value.indicators.is_empty() {
+            let indicators = value
+                .indicators
+                .iter()
+                .enumerate()
+                .map(|(index, indicator)| {
+                    self.indicator_spec(indicator, &pattern_static_name(prefix, index))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            rules.push(quote!(indicators: &[#(#indicators),*]));
+        }
+        if !value.validate.allow.is_empty() {
+            let allow = str_slice(&value.validate.allow);
+            rules.push(quote!(allow: #allow));
+        }
+        if !value.validate.deny.is_empty() {
+            let deny = str_slice(&value.validate.deny);
+            rules.push(quote!(deny: #deny));
+        }
+        if let Some(version) = value.validate.ip {
+            let ip = ip_version(version);
+            rules.push(quote!(ip: ::core::option::Option::Some(#ip)));
+        }
+        if let Some(version) = value.validate.cidr {
+            let cidr = ip_version(version);
+            rules.push(quote!(cidr: ::core::option::Option::Some(#cidr)));
+        }
+        if value.embedded_json {
+            rules.push(quote!(embedded_json: true));
+        }
+        match &value.ty {
             ir::Type::Array(element) => {
                 let static_name = element_static_name(prefix);
                 let element_spec = self.value_spec(element, &static_name)?;
@@ -196,32 +214,21 @@ impl TableBuilder<'_> {
                 let allowance = static_case_allowance(&static_name);
                 self.helpers
                     .push(quote!(#allowance static #static_ident: #value_spec = #element_spec;));
-                quote!(::core::option::Option::Some(&#static_ident))
+                rules.push(quote!(element: ::core::option::Option::Some(&#static_ident)));
             }
-            _ => quote!(::core::option::Option::None),
-        };
-        let object_fields = match &value.ty {
             ir::Type::Object(index) => {
                 let table = ident(&self.ctx.object(*index)?.fields_static)?;
-                quote!(::core::option::Option::Some(#table))
+                rules.push(quote!(object_fields: ::core::option::Option::Some(#table)));
             }
-            _ => quote!(::core::option::Option::None),
-        };
+            _ => {}
+        }
         let value_spec = runtime("ValueSpec");
-        Ok(quote! {
-            #value_spec {
-                kind: #kind,
-                empty_values: #empty_values,
-                time_formats: #time_formats,
-                indicators: &[#(#indicators),*],
-                allow: #allow,
-                deny: #deny,
-                ip: #ip,
-                cidr: #cidr,
-                embedded_json: #embedded_json,
-                element: #element,
-                object_fields: #object_fields,
-            }
+        let kind = runtime(&format!("ValueKind::{}", value_kind(&value.ty)));
+        let base = quote!(#value_spec::of(#kind));
+        Ok(if rules.is_empty() {
+            base
+        } else {
+            quote!(#value_spec { #(#rules,)* ..#base })
         })
     }
 
@@ -299,14 +306,10 @@ fn time_format(format: &ir::TimeFormat) -> TokenStream {
     }
 }
 
-fn ip_version(version: Option<ir::IpVersion>) -> TokenStream {
-    let Some(version) = version else {
-        return quote!(::core::option::Option::None);
-    };
-    let variant = runtime(match version {
+fn ip_version(version: ir::IpVersion) -> TokenStream {
+    runtime(match version {
         ir::IpVersion::V4 => "IpVersion::V4",
         ir::IpVersion::V6 => "IpVersion::V6",
         ir::IpVersion::Any => "IpVersion::Any",
-    });
-    quote!(::core::option::Option::Some(#variant))
+    })
 }

@@ -361,17 +361,8 @@ pub static TEST_DEEP__LEVEL0: ::logschema::runtime::FieldSpec = ::logschema::run
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(TEST_DEEP_LEVEL0_FIELDS),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -383,17 +374,8 @@ pub static TEST_DEEP_LEVEL0__LEVEL1: ::logschema::runtime::FieldSpec = ::logsche
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(TEST_DEEP_LEVEL0_LEVEL1_FIELDS),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -407,19 +389,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1__LEVEL2: ::logschema::runtime::FieldSpec = ::
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -433,19 +406,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2__LEVEL3: ::logschema::runtime::FieldSp
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -459,19 +423,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3__LEVEL4: ::logschema::runtime::
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -485,19 +440,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4__LEVEL5: ::logschema::ru
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -511,19 +457,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5__LEVEL6: ::logsch
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -537,19 +474,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6__LEVEL7: :
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -563,19 +491,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7__LE
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -589,19 +508,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -615,19 +525,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -641,19 +542,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -667,19 +559,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -693,19 +576,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -719,19 +593,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -745,19 +610,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -771,19 +627,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -797,19 +644,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -823,19 +661,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -849,19 +678,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -875,19 +695,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -901,19 +712,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -927,19 +729,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -953,19 +746,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -979,19 +763,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1005,19 +780,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1031,19 +797,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1057,19 +814,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1083,19 +831,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1109,19 +848,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1135,19 +865,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1161,19 +882,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1187,19 +899,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1213,19 +916,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1239,19 +933,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1265,19 +950,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1291,19 +967,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1317,19 +984,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1343,19 +1001,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1369,19 +1018,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1395,19 +1035,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1421,19 +1052,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1447,19 +1069,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1473,19 +1086,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1499,19 +1103,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1525,19 +1120,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1551,19 +1137,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1577,19 +1154,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46_LEVEL47_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1603,19 +1171,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46_LEVEL47_LEVEL48_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1629,19 +1188,10 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(
             TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46_LEVEL47_LEVEL48_LEVEL49_FIELDS,
         ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -1655,9 +1205,6 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: true,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -1665,13 +1212,7 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -1681,17 +1222,8 @@ pub static TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEV
     required: false,
     is_event_time: true,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::Rfc3339],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 

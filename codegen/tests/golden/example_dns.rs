@@ -33,23 +33,11 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
 };
 
 static EXAMPLE_DNS__ANSWERS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::Object,
-    empty_values: &[],
-    time_formats: &[],
-    indicators: &[],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
     object_fields: ::core::option::Option::Some(EXAMPLE_DNS_ANSWERS_FIELDS),
+    ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
 };
 
 static EXAMPLE_DNS__TAGS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::String,
-    empty_values: &[],
-    time_formats: &[],
     indicators: &[
         ::logschema::runtime::IndicatorSpec {
             kind: ::logschema::runtime::IndicatorKind::AwsTag,
@@ -57,13 +45,7 @@ static EXAMPLE_DNS__TAGS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema
             pattern: ::core::option::Option::None,
         },
     ],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
-    object_fields: ::core::option::Option::None,
+    ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
 };
 
 pub static EXAMPLE_DNS__TYPE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -71,19 +53,7 @@ pub static EXAMPLE_DNS__TYPE: ::logschema::runtime::FieldSpec = ::logschema::run
     keys: &["type"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static EXAMPLE_DNS__TIME: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -92,20 +62,11 @@ pub static EXAMPLE_DNS__TIME: ::logschema::runtime::FieldSpec = ::logschema::run
     required: true,
     is_event_time: true,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[
             ::logschema::runtime::TimeFormat::Rfc3339,
             ::logschema::runtime::TimeFormat::Unix,
         ],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -115,17 +76,8 @@ pub static EXAMPLE_DNS__ANSWERS: ::logschema::runtime::FieldSpec = ::logschema::
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&EXAMPLE_DNS__ANSWERS__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 
@@ -135,17 +87,8 @@ pub static EXAMPLE_DNS__SRCIDS: ::logschema::runtime::FieldSpec = ::logschema::r
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(EXAMPLE_DNS_SRCIDS_FIELDS),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -155,17 +98,8 @@ pub static EXAMPLE_DNS__PORT: ::logschema::runtime::FieldSpec = ::logschema::run
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
         empty_values: &["-"],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt)
     },
 };
 
@@ -175,17 +109,8 @@ pub static EXAMPLE_DNS__TAGS: ::logschema::runtime::FieldSpec = ::logschema::run
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&EXAMPLE_DNS__TAGS__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 
@@ -208,9 +133,6 @@ pub static EXAMPLE_DNS_ANSWERS__RDATA: ::logschema::runtime::FieldSpec = ::logsc
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -231,13 +153,7 @@ pub static EXAMPLE_DNS_ANSWERS__RDATA: ::logschema::runtime::FieldSpec = ::logsc
                 ),
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -246,19 +162,7 @@ pub static EXAMPLE_DNS_ANSWERS__TYPE: ::logschema::runtime::FieldSpec = ::logsch
     keys: &["Type"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static EXAMPLE_DNS_ANSWERS_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
@@ -271,19 +175,7 @@ pub static EXAMPLE_DNS_SRCIDS__RESOLVER_ENDPOINT: ::logschema::runtime::FieldSpe
     keys: &["resolver-endpoint", "resolver_endpoint"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static EXAMPLE_DNS_SRCIDS_FIELDS: &[&::logschema::runtime::FieldSpec] = &[

@@ -33,9 +33,6 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
 };
 
 static EXAMPLE_FLOW__HASHES__ELEMENT__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::String,
-    empty_values: &[],
-    time_formats: &[],
     indicators: &[
         ::logschema::runtime::IndicatorSpec {
             kind: ::logschema::runtime::IndicatorKind::Sha256,
@@ -43,27 +40,12 @@ static EXAMPLE_FLOW__HASHES__ELEMENT__ELEMENT: ::logschema::runtime::ValueSpec =
             pattern: ::core::option::Option::None,
         },
     ],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
-    object_fields: ::core::option::Option::None,
+    ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
 };
 
 static EXAMPLE_FLOW__HASHES__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::Array,
-    empty_values: &[],
-    time_formats: &[],
-    indicators: &[],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
     element: ::core::option::Option::Some(&EXAMPLE_FLOW__HASHES__ELEMENT__ELEMENT),
-    object_fields: ::core::option::Option::None,
+    ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
 };
 
 pub static EXAMPLE_FLOW__VERSION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -71,19 +53,7 @@ pub static EXAMPLE_FLOW__VERSION: ::logschema::runtime::FieldSpec = ::logschema:
     keys: &["version"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static EXAMPLE_FLOW__ACCOUNT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -91,19 +61,7 @@ pub static EXAMPLE_FLOW__ACCOUNT: ::logschema::runtime::FieldSpec = ::logschema:
     keys: &["account-id", "account_id"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static EXAMPLE_FLOW__SRC_ADDR: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -112,9 +70,6 @@ pub static EXAMPLE_FLOW__SRC_ADDR: ::logschema::runtime::FieldSpec = ::logschema
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Ip,
@@ -122,13 +77,9 @@ pub static EXAMPLE_FLOW__SRC_ADDR: ::logschema::runtime::FieldSpec = ::logschema
                 pattern: ::core::option::Option::None,
             },
         ],
-        allow: &[],
         deny: &["0.0.0.0"],
         ip: ::core::option::Option::Some(::logschema::runtime::IpVersion::Any),
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -137,19 +88,7 @@ pub static EXAMPLE_FLOW__PACKETS: ::logschema::runtime::FieldSpec = ::logschema:
     keys: &["packets"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static EXAMPLE_FLOW__RATIO: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -157,19 +96,7 @@ pub static EXAMPLE_FLOW__RATIO: ::logschema::runtime::FieldSpec = ::logschema::r
     keys: &["ratio"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static EXAMPLE_FLOW__SAMPLED: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -177,19 +104,7 @@ pub static EXAMPLE_FLOW__SAMPLED: ::logschema::runtime::FieldSpec = ::logschema:
     keys: &["sampled"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static EXAMPLE_FLOW__ACTION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -198,17 +113,8 @@ pub static EXAMPLE_FLOW__ACTION: ::logschema::runtime::FieldSpec = ::logschema::
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
         allow: &["ACCEPT", "REJECT"],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -218,20 +124,11 @@ pub static EXAMPLE_FLOW__START: ::logschema::runtime::FieldSpec = ::logschema::r
     required: true,
     is_event_time: true,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[
             ::logschema::runtime::TimeFormat::Strftime("%Y-%m-%d %H:%M:%S"),
             ::logschema::runtime::TimeFormat::UnixMs,
         ],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -241,17 +138,8 @@ pub static EXAMPLE_FLOW__EXTRA: ::logschema::runtime::FieldSpec = ::logschema::r
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Json,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
         embedded_json: true,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Json)
     },
 };
 
@@ -261,17 +149,8 @@ pub static EXAMPLE_FLOW__HASHES: ::logschema::runtime::FieldSpec = ::logschema::
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&EXAMPLE_FLOW__HASHES__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 

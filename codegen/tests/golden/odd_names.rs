@@ -38,19 +38,7 @@ pub static ODD__TYPE: ::logschema::runtime::FieldSpec = ::logschema::runtime::Fi
     keys: &["type"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static ODD__SELF_: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -59,9 +47,6 @@ pub static ODD__SELF_: ::logschema::runtime::FieldSpec = ::logschema::runtime::F
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
         indicators: &[
             ::logschema::runtime::IndicatorSpec {
                 kind: ::logschema::runtime::IndicatorKind::Email,
@@ -69,13 +54,7 @@ pub static ODD__SELF_: ::logschema::runtime::FieldSpec = ::logschema::runtime::F
                 pattern: ::core::option::Option::Some(&ODD__SELF___PATTERN_0),
             },
         ],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
     },
 };
 
@@ -84,19 +63,7 @@ pub static ODD__FN: ::logschema::runtime::FieldSpec = ::logschema::runtime::Fiel
     keys: &["fn"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static ODD__OPTION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -104,19 +71,7 @@ pub static ODD__OPTION: ::logschema::runtime::FieldSpec = ::logschema::runtime::
     keys: &["Option"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 #[allow(non_upper_case_globals)]
@@ -125,19 +80,7 @@ pub static ODD__üNïCODE: ::logschema::runtime::FieldSpec = ::logschema::runtim
     keys: &["ünïcode"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static ODD__SAY_HI: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -145,19 +88,7 @@ pub static ODD__SAY_HI: ::logschema::runtime::FieldSpec = ::logschema::runtime::
     keys: &["say \"hi\"\\", "line\nbreak"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static ODD__INPUT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -166,17 +97,8 @@ pub static ODD__INPUT: ::logschema::runtime::FieldSpec = ::logschema::runtime::F
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(OPTION_FIELDS),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -191,9 +113,6 @@ pub static ODD_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
 ];
 
 static OPTION__SINK__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::String,
-    empty_values: &[],
-    time_formats: &[],
     indicators: &[
         ::logschema::runtime::IndicatorSpec {
             kind: ::logschema::runtime::IndicatorKind::Username,
@@ -204,13 +123,7 @@ static OPTION__SINK__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::run
             pattern: ::core::option::Option::None,
         },
     ],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
-    object_fields: ::core::option::Option::None,
+    ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String)
 };
 
 pub static OPTION__SOME: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -218,19 +131,7 @@ pub static OPTION__SOME: ::logschema::runtime::FieldSpec = ::logschema::runtime:
     keys: &["Some"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static OPTION__SINK: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -239,17 +140,8 @@ pub static OPTION__SINK: ::logschema::runtime::FieldSpec = ::logschema::runtime:
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&OPTION__SINK__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 

@@ -26,38 +26,16 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     parse_event: ::logschema::runtime::parse_event::<TestUnicode>,
 };
 
-static TEST_UNICODE___MOJI__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
-    kind: ::logschema::runtime::ValueKind::String,
-    empty_values: &[],
-    time_formats: &[],
-    indicators: &[],
-    allow: &[],
-    deny: &[],
-    ip: ::core::option::Option::None,
-    cidr: ::core::option::Option::None,
-    embedded_json: false,
-    element: ::core::option::Option::None,
-    object_fields: ::core::option::Option::None,
-};
+static TEST_UNICODE___MOJI__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec::of(
+    ::logschema::runtime::ValueKind::String,
+);
 
 pub static TEST_UNICODE__GR_E: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
     name: "größe",
     keys: &["größe"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_UNICODE__FIELD: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -65,19 +43,7 @@ pub static TEST_UNICODE__FIELD: ::logschema::runtime::FieldSpec = ::logschema::r
     keys: &["名前"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_UNICODE___V_NEMENT: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -86,17 +52,8 @@ pub static TEST_UNICODE___V_NEMENT: ::logschema::runtime::FieldSpec = ::logschem
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Object,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
         object_fields: ::core::option::Option::Some(TEST_UNICODEVNEMENT_FIELDS),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Object)
     },
 };
 
@@ -106,17 +63,8 @@ pub static TEST_UNICODE___MOJI: ::logschema::runtime::FieldSpec = ::logschema::r
     required: false,
     is_event_time: false,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Array,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
         element: ::core::option::Option::Some(&TEST_UNICODE___MOJI__ELEMENT),
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
     },
 };
 
@@ -125,19 +73,7 @@ pub static TEST_UNICODE__USER_AGENT: ::logschema::runtime::FieldSpec = ::logsche
     keys: &["UserAgent"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_UNICODE_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
@@ -153,19 +89,7 @@ pub static TEST_UNICODEVNEMENT___N_C_D_: ::logschema::runtime::FieldSpec = ::log
     keys: &["ünïcödé"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_UNICODEVNEMENT__TYPE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -173,19 +97,7 @@ pub static TEST_UNICODEVNEMENT__TYPE: ::logschema::runtime::FieldSpec = ::logsch
     keys: &["type"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_UNICODEVNEMENT_FIELDS: &[&::logschema::runtime::FieldSpec] = &[

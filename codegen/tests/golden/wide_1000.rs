@@ -1021,17 +1021,8 @@ pub static TEST_WIDE__TIME: ::logschema::runtime::FieldSpec = ::logschema::runti
     required: false,
     is_event_time: true,
     value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Timestamp,
-        empty_values: &[],
         time_formats: &[::logschema::runtime::TimeFormat::Unix],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Timestamp)
     },
 };
 
@@ -1040,19 +1031,7 @@ pub static TEST_WIDE__F001: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f001"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F002: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1060,19 +1039,7 @@ pub static TEST_WIDE__F002: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f002"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F003: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1080,19 +1047,7 @@ pub static TEST_WIDE__F003: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f003"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F004: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1100,19 +1055,7 @@ pub static TEST_WIDE__F004: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f004"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F005: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1120,19 +1063,7 @@ pub static TEST_WIDE__F005: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f005"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F006: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1140,19 +1071,7 @@ pub static TEST_WIDE__F006: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f006"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F007: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1160,19 +1079,7 @@ pub static TEST_WIDE__F007: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f007"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F008: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1180,19 +1087,7 @@ pub static TEST_WIDE__F008: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f008"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F009: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1200,19 +1095,7 @@ pub static TEST_WIDE__F009: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f009"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F010: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1220,19 +1103,7 @@ pub static TEST_WIDE__F010: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f010"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F011: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1240,19 +1111,7 @@ pub static TEST_WIDE__F011: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f011"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F012: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1260,19 +1119,7 @@ pub static TEST_WIDE__F012: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f012"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F013: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1280,19 +1127,7 @@ pub static TEST_WIDE__F013: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f013"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F014: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1300,19 +1135,7 @@ pub static TEST_WIDE__F014: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f014"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F015: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1320,19 +1143,7 @@ pub static TEST_WIDE__F015: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f015"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F016: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1340,19 +1151,7 @@ pub static TEST_WIDE__F016: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f016"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F017: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1360,19 +1159,7 @@ pub static TEST_WIDE__F017: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f017"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F018: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1380,19 +1167,7 @@ pub static TEST_WIDE__F018: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f018"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F019: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1400,19 +1175,7 @@ pub static TEST_WIDE__F019: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f019"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F020: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1420,19 +1183,7 @@ pub static TEST_WIDE__F020: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f020"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F021: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1440,19 +1191,7 @@ pub static TEST_WIDE__F021: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f021"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F022: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1460,19 +1199,7 @@ pub static TEST_WIDE__F022: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f022"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F023: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1480,19 +1207,7 @@ pub static TEST_WIDE__F023: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f023"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F024: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1500,19 +1215,7 @@ pub static TEST_WIDE__F024: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f024"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F025: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1520,19 +1223,7 @@ pub static TEST_WIDE__F025: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f025"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F026: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1540,19 +1231,7 @@ pub static TEST_WIDE__F026: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f026"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F027: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1560,19 +1239,7 @@ pub static TEST_WIDE__F027: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f027"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F028: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1580,19 +1247,7 @@ pub static TEST_WIDE__F028: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f028"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F029: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1600,19 +1255,7 @@ pub static TEST_WIDE__F029: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f029"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F030: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1620,19 +1263,7 @@ pub static TEST_WIDE__F030: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f030"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F031: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1640,19 +1271,7 @@ pub static TEST_WIDE__F031: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f031"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F032: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1660,19 +1279,7 @@ pub static TEST_WIDE__F032: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f032"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F033: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1680,19 +1287,7 @@ pub static TEST_WIDE__F033: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f033"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F034: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1700,19 +1295,7 @@ pub static TEST_WIDE__F034: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f034"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F035: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1720,19 +1303,7 @@ pub static TEST_WIDE__F035: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f035"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F036: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1740,19 +1311,7 @@ pub static TEST_WIDE__F036: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f036"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F037: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1760,19 +1319,7 @@ pub static TEST_WIDE__F037: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f037"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F038: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1780,19 +1327,7 @@ pub static TEST_WIDE__F038: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f038"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F039: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1800,19 +1335,7 @@ pub static TEST_WIDE__F039: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f039"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F040: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1820,19 +1343,7 @@ pub static TEST_WIDE__F040: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f040"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F041: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1840,19 +1351,7 @@ pub static TEST_WIDE__F041: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f041"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F042: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1860,19 +1359,7 @@ pub static TEST_WIDE__F042: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f042"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F043: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1880,19 +1367,7 @@ pub static TEST_WIDE__F043: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f043"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F044: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1900,19 +1375,7 @@ pub static TEST_WIDE__F044: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f044"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F045: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1920,19 +1383,7 @@ pub static TEST_WIDE__F045: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f045"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F046: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1940,19 +1391,7 @@ pub static TEST_WIDE__F046: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f046"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F047: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1960,19 +1399,7 @@ pub static TEST_WIDE__F047: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f047"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F048: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -1980,19 +1407,7 @@ pub static TEST_WIDE__F048: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f048"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F049: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2000,19 +1415,7 @@ pub static TEST_WIDE__F049: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f049"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F050: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2020,19 +1423,7 @@ pub static TEST_WIDE__F050: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f050"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F051: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2040,19 +1431,7 @@ pub static TEST_WIDE__F051: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f051"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F052: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2060,19 +1439,7 @@ pub static TEST_WIDE__F052: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f052"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F053: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2080,19 +1447,7 @@ pub static TEST_WIDE__F053: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f053"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F054: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2100,19 +1455,7 @@ pub static TEST_WIDE__F054: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f054"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F055: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2120,19 +1463,7 @@ pub static TEST_WIDE__F055: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f055"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F056: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2140,19 +1471,7 @@ pub static TEST_WIDE__F056: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f056"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F057: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2160,19 +1479,7 @@ pub static TEST_WIDE__F057: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f057"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F058: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2180,19 +1487,7 @@ pub static TEST_WIDE__F058: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f058"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F059: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2200,19 +1495,7 @@ pub static TEST_WIDE__F059: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f059"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F060: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2220,19 +1503,7 @@ pub static TEST_WIDE__F060: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f060"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F061: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2240,19 +1511,7 @@ pub static TEST_WIDE__F061: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f061"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F062: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2260,19 +1519,7 @@ pub static TEST_WIDE__F062: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f062"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F063: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2280,19 +1527,7 @@ pub static TEST_WIDE__F063: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f063"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F064: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2300,19 +1535,7 @@ pub static TEST_WIDE__F064: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f064"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F065: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2320,19 +1543,7 @@ pub static TEST_WIDE__F065: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f065"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F066: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2340,19 +1551,7 @@ pub static TEST_WIDE__F066: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f066"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F067: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2360,19 +1559,7 @@ pub static TEST_WIDE__F067: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f067"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F068: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2380,19 +1567,7 @@ pub static TEST_WIDE__F068: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f068"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F069: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2400,19 +1575,7 @@ pub static TEST_WIDE__F069: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f069"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F070: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2420,19 +1583,7 @@ pub static TEST_WIDE__F070: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f070"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F071: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2440,19 +1591,7 @@ pub static TEST_WIDE__F071: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f071"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F072: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2460,19 +1599,7 @@ pub static TEST_WIDE__F072: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f072"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F073: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2480,19 +1607,7 @@ pub static TEST_WIDE__F073: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f073"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F074: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2500,19 +1615,7 @@ pub static TEST_WIDE__F074: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f074"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F075: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2520,19 +1623,7 @@ pub static TEST_WIDE__F075: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f075"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F076: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2540,19 +1631,7 @@ pub static TEST_WIDE__F076: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f076"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F077: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2560,19 +1639,7 @@ pub static TEST_WIDE__F077: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f077"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F078: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2580,19 +1647,7 @@ pub static TEST_WIDE__F078: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f078"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F079: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2600,19 +1655,7 @@ pub static TEST_WIDE__F079: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f079"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F080: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2620,19 +1663,7 @@ pub static TEST_WIDE__F080: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f080"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F081: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2640,19 +1671,7 @@ pub static TEST_WIDE__F081: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f081"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F082: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2660,19 +1679,7 @@ pub static TEST_WIDE__F082: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f082"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F083: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2680,19 +1687,7 @@ pub static TEST_WIDE__F083: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f083"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F084: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2700,19 +1695,7 @@ pub static TEST_WIDE__F084: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f084"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F085: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2720,19 +1703,7 @@ pub static TEST_WIDE__F085: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f085"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F086: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2740,19 +1711,7 @@ pub static TEST_WIDE__F086: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f086"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F087: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2760,19 +1719,7 @@ pub static TEST_WIDE__F087: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f087"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F088: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2780,19 +1727,7 @@ pub static TEST_WIDE__F088: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f088"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F089: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2800,19 +1735,7 @@ pub static TEST_WIDE__F089: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f089"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F090: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2820,19 +1743,7 @@ pub static TEST_WIDE__F090: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f090"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F091: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2840,19 +1751,7 @@ pub static TEST_WIDE__F091: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f091"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F092: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2860,19 +1759,7 @@ pub static TEST_WIDE__F092: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f092"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F093: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2880,19 +1767,7 @@ pub static TEST_WIDE__F093: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f093"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F094: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2900,19 +1775,7 @@ pub static TEST_WIDE__F094: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f094"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F095: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2920,19 +1783,7 @@ pub static TEST_WIDE__F095: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f095"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F096: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2940,19 +1791,7 @@ pub static TEST_WIDE__F096: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f096"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F097: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2960,19 +1799,7 @@ pub static TEST_WIDE__F097: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f097"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F098: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -2980,19 +1807,7 @@ pub static TEST_WIDE__F098: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f098"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F099: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3000,19 +1815,7 @@ pub static TEST_WIDE__F099: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f099"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F100: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3020,19 +1823,7 @@ pub static TEST_WIDE__F100: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f100"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F101: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3040,19 +1831,7 @@ pub static TEST_WIDE__F101: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f101"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F102: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3060,19 +1839,7 @@ pub static TEST_WIDE__F102: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f102"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F103: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3080,19 +1847,7 @@ pub static TEST_WIDE__F103: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f103"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F104: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3100,19 +1855,7 @@ pub static TEST_WIDE__F104: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f104"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F105: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3120,19 +1863,7 @@ pub static TEST_WIDE__F105: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f105"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F106: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3140,19 +1871,7 @@ pub static TEST_WIDE__F106: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f106"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F107: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3160,19 +1879,7 @@ pub static TEST_WIDE__F107: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f107"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F108: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3180,19 +1887,7 @@ pub static TEST_WIDE__F108: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f108"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F109: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3200,19 +1895,7 @@ pub static TEST_WIDE__F109: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f109"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F110: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3220,19 +1903,7 @@ pub static TEST_WIDE__F110: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f110"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F111: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3240,19 +1911,7 @@ pub static TEST_WIDE__F111: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f111"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F112: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3260,19 +1919,7 @@ pub static TEST_WIDE__F112: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f112"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F113: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3280,19 +1927,7 @@ pub static TEST_WIDE__F113: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f113"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F114: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3300,19 +1935,7 @@ pub static TEST_WIDE__F114: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f114"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F115: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3320,19 +1943,7 @@ pub static TEST_WIDE__F115: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f115"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F116: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3340,19 +1951,7 @@ pub static TEST_WIDE__F116: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f116"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F117: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3360,19 +1959,7 @@ pub static TEST_WIDE__F117: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f117"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F118: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3380,19 +1967,7 @@ pub static TEST_WIDE__F118: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f118"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F119: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3400,19 +1975,7 @@ pub static TEST_WIDE__F119: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f119"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F120: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3420,19 +1983,7 @@ pub static TEST_WIDE__F120: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f120"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F121: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3440,19 +1991,7 @@ pub static TEST_WIDE__F121: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f121"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F122: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3460,19 +1999,7 @@ pub static TEST_WIDE__F122: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f122"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F123: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3480,19 +2007,7 @@ pub static TEST_WIDE__F123: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f123"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F124: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3500,19 +2015,7 @@ pub static TEST_WIDE__F124: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f124"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F125: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3520,19 +2023,7 @@ pub static TEST_WIDE__F125: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f125"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F126: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3540,19 +2031,7 @@ pub static TEST_WIDE__F126: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f126"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F127: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3560,19 +2039,7 @@ pub static TEST_WIDE__F127: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f127"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F128: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3580,19 +2047,7 @@ pub static TEST_WIDE__F128: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f128"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F129: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3600,19 +2055,7 @@ pub static TEST_WIDE__F129: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f129"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F130: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3620,19 +2063,7 @@ pub static TEST_WIDE__F130: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f130"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F131: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3640,19 +2071,7 @@ pub static TEST_WIDE__F131: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f131"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F132: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3660,19 +2079,7 @@ pub static TEST_WIDE__F132: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f132"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F133: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3680,19 +2087,7 @@ pub static TEST_WIDE__F133: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f133"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F134: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3700,19 +2095,7 @@ pub static TEST_WIDE__F134: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f134"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F135: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3720,19 +2103,7 @@ pub static TEST_WIDE__F135: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f135"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F136: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3740,19 +2111,7 @@ pub static TEST_WIDE__F136: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f136"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F137: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3760,19 +2119,7 @@ pub static TEST_WIDE__F137: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f137"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F138: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3780,19 +2127,7 @@ pub static TEST_WIDE__F138: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f138"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F139: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3800,19 +2135,7 @@ pub static TEST_WIDE__F139: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f139"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F140: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3820,19 +2143,7 @@ pub static TEST_WIDE__F140: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f140"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F141: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3840,19 +2151,7 @@ pub static TEST_WIDE__F141: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f141"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F142: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3860,19 +2159,7 @@ pub static TEST_WIDE__F142: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f142"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F143: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3880,19 +2167,7 @@ pub static TEST_WIDE__F143: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f143"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F144: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3900,19 +2175,7 @@ pub static TEST_WIDE__F144: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f144"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F145: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3920,19 +2183,7 @@ pub static TEST_WIDE__F145: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f145"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F146: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3940,19 +2191,7 @@ pub static TEST_WIDE__F146: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f146"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F147: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3960,19 +2199,7 @@ pub static TEST_WIDE__F147: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f147"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F148: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -3980,19 +2207,7 @@ pub static TEST_WIDE__F148: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f148"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F149: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4000,19 +2215,7 @@ pub static TEST_WIDE__F149: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f149"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F150: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4020,19 +2223,7 @@ pub static TEST_WIDE__F150: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f150"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F151: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4040,19 +2231,7 @@ pub static TEST_WIDE__F151: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f151"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F152: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4060,19 +2239,7 @@ pub static TEST_WIDE__F152: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f152"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F153: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4080,19 +2247,7 @@ pub static TEST_WIDE__F153: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f153"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F154: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4100,19 +2255,7 @@ pub static TEST_WIDE__F154: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f154"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F155: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4120,19 +2263,7 @@ pub static TEST_WIDE__F155: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f155"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F156: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4140,19 +2271,7 @@ pub static TEST_WIDE__F156: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f156"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F157: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4160,19 +2279,7 @@ pub static TEST_WIDE__F157: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f157"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F158: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4180,19 +2287,7 @@ pub static TEST_WIDE__F158: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f158"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F159: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4200,19 +2295,7 @@ pub static TEST_WIDE__F159: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f159"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F160: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4220,19 +2303,7 @@ pub static TEST_WIDE__F160: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f160"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F161: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4240,19 +2311,7 @@ pub static TEST_WIDE__F161: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f161"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F162: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4260,19 +2319,7 @@ pub static TEST_WIDE__F162: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f162"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F163: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4280,19 +2327,7 @@ pub static TEST_WIDE__F163: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f163"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F164: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4300,19 +2335,7 @@ pub static TEST_WIDE__F164: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f164"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F165: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4320,19 +2343,7 @@ pub static TEST_WIDE__F165: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f165"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F166: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4340,19 +2351,7 @@ pub static TEST_WIDE__F166: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f166"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F167: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4360,19 +2359,7 @@ pub static TEST_WIDE__F167: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f167"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F168: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4380,19 +2367,7 @@ pub static TEST_WIDE__F168: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f168"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F169: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4400,19 +2375,7 @@ pub static TEST_WIDE__F169: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f169"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F170: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4420,19 +2383,7 @@ pub static TEST_WIDE__F170: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f170"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F171: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4440,19 +2391,7 @@ pub static TEST_WIDE__F171: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f171"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F172: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4460,19 +2399,7 @@ pub static TEST_WIDE__F172: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f172"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F173: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4480,19 +2407,7 @@ pub static TEST_WIDE__F173: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f173"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F174: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4500,19 +2415,7 @@ pub static TEST_WIDE__F174: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f174"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F175: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4520,19 +2423,7 @@ pub static TEST_WIDE__F175: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f175"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F176: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4540,19 +2431,7 @@ pub static TEST_WIDE__F176: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f176"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F177: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4560,19 +2439,7 @@ pub static TEST_WIDE__F177: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f177"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F178: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4580,19 +2447,7 @@ pub static TEST_WIDE__F178: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f178"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F179: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4600,19 +2455,7 @@ pub static TEST_WIDE__F179: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f179"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F180: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4620,19 +2463,7 @@ pub static TEST_WIDE__F180: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f180"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F181: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4640,19 +2471,7 @@ pub static TEST_WIDE__F181: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f181"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F182: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4660,19 +2479,7 @@ pub static TEST_WIDE__F182: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f182"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F183: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4680,19 +2487,7 @@ pub static TEST_WIDE__F183: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f183"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F184: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4700,19 +2495,7 @@ pub static TEST_WIDE__F184: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f184"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F185: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4720,19 +2503,7 @@ pub static TEST_WIDE__F185: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f185"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F186: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4740,19 +2511,7 @@ pub static TEST_WIDE__F186: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f186"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F187: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4760,19 +2519,7 @@ pub static TEST_WIDE__F187: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f187"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F188: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4780,19 +2527,7 @@ pub static TEST_WIDE__F188: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f188"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F189: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4800,19 +2535,7 @@ pub static TEST_WIDE__F189: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f189"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F190: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4820,19 +2543,7 @@ pub static TEST_WIDE__F190: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f190"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F191: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4840,19 +2551,7 @@ pub static TEST_WIDE__F191: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f191"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F192: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4860,19 +2559,7 @@ pub static TEST_WIDE__F192: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f192"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F193: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4880,19 +2567,7 @@ pub static TEST_WIDE__F193: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f193"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F194: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4900,19 +2575,7 @@ pub static TEST_WIDE__F194: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f194"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F195: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4920,19 +2583,7 @@ pub static TEST_WIDE__F195: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f195"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F196: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4940,19 +2591,7 @@ pub static TEST_WIDE__F196: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f196"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F197: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4960,19 +2599,7 @@ pub static TEST_WIDE__F197: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f197"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F198: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -4980,19 +2607,7 @@ pub static TEST_WIDE__F198: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f198"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F199: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5000,19 +2615,7 @@ pub static TEST_WIDE__F199: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f199"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F200: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5020,19 +2623,7 @@ pub static TEST_WIDE__F200: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f200"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F201: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5040,19 +2631,7 @@ pub static TEST_WIDE__F201: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f201"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F202: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5060,19 +2639,7 @@ pub static TEST_WIDE__F202: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f202"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F203: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5080,19 +2647,7 @@ pub static TEST_WIDE__F203: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f203"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F204: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5100,19 +2655,7 @@ pub static TEST_WIDE__F204: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f204"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F205: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5120,19 +2663,7 @@ pub static TEST_WIDE__F205: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f205"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F206: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5140,19 +2671,7 @@ pub static TEST_WIDE__F206: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f206"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F207: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5160,19 +2679,7 @@ pub static TEST_WIDE__F207: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f207"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F208: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5180,19 +2687,7 @@ pub static TEST_WIDE__F208: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f208"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F209: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5200,19 +2695,7 @@ pub static TEST_WIDE__F209: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f209"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F210: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5220,19 +2703,7 @@ pub static TEST_WIDE__F210: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f210"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F211: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5240,19 +2711,7 @@ pub static TEST_WIDE__F211: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f211"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F212: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5260,19 +2719,7 @@ pub static TEST_WIDE__F212: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f212"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F213: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5280,19 +2727,7 @@ pub static TEST_WIDE__F213: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f213"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F214: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5300,19 +2735,7 @@ pub static TEST_WIDE__F214: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f214"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F215: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5320,19 +2743,7 @@ pub static TEST_WIDE__F215: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f215"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F216: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5340,19 +2751,7 @@ pub static TEST_WIDE__F216: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f216"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F217: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5360,19 +2759,7 @@ pub static TEST_WIDE__F217: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f217"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F218: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5380,19 +2767,7 @@ pub static TEST_WIDE__F218: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f218"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F219: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5400,19 +2775,7 @@ pub static TEST_WIDE__F219: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f219"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F220: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5420,19 +2783,7 @@ pub static TEST_WIDE__F220: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f220"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F221: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5440,19 +2791,7 @@ pub static TEST_WIDE__F221: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f221"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F222: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5460,19 +2799,7 @@ pub static TEST_WIDE__F222: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f222"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F223: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5480,19 +2807,7 @@ pub static TEST_WIDE__F223: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f223"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F224: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5500,19 +2815,7 @@ pub static TEST_WIDE__F224: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f224"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F225: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5520,19 +2823,7 @@ pub static TEST_WIDE__F225: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f225"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F226: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5540,19 +2831,7 @@ pub static TEST_WIDE__F226: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f226"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F227: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5560,19 +2839,7 @@ pub static TEST_WIDE__F227: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f227"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F228: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5580,19 +2847,7 @@ pub static TEST_WIDE__F228: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f228"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F229: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5600,19 +2855,7 @@ pub static TEST_WIDE__F229: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f229"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F230: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5620,19 +2863,7 @@ pub static TEST_WIDE__F230: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f230"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F231: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5640,19 +2871,7 @@ pub static TEST_WIDE__F231: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f231"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F232: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5660,19 +2879,7 @@ pub static TEST_WIDE__F232: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f232"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F233: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5680,19 +2887,7 @@ pub static TEST_WIDE__F233: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f233"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F234: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5700,19 +2895,7 @@ pub static TEST_WIDE__F234: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f234"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F235: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5720,19 +2903,7 @@ pub static TEST_WIDE__F235: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f235"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F236: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5740,19 +2911,7 @@ pub static TEST_WIDE__F236: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f236"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F237: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5760,19 +2919,7 @@ pub static TEST_WIDE__F237: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f237"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F238: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5780,19 +2927,7 @@ pub static TEST_WIDE__F238: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f238"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F239: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5800,19 +2935,7 @@ pub static TEST_WIDE__F239: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f239"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F240: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5820,19 +2943,7 @@ pub static TEST_WIDE__F240: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f240"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F241: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5840,19 +2951,7 @@ pub static TEST_WIDE__F241: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f241"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F242: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5860,19 +2959,7 @@ pub static TEST_WIDE__F242: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f242"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F243: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5880,19 +2967,7 @@ pub static TEST_WIDE__F243: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f243"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F244: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5900,19 +2975,7 @@ pub static TEST_WIDE__F244: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f244"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F245: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5920,19 +2983,7 @@ pub static TEST_WIDE__F245: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f245"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F246: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5940,19 +2991,7 @@ pub static TEST_WIDE__F246: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f246"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F247: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5960,19 +2999,7 @@ pub static TEST_WIDE__F247: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f247"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F248: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -5980,19 +3007,7 @@ pub static TEST_WIDE__F248: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f248"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F249: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6000,19 +3015,7 @@ pub static TEST_WIDE__F249: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f249"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F250: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6020,19 +3023,7 @@ pub static TEST_WIDE__F250: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f250"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F251: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6040,19 +3031,7 @@ pub static TEST_WIDE__F251: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f251"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F252: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6060,19 +3039,7 @@ pub static TEST_WIDE__F252: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f252"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F253: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6080,19 +3047,7 @@ pub static TEST_WIDE__F253: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f253"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F254: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6100,19 +3055,7 @@ pub static TEST_WIDE__F254: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f254"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F255: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6120,19 +3063,7 @@ pub static TEST_WIDE__F255: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f255"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F256: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6140,19 +3071,7 @@ pub static TEST_WIDE__F256: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f256"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F257: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6160,19 +3079,7 @@ pub static TEST_WIDE__F257: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f257"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F258: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6180,19 +3087,7 @@ pub static TEST_WIDE__F258: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f258"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F259: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6200,19 +3095,7 @@ pub static TEST_WIDE__F259: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f259"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F260: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6220,19 +3103,7 @@ pub static TEST_WIDE__F260: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f260"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F261: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6240,19 +3111,7 @@ pub static TEST_WIDE__F261: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f261"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F262: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6260,19 +3119,7 @@ pub static TEST_WIDE__F262: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f262"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F263: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6280,19 +3127,7 @@ pub static TEST_WIDE__F263: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f263"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F264: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6300,19 +3135,7 @@ pub static TEST_WIDE__F264: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f264"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F265: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6320,19 +3143,7 @@ pub static TEST_WIDE__F265: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f265"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F266: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6340,19 +3151,7 @@ pub static TEST_WIDE__F266: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f266"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F267: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6360,19 +3159,7 @@ pub static TEST_WIDE__F267: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f267"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F268: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6380,19 +3167,7 @@ pub static TEST_WIDE__F268: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f268"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F269: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6400,19 +3175,7 @@ pub static TEST_WIDE__F269: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f269"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F270: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6420,19 +3183,7 @@ pub static TEST_WIDE__F270: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f270"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F271: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6440,19 +3191,7 @@ pub static TEST_WIDE__F271: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f271"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F272: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6460,19 +3199,7 @@ pub static TEST_WIDE__F272: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f272"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F273: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6480,19 +3207,7 @@ pub static TEST_WIDE__F273: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f273"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F274: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6500,19 +3215,7 @@ pub static TEST_WIDE__F274: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f274"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F275: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6520,19 +3223,7 @@ pub static TEST_WIDE__F275: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f275"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F276: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6540,19 +3231,7 @@ pub static TEST_WIDE__F276: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f276"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F277: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6560,19 +3239,7 @@ pub static TEST_WIDE__F277: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f277"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F278: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6580,19 +3247,7 @@ pub static TEST_WIDE__F278: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f278"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F279: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6600,19 +3255,7 @@ pub static TEST_WIDE__F279: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f279"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F280: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6620,19 +3263,7 @@ pub static TEST_WIDE__F280: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f280"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F281: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6640,19 +3271,7 @@ pub static TEST_WIDE__F281: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f281"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F282: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6660,19 +3279,7 @@ pub static TEST_WIDE__F282: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f282"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F283: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6680,19 +3287,7 @@ pub static TEST_WIDE__F283: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f283"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F284: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6700,19 +3295,7 @@ pub static TEST_WIDE__F284: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f284"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F285: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6720,19 +3303,7 @@ pub static TEST_WIDE__F285: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f285"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F286: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6740,19 +3311,7 @@ pub static TEST_WIDE__F286: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f286"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F287: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6760,19 +3319,7 @@ pub static TEST_WIDE__F287: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f287"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F288: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6780,19 +3327,7 @@ pub static TEST_WIDE__F288: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f288"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F289: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6800,19 +3335,7 @@ pub static TEST_WIDE__F289: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f289"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F290: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6820,19 +3343,7 @@ pub static TEST_WIDE__F290: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f290"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F291: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6840,19 +3351,7 @@ pub static TEST_WIDE__F291: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f291"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F292: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6860,19 +3359,7 @@ pub static TEST_WIDE__F292: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f292"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F293: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6880,19 +3367,7 @@ pub static TEST_WIDE__F293: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f293"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F294: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6900,19 +3375,7 @@ pub static TEST_WIDE__F294: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f294"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F295: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6920,19 +3383,7 @@ pub static TEST_WIDE__F295: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f295"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F296: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6940,19 +3391,7 @@ pub static TEST_WIDE__F296: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f296"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F297: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6960,19 +3399,7 @@ pub static TEST_WIDE__F297: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f297"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F298: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -6980,19 +3407,7 @@ pub static TEST_WIDE__F298: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f298"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F299: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7000,19 +3415,7 @@ pub static TEST_WIDE__F299: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f299"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F300: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7020,19 +3423,7 @@ pub static TEST_WIDE__F300: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f300"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F301: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7040,19 +3431,7 @@ pub static TEST_WIDE__F301: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f301"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F302: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7060,19 +3439,7 @@ pub static TEST_WIDE__F302: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f302"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F303: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7080,19 +3447,7 @@ pub static TEST_WIDE__F303: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f303"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F304: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7100,19 +3455,7 @@ pub static TEST_WIDE__F304: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f304"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F305: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7120,19 +3463,7 @@ pub static TEST_WIDE__F305: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f305"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F306: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7140,19 +3471,7 @@ pub static TEST_WIDE__F306: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f306"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F307: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7160,19 +3479,7 @@ pub static TEST_WIDE__F307: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f307"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F308: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7180,19 +3487,7 @@ pub static TEST_WIDE__F308: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f308"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F309: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7200,19 +3495,7 @@ pub static TEST_WIDE__F309: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f309"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F310: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7220,19 +3503,7 @@ pub static TEST_WIDE__F310: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f310"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F311: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7240,19 +3511,7 @@ pub static TEST_WIDE__F311: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f311"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F312: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7260,19 +3519,7 @@ pub static TEST_WIDE__F312: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f312"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F313: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7280,19 +3527,7 @@ pub static TEST_WIDE__F313: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f313"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F314: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7300,19 +3535,7 @@ pub static TEST_WIDE__F314: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f314"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F315: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7320,19 +3543,7 @@ pub static TEST_WIDE__F315: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f315"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F316: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7340,19 +3551,7 @@ pub static TEST_WIDE__F316: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f316"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F317: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7360,19 +3559,7 @@ pub static TEST_WIDE__F317: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f317"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F318: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7380,19 +3567,7 @@ pub static TEST_WIDE__F318: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f318"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F319: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7400,19 +3575,7 @@ pub static TEST_WIDE__F319: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f319"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F320: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7420,19 +3583,7 @@ pub static TEST_WIDE__F320: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f320"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F321: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7440,19 +3591,7 @@ pub static TEST_WIDE__F321: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f321"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F322: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7460,19 +3599,7 @@ pub static TEST_WIDE__F322: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f322"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F323: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7480,19 +3607,7 @@ pub static TEST_WIDE__F323: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f323"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F324: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7500,19 +3615,7 @@ pub static TEST_WIDE__F324: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f324"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F325: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7520,19 +3623,7 @@ pub static TEST_WIDE__F325: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f325"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F326: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7540,19 +3631,7 @@ pub static TEST_WIDE__F326: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f326"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F327: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7560,19 +3639,7 @@ pub static TEST_WIDE__F327: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f327"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F328: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7580,19 +3647,7 @@ pub static TEST_WIDE__F328: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f328"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F329: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7600,19 +3655,7 @@ pub static TEST_WIDE__F329: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f329"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F330: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7620,19 +3663,7 @@ pub static TEST_WIDE__F330: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f330"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F331: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7640,19 +3671,7 @@ pub static TEST_WIDE__F331: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f331"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F332: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7660,19 +3679,7 @@ pub static TEST_WIDE__F332: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f332"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F333: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7680,19 +3687,7 @@ pub static TEST_WIDE__F333: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f333"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F334: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7700,19 +3695,7 @@ pub static TEST_WIDE__F334: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f334"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F335: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7720,19 +3703,7 @@ pub static TEST_WIDE__F335: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f335"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F336: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7740,19 +3711,7 @@ pub static TEST_WIDE__F336: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f336"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F337: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7760,19 +3719,7 @@ pub static TEST_WIDE__F337: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f337"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F338: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7780,19 +3727,7 @@ pub static TEST_WIDE__F338: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f338"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F339: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7800,19 +3735,7 @@ pub static TEST_WIDE__F339: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f339"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F340: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7820,19 +3743,7 @@ pub static TEST_WIDE__F340: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f340"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F341: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7840,19 +3751,7 @@ pub static TEST_WIDE__F341: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f341"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F342: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7860,19 +3759,7 @@ pub static TEST_WIDE__F342: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f342"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F343: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7880,19 +3767,7 @@ pub static TEST_WIDE__F343: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f343"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F344: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7900,19 +3775,7 @@ pub static TEST_WIDE__F344: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f344"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F345: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7920,19 +3783,7 @@ pub static TEST_WIDE__F345: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f345"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F346: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7940,19 +3791,7 @@ pub static TEST_WIDE__F346: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f346"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F347: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7960,19 +3799,7 @@ pub static TEST_WIDE__F347: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f347"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F348: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -7980,19 +3807,7 @@ pub static TEST_WIDE__F348: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f348"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F349: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8000,19 +3815,7 @@ pub static TEST_WIDE__F349: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f349"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F350: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8020,19 +3823,7 @@ pub static TEST_WIDE__F350: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f350"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F351: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8040,19 +3831,7 @@ pub static TEST_WIDE__F351: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f351"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F352: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8060,19 +3839,7 @@ pub static TEST_WIDE__F352: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f352"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F353: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8080,19 +3847,7 @@ pub static TEST_WIDE__F353: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f353"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F354: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8100,19 +3855,7 @@ pub static TEST_WIDE__F354: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f354"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F355: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8120,19 +3863,7 @@ pub static TEST_WIDE__F355: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f355"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F356: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8140,19 +3871,7 @@ pub static TEST_WIDE__F356: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f356"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F357: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8160,19 +3879,7 @@ pub static TEST_WIDE__F357: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f357"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F358: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8180,19 +3887,7 @@ pub static TEST_WIDE__F358: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f358"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F359: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8200,19 +3895,7 @@ pub static TEST_WIDE__F359: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f359"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F360: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8220,19 +3903,7 @@ pub static TEST_WIDE__F360: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f360"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F361: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8240,19 +3911,7 @@ pub static TEST_WIDE__F361: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f361"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F362: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8260,19 +3919,7 @@ pub static TEST_WIDE__F362: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f362"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F363: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8280,19 +3927,7 @@ pub static TEST_WIDE__F363: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f363"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F364: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8300,19 +3935,7 @@ pub static TEST_WIDE__F364: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f364"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F365: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8320,19 +3943,7 @@ pub static TEST_WIDE__F365: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f365"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F366: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8340,19 +3951,7 @@ pub static TEST_WIDE__F366: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f366"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F367: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8360,19 +3959,7 @@ pub static TEST_WIDE__F367: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f367"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F368: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8380,19 +3967,7 @@ pub static TEST_WIDE__F368: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f368"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F369: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8400,19 +3975,7 @@ pub static TEST_WIDE__F369: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f369"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F370: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8420,19 +3983,7 @@ pub static TEST_WIDE__F370: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f370"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F371: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8440,19 +3991,7 @@ pub static TEST_WIDE__F371: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f371"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F372: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8460,19 +3999,7 @@ pub static TEST_WIDE__F372: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f372"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F373: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8480,19 +4007,7 @@ pub static TEST_WIDE__F373: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f373"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F374: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8500,19 +4015,7 @@ pub static TEST_WIDE__F374: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f374"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F375: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8520,19 +4023,7 @@ pub static TEST_WIDE__F375: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f375"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F376: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8540,19 +4031,7 @@ pub static TEST_WIDE__F376: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f376"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F377: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8560,19 +4039,7 @@ pub static TEST_WIDE__F377: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f377"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F378: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8580,19 +4047,7 @@ pub static TEST_WIDE__F378: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f378"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F379: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8600,19 +4055,7 @@ pub static TEST_WIDE__F379: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f379"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F380: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8620,19 +4063,7 @@ pub static TEST_WIDE__F380: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f380"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F381: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8640,19 +4071,7 @@ pub static TEST_WIDE__F381: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f381"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F382: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8660,19 +4079,7 @@ pub static TEST_WIDE__F382: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f382"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F383: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8680,19 +4087,7 @@ pub static TEST_WIDE__F383: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f383"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F384: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8700,19 +4095,7 @@ pub static TEST_WIDE__F384: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f384"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F385: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8720,19 +4103,7 @@ pub static TEST_WIDE__F385: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f385"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F386: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8740,19 +4111,7 @@ pub static TEST_WIDE__F386: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f386"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F387: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8760,19 +4119,7 @@ pub static TEST_WIDE__F387: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f387"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F388: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8780,19 +4127,7 @@ pub static TEST_WIDE__F388: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f388"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F389: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8800,19 +4135,7 @@ pub static TEST_WIDE__F389: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f389"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F390: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8820,19 +4143,7 @@ pub static TEST_WIDE__F390: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f390"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F391: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8840,19 +4151,7 @@ pub static TEST_WIDE__F391: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f391"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F392: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8860,19 +4159,7 @@ pub static TEST_WIDE__F392: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f392"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F393: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8880,19 +4167,7 @@ pub static TEST_WIDE__F393: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f393"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F394: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8900,19 +4175,7 @@ pub static TEST_WIDE__F394: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f394"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F395: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8920,19 +4183,7 @@ pub static TEST_WIDE__F395: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f395"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F396: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8940,19 +4191,7 @@ pub static TEST_WIDE__F396: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f396"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F397: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8960,19 +4199,7 @@ pub static TEST_WIDE__F397: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f397"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F398: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -8980,19 +4207,7 @@ pub static TEST_WIDE__F398: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f398"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F399: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9000,19 +4215,7 @@ pub static TEST_WIDE__F399: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f399"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F400: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9020,19 +4223,7 @@ pub static TEST_WIDE__F400: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f400"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F401: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9040,19 +4231,7 @@ pub static TEST_WIDE__F401: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f401"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F402: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9060,19 +4239,7 @@ pub static TEST_WIDE__F402: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f402"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F403: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9080,19 +4247,7 @@ pub static TEST_WIDE__F403: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f403"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F404: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9100,19 +4255,7 @@ pub static TEST_WIDE__F404: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f404"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F405: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9120,19 +4263,7 @@ pub static TEST_WIDE__F405: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f405"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F406: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9140,19 +4271,7 @@ pub static TEST_WIDE__F406: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f406"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F407: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9160,19 +4279,7 @@ pub static TEST_WIDE__F407: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f407"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F408: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9180,19 +4287,7 @@ pub static TEST_WIDE__F408: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f408"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F409: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9200,19 +4295,7 @@ pub static TEST_WIDE__F409: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f409"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F410: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9220,19 +4303,7 @@ pub static TEST_WIDE__F410: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f410"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F411: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9240,19 +4311,7 @@ pub static TEST_WIDE__F411: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f411"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F412: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9260,19 +4319,7 @@ pub static TEST_WIDE__F412: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f412"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F413: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9280,19 +4327,7 @@ pub static TEST_WIDE__F413: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f413"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F414: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9300,19 +4335,7 @@ pub static TEST_WIDE__F414: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f414"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F415: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9320,19 +4343,7 @@ pub static TEST_WIDE__F415: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f415"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F416: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9340,19 +4351,7 @@ pub static TEST_WIDE__F416: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f416"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F417: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9360,19 +4359,7 @@ pub static TEST_WIDE__F417: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f417"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F418: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9380,19 +4367,7 @@ pub static TEST_WIDE__F418: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f418"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F419: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9400,19 +4375,7 @@ pub static TEST_WIDE__F419: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f419"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F420: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9420,19 +4383,7 @@ pub static TEST_WIDE__F420: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f420"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F421: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9440,19 +4391,7 @@ pub static TEST_WIDE__F421: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f421"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F422: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9460,19 +4399,7 @@ pub static TEST_WIDE__F422: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f422"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F423: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9480,19 +4407,7 @@ pub static TEST_WIDE__F423: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f423"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F424: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9500,19 +4415,7 @@ pub static TEST_WIDE__F424: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f424"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F425: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9520,19 +4423,7 @@ pub static TEST_WIDE__F425: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f425"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F426: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9540,19 +4431,7 @@ pub static TEST_WIDE__F426: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f426"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F427: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9560,19 +4439,7 @@ pub static TEST_WIDE__F427: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f427"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F428: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9580,19 +4447,7 @@ pub static TEST_WIDE__F428: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f428"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F429: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9600,19 +4455,7 @@ pub static TEST_WIDE__F429: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f429"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F430: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9620,19 +4463,7 @@ pub static TEST_WIDE__F430: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f430"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F431: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9640,19 +4471,7 @@ pub static TEST_WIDE__F431: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f431"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F432: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9660,19 +4479,7 @@ pub static TEST_WIDE__F432: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f432"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F433: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9680,19 +4487,7 @@ pub static TEST_WIDE__F433: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f433"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F434: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9700,19 +4495,7 @@ pub static TEST_WIDE__F434: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f434"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F435: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9720,19 +4503,7 @@ pub static TEST_WIDE__F435: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f435"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F436: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9740,19 +4511,7 @@ pub static TEST_WIDE__F436: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f436"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F437: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9760,19 +4519,7 @@ pub static TEST_WIDE__F437: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f437"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F438: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9780,19 +4527,7 @@ pub static TEST_WIDE__F438: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f438"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F439: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9800,19 +4535,7 @@ pub static TEST_WIDE__F439: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f439"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F440: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9820,19 +4543,7 @@ pub static TEST_WIDE__F440: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f440"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F441: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9840,19 +4551,7 @@ pub static TEST_WIDE__F441: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f441"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F442: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9860,19 +4559,7 @@ pub static TEST_WIDE__F442: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f442"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F443: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9880,19 +4567,7 @@ pub static TEST_WIDE__F443: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f443"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F444: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9900,19 +4575,7 @@ pub static TEST_WIDE__F444: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f444"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F445: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9920,19 +4583,7 @@ pub static TEST_WIDE__F445: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f445"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F446: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9940,19 +4591,7 @@ pub static TEST_WIDE__F446: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f446"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F447: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9960,19 +4599,7 @@ pub static TEST_WIDE__F447: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f447"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F448: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -9980,19 +4607,7 @@ pub static TEST_WIDE__F448: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f448"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F449: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10000,19 +4615,7 @@ pub static TEST_WIDE__F449: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f449"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F450: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10020,19 +4623,7 @@ pub static TEST_WIDE__F450: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f450"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F451: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10040,19 +4631,7 @@ pub static TEST_WIDE__F451: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f451"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F452: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10060,19 +4639,7 @@ pub static TEST_WIDE__F452: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f452"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F453: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10080,19 +4647,7 @@ pub static TEST_WIDE__F453: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f453"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F454: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10100,19 +4655,7 @@ pub static TEST_WIDE__F454: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f454"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F455: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10120,19 +4663,7 @@ pub static TEST_WIDE__F455: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f455"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F456: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10140,19 +4671,7 @@ pub static TEST_WIDE__F456: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f456"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F457: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10160,19 +4679,7 @@ pub static TEST_WIDE__F457: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f457"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F458: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10180,19 +4687,7 @@ pub static TEST_WIDE__F458: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f458"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F459: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10200,19 +4695,7 @@ pub static TEST_WIDE__F459: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f459"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F460: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10220,19 +4703,7 @@ pub static TEST_WIDE__F460: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f460"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F461: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10240,19 +4711,7 @@ pub static TEST_WIDE__F461: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f461"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F462: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10260,19 +4719,7 @@ pub static TEST_WIDE__F462: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f462"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F463: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10280,19 +4727,7 @@ pub static TEST_WIDE__F463: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f463"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F464: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10300,19 +4735,7 @@ pub static TEST_WIDE__F464: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f464"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F465: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10320,19 +4743,7 @@ pub static TEST_WIDE__F465: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f465"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F466: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10340,19 +4751,7 @@ pub static TEST_WIDE__F466: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f466"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F467: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10360,19 +4759,7 @@ pub static TEST_WIDE__F467: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f467"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F468: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10380,19 +4767,7 @@ pub static TEST_WIDE__F468: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f468"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F469: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10400,19 +4775,7 @@ pub static TEST_WIDE__F469: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f469"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F470: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10420,19 +4783,7 @@ pub static TEST_WIDE__F470: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f470"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F471: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10440,19 +4791,7 @@ pub static TEST_WIDE__F471: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f471"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F472: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10460,19 +4799,7 @@ pub static TEST_WIDE__F472: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f472"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F473: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10480,19 +4807,7 @@ pub static TEST_WIDE__F473: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f473"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F474: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10500,19 +4815,7 @@ pub static TEST_WIDE__F474: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f474"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F475: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10520,19 +4823,7 @@ pub static TEST_WIDE__F475: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f475"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F476: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10540,19 +4831,7 @@ pub static TEST_WIDE__F476: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f476"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F477: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10560,19 +4839,7 @@ pub static TEST_WIDE__F477: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f477"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F478: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10580,19 +4847,7 @@ pub static TEST_WIDE__F478: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f478"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F479: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10600,19 +4855,7 @@ pub static TEST_WIDE__F479: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f479"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F480: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10620,19 +4863,7 @@ pub static TEST_WIDE__F480: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f480"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F481: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10640,19 +4871,7 @@ pub static TEST_WIDE__F481: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f481"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F482: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10660,19 +4879,7 @@ pub static TEST_WIDE__F482: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f482"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F483: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10680,19 +4887,7 @@ pub static TEST_WIDE__F483: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f483"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F484: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10700,19 +4895,7 @@ pub static TEST_WIDE__F484: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f484"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F485: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10720,19 +4903,7 @@ pub static TEST_WIDE__F485: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f485"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F486: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10740,19 +4911,7 @@ pub static TEST_WIDE__F486: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f486"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F487: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10760,19 +4919,7 @@ pub static TEST_WIDE__F487: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f487"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F488: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10780,19 +4927,7 @@ pub static TEST_WIDE__F488: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f488"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F489: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10800,19 +4935,7 @@ pub static TEST_WIDE__F489: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f489"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F490: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10820,19 +4943,7 @@ pub static TEST_WIDE__F490: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f490"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F491: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10840,19 +4951,7 @@ pub static TEST_WIDE__F491: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f491"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F492: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10860,19 +4959,7 @@ pub static TEST_WIDE__F492: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f492"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F493: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10880,19 +4967,7 @@ pub static TEST_WIDE__F493: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f493"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F494: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10900,19 +4975,7 @@ pub static TEST_WIDE__F494: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f494"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F495: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10920,19 +4983,7 @@ pub static TEST_WIDE__F495: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f495"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F496: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10940,19 +4991,7 @@ pub static TEST_WIDE__F496: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f496"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F497: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10960,19 +4999,7 @@ pub static TEST_WIDE__F497: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f497"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F498: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -10980,19 +5007,7 @@ pub static TEST_WIDE__F498: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f498"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F499: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11000,19 +5015,7 @@ pub static TEST_WIDE__F499: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f499"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F500: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11020,19 +5023,7 @@ pub static TEST_WIDE__F500: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f500"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F501: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11040,19 +5031,7 @@ pub static TEST_WIDE__F501: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f501"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F502: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11060,19 +5039,7 @@ pub static TEST_WIDE__F502: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f502"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F503: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11080,19 +5047,7 @@ pub static TEST_WIDE__F503: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f503"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F504: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11100,19 +5055,7 @@ pub static TEST_WIDE__F504: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f504"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F505: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11120,19 +5063,7 @@ pub static TEST_WIDE__F505: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f505"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F506: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11140,19 +5071,7 @@ pub static TEST_WIDE__F506: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f506"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F507: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11160,19 +5079,7 @@ pub static TEST_WIDE__F507: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f507"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F508: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11180,19 +5087,7 @@ pub static TEST_WIDE__F508: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f508"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F509: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11200,19 +5095,7 @@ pub static TEST_WIDE__F509: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f509"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F510: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11220,19 +5103,7 @@ pub static TEST_WIDE__F510: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f510"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F511: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11240,19 +5111,7 @@ pub static TEST_WIDE__F511: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f511"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F512: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11260,19 +5119,7 @@ pub static TEST_WIDE__F512: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f512"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F513: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11280,19 +5127,7 @@ pub static TEST_WIDE__F513: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f513"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F514: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11300,19 +5135,7 @@ pub static TEST_WIDE__F514: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f514"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F515: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11320,19 +5143,7 @@ pub static TEST_WIDE__F515: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f515"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F516: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11340,19 +5151,7 @@ pub static TEST_WIDE__F516: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f516"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F517: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11360,19 +5159,7 @@ pub static TEST_WIDE__F517: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f517"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F518: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11380,19 +5167,7 @@ pub static TEST_WIDE__F518: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f518"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F519: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11400,19 +5175,7 @@ pub static TEST_WIDE__F519: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f519"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F520: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11420,19 +5183,7 @@ pub static TEST_WIDE__F520: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f520"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F521: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11440,19 +5191,7 @@ pub static TEST_WIDE__F521: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f521"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F522: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11460,19 +5199,7 @@ pub static TEST_WIDE__F522: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f522"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F523: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11480,19 +5207,7 @@ pub static TEST_WIDE__F523: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f523"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F524: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11500,19 +5215,7 @@ pub static TEST_WIDE__F524: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f524"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F525: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11520,19 +5223,7 @@ pub static TEST_WIDE__F525: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f525"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F526: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11540,19 +5231,7 @@ pub static TEST_WIDE__F526: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f526"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F527: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11560,19 +5239,7 @@ pub static TEST_WIDE__F527: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f527"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F528: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11580,19 +5247,7 @@ pub static TEST_WIDE__F528: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f528"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F529: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11600,19 +5255,7 @@ pub static TEST_WIDE__F529: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f529"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F530: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11620,19 +5263,7 @@ pub static TEST_WIDE__F530: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f530"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F531: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11640,19 +5271,7 @@ pub static TEST_WIDE__F531: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f531"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F532: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11660,19 +5279,7 @@ pub static TEST_WIDE__F532: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f532"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F533: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11680,19 +5287,7 @@ pub static TEST_WIDE__F533: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f533"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F534: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11700,19 +5295,7 @@ pub static TEST_WIDE__F534: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f534"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F535: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11720,19 +5303,7 @@ pub static TEST_WIDE__F535: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f535"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F536: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11740,19 +5311,7 @@ pub static TEST_WIDE__F536: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f536"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F537: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11760,19 +5319,7 @@ pub static TEST_WIDE__F537: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f537"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F538: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11780,19 +5327,7 @@ pub static TEST_WIDE__F538: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f538"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F539: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11800,19 +5335,7 @@ pub static TEST_WIDE__F539: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f539"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F540: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11820,19 +5343,7 @@ pub static TEST_WIDE__F540: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f540"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F541: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11840,19 +5351,7 @@ pub static TEST_WIDE__F541: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f541"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F542: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11860,19 +5359,7 @@ pub static TEST_WIDE__F542: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f542"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F543: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11880,19 +5367,7 @@ pub static TEST_WIDE__F543: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f543"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F544: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11900,19 +5375,7 @@ pub static TEST_WIDE__F544: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f544"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F545: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11920,19 +5383,7 @@ pub static TEST_WIDE__F545: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f545"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F546: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11940,19 +5391,7 @@ pub static TEST_WIDE__F546: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f546"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F547: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11960,19 +5399,7 @@ pub static TEST_WIDE__F547: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f547"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F548: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -11980,19 +5407,7 @@ pub static TEST_WIDE__F548: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f548"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F549: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12000,19 +5415,7 @@ pub static TEST_WIDE__F549: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f549"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F550: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12020,19 +5423,7 @@ pub static TEST_WIDE__F550: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f550"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F551: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12040,19 +5431,7 @@ pub static TEST_WIDE__F551: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f551"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F552: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12060,19 +5439,7 @@ pub static TEST_WIDE__F552: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f552"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F553: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12080,19 +5447,7 @@ pub static TEST_WIDE__F553: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f553"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F554: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12100,19 +5455,7 @@ pub static TEST_WIDE__F554: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f554"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F555: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12120,19 +5463,7 @@ pub static TEST_WIDE__F555: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f555"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F556: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12140,19 +5471,7 @@ pub static TEST_WIDE__F556: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f556"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F557: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12160,19 +5479,7 @@ pub static TEST_WIDE__F557: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f557"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F558: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12180,19 +5487,7 @@ pub static TEST_WIDE__F558: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f558"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F559: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12200,19 +5495,7 @@ pub static TEST_WIDE__F559: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f559"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F560: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12220,19 +5503,7 @@ pub static TEST_WIDE__F560: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f560"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F561: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12240,19 +5511,7 @@ pub static TEST_WIDE__F561: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f561"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F562: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12260,19 +5519,7 @@ pub static TEST_WIDE__F562: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f562"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F563: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12280,19 +5527,7 @@ pub static TEST_WIDE__F563: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f563"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F564: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12300,19 +5535,7 @@ pub static TEST_WIDE__F564: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f564"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F565: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12320,19 +5543,7 @@ pub static TEST_WIDE__F565: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f565"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F566: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12340,19 +5551,7 @@ pub static TEST_WIDE__F566: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f566"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F567: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12360,19 +5559,7 @@ pub static TEST_WIDE__F567: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f567"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F568: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12380,19 +5567,7 @@ pub static TEST_WIDE__F568: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f568"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F569: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12400,19 +5575,7 @@ pub static TEST_WIDE__F569: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f569"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F570: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12420,19 +5583,7 @@ pub static TEST_WIDE__F570: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f570"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F571: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12440,19 +5591,7 @@ pub static TEST_WIDE__F571: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f571"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F572: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12460,19 +5599,7 @@ pub static TEST_WIDE__F572: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f572"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F573: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12480,19 +5607,7 @@ pub static TEST_WIDE__F573: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f573"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F574: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12500,19 +5615,7 @@ pub static TEST_WIDE__F574: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f574"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F575: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12520,19 +5623,7 @@ pub static TEST_WIDE__F575: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f575"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F576: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12540,19 +5631,7 @@ pub static TEST_WIDE__F576: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f576"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F577: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12560,19 +5639,7 @@ pub static TEST_WIDE__F577: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f577"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F578: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12580,19 +5647,7 @@ pub static TEST_WIDE__F578: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f578"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F579: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12600,19 +5655,7 @@ pub static TEST_WIDE__F579: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f579"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F580: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12620,19 +5663,7 @@ pub static TEST_WIDE__F580: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f580"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F581: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12640,19 +5671,7 @@ pub static TEST_WIDE__F581: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f581"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F582: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12660,19 +5679,7 @@ pub static TEST_WIDE__F582: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f582"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F583: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12680,19 +5687,7 @@ pub static TEST_WIDE__F583: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f583"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F584: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12700,19 +5695,7 @@ pub static TEST_WIDE__F584: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f584"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F585: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12720,19 +5703,7 @@ pub static TEST_WIDE__F585: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f585"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F586: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12740,19 +5711,7 @@ pub static TEST_WIDE__F586: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f586"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F587: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12760,19 +5719,7 @@ pub static TEST_WIDE__F587: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f587"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F588: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12780,19 +5727,7 @@ pub static TEST_WIDE__F588: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f588"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F589: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12800,19 +5735,7 @@ pub static TEST_WIDE__F589: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f589"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F590: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12820,19 +5743,7 @@ pub static TEST_WIDE__F590: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f590"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F591: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12840,19 +5751,7 @@ pub static TEST_WIDE__F591: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f591"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F592: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12860,19 +5759,7 @@ pub static TEST_WIDE__F592: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f592"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F593: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12880,19 +5767,7 @@ pub static TEST_WIDE__F593: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f593"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F594: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12900,19 +5775,7 @@ pub static TEST_WIDE__F594: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f594"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F595: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12920,19 +5783,7 @@ pub static TEST_WIDE__F595: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f595"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F596: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12940,19 +5791,7 @@ pub static TEST_WIDE__F596: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f596"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F597: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12960,19 +5799,7 @@ pub static TEST_WIDE__F597: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f597"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F598: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -12980,19 +5807,7 @@ pub static TEST_WIDE__F598: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f598"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F599: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13000,19 +5815,7 @@ pub static TEST_WIDE__F599: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f599"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F600: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13020,19 +5823,7 @@ pub static TEST_WIDE__F600: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f600"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F601: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13040,19 +5831,7 @@ pub static TEST_WIDE__F601: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f601"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F602: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13060,19 +5839,7 @@ pub static TEST_WIDE__F602: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f602"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F603: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13080,19 +5847,7 @@ pub static TEST_WIDE__F603: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f603"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F604: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13100,19 +5855,7 @@ pub static TEST_WIDE__F604: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f604"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F605: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13120,19 +5863,7 @@ pub static TEST_WIDE__F605: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f605"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F606: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13140,19 +5871,7 @@ pub static TEST_WIDE__F606: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f606"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F607: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13160,19 +5879,7 @@ pub static TEST_WIDE__F607: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f607"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F608: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13180,19 +5887,7 @@ pub static TEST_WIDE__F608: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f608"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F609: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13200,19 +5895,7 @@ pub static TEST_WIDE__F609: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f609"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F610: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13220,19 +5903,7 @@ pub static TEST_WIDE__F610: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f610"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F611: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13240,19 +5911,7 @@ pub static TEST_WIDE__F611: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f611"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F612: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13260,19 +5919,7 @@ pub static TEST_WIDE__F612: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f612"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F613: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13280,19 +5927,7 @@ pub static TEST_WIDE__F613: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f613"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F614: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13300,19 +5935,7 @@ pub static TEST_WIDE__F614: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f614"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F615: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13320,19 +5943,7 @@ pub static TEST_WIDE__F615: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f615"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F616: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13340,19 +5951,7 @@ pub static TEST_WIDE__F616: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f616"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F617: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13360,19 +5959,7 @@ pub static TEST_WIDE__F617: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f617"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F618: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13380,19 +5967,7 @@ pub static TEST_WIDE__F618: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f618"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F619: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13400,19 +5975,7 @@ pub static TEST_WIDE__F619: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f619"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F620: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13420,19 +5983,7 @@ pub static TEST_WIDE__F620: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f620"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F621: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13440,19 +5991,7 @@ pub static TEST_WIDE__F621: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f621"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F622: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13460,19 +5999,7 @@ pub static TEST_WIDE__F622: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f622"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F623: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13480,19 +6007,7 @@ pub static TEST_WIDE__F623: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f623"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F624: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13500,19 +6015,7 @@ pub static TEST_WIDE__F624: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f624"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F625: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13520,19 +6023,7 @@ pub static TEST_WIDE__F625: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f625"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F626: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13540,19 +6031,7 @@ pub static TEST_WIDE__F626: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f626"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F627: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13560,19 +6039,7 @@ pub static TEST_WIDE__F627: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f627"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F628: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13580,19 +6047,7 @@ pub static TEST_WIDE__F628: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f628"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F629: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13600,19 +6055,7 @@ pub static TEST_WIDE__F629: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f629"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F630: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13620,19 +6063,7 @@ pub static TEST_WIDE__F630: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f630"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F631: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13640,19 +6071,7 @@ pub static TEST_WIDE__F631: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f631"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F632: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13660,19 +6079,7 @@ pub static TEST_WIDE__F632: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f632"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F633: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13680,19 +6087,7 @@ pub static TEST_WIDE__F633: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f633"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F634: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13700,19 +6095,7 @@ pub static TEST_WIDE__F634: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f634"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F635: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13720,19 +6103,7 @@ pub static TEST_WIDE__F635: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f635"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F636: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13740,19 +6111,7 @@ pub static TEST_WIDE__F636: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f636"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F637: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13760,19 +6119,7 @@ pub static TEST_WIDE__F637: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f637"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F638: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13780,19 +6127,7 @@ pub static TEST_WIDE__F638: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f638"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F639: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13800,19 +6135,7 @@ pub static TEST_WIDE__F639: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f639"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F640: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13820,19 +6143,7 @@ pub static TEST_WIDE__F640: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f640"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F641: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13840,19 +6151,7 @@ pub static TEST_WIDE__F641: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f641"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F642: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13860,19 +6159,7 @@ pub static TEST_WIDE__F642: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f642"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F643: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13880,19 +6167,7 @@ pub static TEST_WIDE__F643: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f643"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F644: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13900,19 +6175,7 @@ pub static TEST_WIDE__F644: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f644"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F645: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13920,19 +6183,7 @@ pub static TEST_WIDE__F645: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f645"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F646: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13940,19 +6191,7 @@ pub static TEST_WIDE__F646: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f646"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F647: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13960,19 +6199,7 @@ pub static TEST_WIDE__F647: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f647"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F648: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -13980,19 +6207,7 @@ pub static TEST_WIDE__F648: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f648"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F649: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14000,19 +6215,7 @@ pub static TEST_WIDE__F649: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f649"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F650: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14020,19 +6223,7 @@ pub static TEST_WIDE__F650: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f650"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F651: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14040,19 +6231,7 @@ pub static TEST_WIDE__F651: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f651"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F652: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14060,19 +6239,7 @@ pub static TEST_WIDE__F652: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f652"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F653: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14080,19 +6247,7 @@ pub static TEST_WIDE__F653: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f653"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F654: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14100,19 +6255,7 @@ pub static TEST_WIDE__F654: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f654"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F655: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14120,19 +6263,7 @@ pub static TEST_WIDE__F655: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f655"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F656: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14140,19 +6271,7 @@ pub static TEST_WIDE__F656: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f656"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F657: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14160,19 +6279,7 @@ pub static TEST_WIDE__F657: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f657"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F658: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14180,19 +6287,7 @@ pub static TEST_WIDE__F658: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f658"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F659: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14200,19 +6295,7 @@ pub static TEST_WIDE__F659: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f659"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F660: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14220,19 +6303,7 @@ pub static TEST_WIDE__F660: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f660"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F661: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14240,19 +6311,7 @@ pub static TEST_WIDE__F661: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f661"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F662: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14260,19 +6319,7 @@ pub static TEST_WIDE__F662: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f662"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F663: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14280,19 +6327,7 @@ pub static TEST_WIDE__F663: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f663"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F664: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14300,19 +6335,7 @@ pub static TEST_WIDE__F664: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f664"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F665: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14320,19 +6343,7 @@ pub static TEST_WIDE__F665: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f665"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F666: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14340,19 +6351,7 @@ pub static TEST_WIDE__F666: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f666"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F667: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14360,19 +6359,7 @@ pub static TEST_WIDE__F667: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f667"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F668: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14380,19 +6367,7 @@ pub static TEST_WIDE__F668: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f668"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F669: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14400,19 +6375,7 @@ pub static TEST_WIDE__F669: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f669"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F670: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14420,19 +6383,7 @@ pub static TEST_WIDE__F670: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f670"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F671: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14440,19 +6391,7 @@ pub static TEST_WIDE__F671: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f671"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F672: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14460,19 +6399,7 @@ pub static TEST_WIDE__F672: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f672"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F673: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14480,19 +6407,7 @@ pub static TEST_WIDE__F673: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f673"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F674: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14500,19 +6415,7 @@ pub static TEST_WIDE__F674: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f674"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F675: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14520,19 +6423,7 @@ pub static TEST_WIDE__F675: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f675"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F676: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14540,19 +6431,7 @@ pub static TEST_WIDE__F676: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f676"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F677: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14560,19 +6439,7 @@ pub static TEST_WIDE__F677: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f677"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F678: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14580,19 +6447,7 @@ pub static TEST_WIDE__F678: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f678"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F679: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14600,19 +6455,7 @@ pub static TEST_WIDE__F679: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f679"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F680: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14620,19 +6463,7 @@ pub static TEST_WIDE__F680: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f680"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F681: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14640,19 +6471,7 @@ pub static TEST_WIDE__F681: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f681"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F682: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14660,19 +6479,7 @@ pub static TEST_WIDE__F682: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f682"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F683: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14680,19 +6487,7 @@ pub static TEST_WIDE__F683: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f683"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F684: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14700,19 +6495,7 @@ pub static TEST_WIDE__F684: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f684"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F685: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14720,19 +6503,7 @@ pub static TEST_WIDE__F685: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f685"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F686: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14740,19 +6511,7 @@ pub static TEST_WIDE__F686: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f686"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F687: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14760,19 +6519,7 @@ pub static TEST_WIDE__F687: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f687"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F688: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14780,19 +6527,7 @@ pub static TEST_WIDE__F688: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f688"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F689: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14800,19 +6535,7 @@ pub static TEST_WIDE__F689: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f689"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F690: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14820,19 +6543,7 @@ pub static TEST_WIDE__F690: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f690"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F691: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14840,19 +6551,7 @@ pub static TEST_WIDE__F691: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f691"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F692: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14860,19 +6559,7 @@ pub static TEST_WIDE__F692: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f692"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F693: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14880,19 +6567,7 @@ pub static TEST_WIDE__F693: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f693"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F694: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14900,19 +6575,7 @@ pub static TEST_WIDE__F694: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f694"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F695: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14920,19 +6583,7 @@ pub static TEST_WIDE__F695: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f695"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F696: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14940,19 +6591,7 @@ pub static TEST_WIDE__F696: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f696"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F697: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14960,19 +6599,7 @@ pub static TEST_WIDE__F697: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f697"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F698: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -14980,19 +6607,7 @@ pub static TEST_WIDE__F698: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f698"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F699: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15000,19 +6615,7 @@ pub static TEST_WIDE__F699: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f699"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F700: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15020,19 +6623,7 @@ pub static TEST_WIDE__F700: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f700"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F701: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15040,19 +6631,7 @@ pub static TEST_WIDE__F701: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f701"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F702: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15060,19 +6639,7 @@ pub static TEST_WIDE__F702: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f702"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F703: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15080,19 +6647,7 @@ pub static TEST_WIDE__F703: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f703"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F704: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15100,19 +6655,7 @@ pub static TEST_WIDE__F704: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f704"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F705: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15120,19 +6663,7 @@ pub static TEST_WIDE__F705: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f705"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F706: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15140,19 +6671,7 @@ pub static TEST_WIDE__F706: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f706"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F707: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15160,19 +6679,7 @@ pub static TEST_WIDE__F707: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f707"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F708: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15180,19 +6687,7 @@ pub static TEST_WIDE__F708: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f708"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F709: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15200,19 +6695,7 @@ pub static TEST_WIDE__F709: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f709"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F710: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15220,19 +6703,7 @@ pub static TEST_WIDE__F710: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f710"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F711: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15240,19 +6711,7 @@ pub static TEST_WIDE__F711: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f711"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F712: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15260,19 +6719,7 @@ pub static TEST_WIDE__F712: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f712"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F713: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15280,19 +6727,7 @@ pub static TEST_WIDE__F713: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f713"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F714: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15300,19 +6735,7 @@ pub static TEST_WIDE__F714: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f714"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F715: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15320,19 +6743,7 @@ pub static TEST_WIDE__F715: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f715"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F716: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15340,19 +6751,7 @@ pub static TEST_WIDE__F716: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f716"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F717: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15360,19 +6759,7 @@ pub static TEST_WIDE__F717: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f717"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F718: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15380,19 +6767,7 @@ pub static TEST_WIDE__F718: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f718"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F719: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15400,19 +6775,7 @@ pub static TEST_WIDE__F719: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f719"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F720: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15420,19 +6783,7 @@ pub static TEST_WIDE__F720: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f720"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F721: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15440,19 +6791,7 @@ pub static TEST_WIDE__F721: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f721"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F722: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15460,19 +6799,7 @@ pub static TEST_WIDE__F722: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f722"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F723: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15480,19 +6807,7 @@ pub static TEST_WIDE__F723: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f723"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F724: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15500,19 +6815,7 @@ pub static TEST_WIDE__F724: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f724"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F725: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15520,19 +6823,7 @@ pub static TEST_WIDE__F725: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f725"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F726: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15540,19 +6831,7 @@ pub static TEST_WIDE__F726: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f726"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F727: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15560,19 +6839,7 @@ pub static TEST_WIDE__F727: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f727"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F728: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15580,19 +6847,7 @@ pub static TEST_WIDE__F728: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f728"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F729: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15600,19 +6855,7 @@ pub static TEST_WIDE__F729: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f729"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F730: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15620,19 +6863,7 @@ pub static TEST_WIDE__F730: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f730"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F731: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15640,19 +6871,7 @@ pub static TEST_WIDE__F731: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f731"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F732: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15660,19 +6879,7 @@ pub static TEST_WIDE__F732: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f732"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F733: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15680,19 +6887,7 @@ pub static TEST_WIDE__F733: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f733"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F734: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15700,19 +6895,7 @@ pub static TEST_WIDE__F734: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f734"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F735: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15720,19 +6903,7 @@ pub static TEST_WIDE__F735: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f735"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F736: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15740,19 +6911,7 @@ pub static TEST_WIDE__F736: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f736"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F737: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15760,19 +6919,7 @@ pub static TEST_WIDE__F737: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f737"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F738: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15780,19 +6927,7 @@ pub static TEST_WIDE__F738: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f738"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F739: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15800,19 +6935,7 @@ pub static TEST_WIDE__F739: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f739"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F740: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15820,19 +6943,7 @@ pub static TEST_WIDE__F740: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f740"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F741: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15840,19 +6951,7 @@ pub static TEST_WIDE__F741: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f741"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F742: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15860,19 +6959,7 @@ pub static TEST_WIDE__F742: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f742"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F743: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15880,19 +6967,7 @@ pub static TEST_WIDE__F743: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f743"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F744: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15900,19 +6975,7 @@ pub static TEST_WIDE__F744: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f744"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F745: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15920,19 +6983,7 @@ pub static TEST_WIDE__F745: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f745"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F746: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15940,19 +6991,7 @@ pub static TEST_WIDE__F746: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f746"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F747: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15960,19 +6999,7 @@ pub static TEST_WIDE__F747: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f747"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F748: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -15980,19 +7007,7 @@ pub static TEST_WIDE__F748: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f748"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F749: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16000,19 +7015,7 @@ pub static TEST_WIDE__F749: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f749"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F750: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16020,19 +7023,7 @@ pub static TEST_WIDE__F750: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f750"],
     required: true,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F751: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16040,19 +7031,7 @@ pub static TEST_WIDE__F751: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f751"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F752: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16060,19 +7039,7 @@ pub static TEST_WIDE__F752: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f752"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F753: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16080,19 +7047,7 @@ pub static TEST_WIDE__F753: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f753"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F754: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16100,19 +7055,7 @@ pub static TEST_WIDE__F754: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f754"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F755: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16120,19 +7063,7 @@ pub static TEST_WIDE__F755: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f755"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F756: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16140,19 +7071,7 @@ pub static TEST_WIDE__F756: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f756"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F757: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16160,19 +7079,7 @@ pub static TEST_WIDE__F757: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f757"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F758: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16180,19 +7087,7 @@ pub static TEST_WIDE__F758: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f758"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F759: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16200,19 +7095,7 @@ pub static TEST_WIDE__F759: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f759"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F760: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16220,19 +7103,7 @@ pub static TEST_WIDE__F760: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f760"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F761: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16240,19 +7111,7 @@ pub static TEST_WIDE__F761: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f761"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F762: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16260,19 +7119,7 @@ pub static TEST_WIDE__F762: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f762"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F763: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16280,19 +7127,7 @@ pub static TEST_WIDE__F763: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f763"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F764: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16300,19 +7135,7 @@ pub static TEST_WIDE__F764: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f764"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F765: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16320,19 +7143,7 @@ pub static TEST_WIDE__F765: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f765"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F766: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16340,19 +7151,7 @@ pub static TEST_WIDE__F766: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f766"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F767: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16360,19 +7159,7 @@ pub static TEST_WIDE__F767: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f767"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F768: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16380,19 +7167,7 @@ pub static TEST_WIDE__F768: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f768"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F769: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16400,19 +7175,7 @@ pub static TEST_WIDE__F769: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f769"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F770: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16420,19 +7183,7 @@ pub static TEST_WIDE__F770: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f770"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F771: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16440,19 +7191,7 @@ pub static TEST_WIDE__F771: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f771"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F772: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16460,19 +7199,7 @@ pub static TEST_WIDE__F772: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f772"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F773: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16480,19 +7207,7 @@ pub static TEST_WIDE__F773: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f773"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F774: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16500,19 +7215,7 @@ pub static TEST_WIDE__F774: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f774"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F775: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16520,19 +7223,7 @@ pub static TEST_WIDE__F775: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f775"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F776: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16540,19 +7231,7 @@ pub static TEST_WIDE__F776: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f776"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F777: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16560,19 +7239,7 @@ pub static TEST_WIDE__F777: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f777"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F778: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16580,19 +7247,7 @@ pub static TEST_WIDE__F778: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f778"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F779: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16600,19 +7255,7 @@ pub static TEST_WIDE__F779: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f779"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F780: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16620,19 +7263,7 @@ pub static TEST_WIDE__F780: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f780"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F781: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16640,19 +7271,7 @@ pub static TEST_WIDE__F781: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f781"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F782: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16660,19 +7279,7 @@ pub static TEST_WIDE__F782: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f782"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F783: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16680,19 +7287,7 @@ pub static TEST_WIDE__F783: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f783"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F784: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16700,19 +7295,7 @@ pub static TEST_WIDE__F784: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f784"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F785: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16720,19 +7303,7 @@ pub static TEST_WIDE__F785: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f785"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F786: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16740,19 +7311,7 @@ pub static TEST_WIDE__F786: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f786"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F787: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16760,19 +7319,7 @@ pub static TEST_WIDE__F787: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f787"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F788: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16780,19 +7327,7 @@ pub static TEST_WIDE__F788: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f788"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F789: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16800,19 +7335,7 @@ pub static TEST_WIDE__F789: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f789"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F790: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16820,19 +7343,7 @@ pub static TEST_WIDE__F790: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f790"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F791: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16840,19 +7351,7 @@ pub static TEST_WIDE__F791: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f791"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F792: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16860,19 +7359,7 @@ pub static TEST_WIDE__F792: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f792"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F793: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16880,19 +7367,7 @@ pub static TEST_WIDE__F793: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f793"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F794: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16900,19 +7375,7 @@ pub static TEST_WIDE__F794: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f794"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F795: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16920,19 +7383,7 @@ pub static TEST_WIDE__F795: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f795"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F796: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16940,19 +7391,7 @@ pub static TEST_WIDE__F796: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f796"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F797: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16960,19 +7399,7 @@ pub static TEST_WIDE__F797: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f797"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F798: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -16980,19 +7407,7 @@ pub static TEST_WIDE__F798: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f798"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F799: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17000,19 +7415,7 @@ pub static TEST_WIDE__F799: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f799"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F800: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17020,19 +7423,7 @@ pub static TEST_WIDE__F800: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f800"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F801: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17040,19 +7431,7 @@ pub static TEST_WIDE__F801: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f801"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F802: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17060,19 +7439,7 @@ pub static TEST_WIDE__F802: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f802"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F803: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17080,19 +7447,7 @@ pub static TEST_WIDE__F803: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f803"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F804: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17100,19 +7455,7 @@ pub static TEST_WIDE__F804: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f804"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F805: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17120,19 +7463,7 @@ pub static TEST_WIDE__F805: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f805"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F806: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17140,19 +7471,7 @@ pub static TEST_WIDE__F806: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f806"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F807: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17160,19 +7479,7 @@ pub static TEST_WIDE__F807: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f807"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F808: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17180,19 +7487,7 @@ pub static TEST_WIDE__F808: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f808"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F809: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17200,19 +7495,7 @@ pub static TEST_WIDE__F809: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f809"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F810: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17220,19 +7503,7 @@ pub static TEST_WIDE__F810: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f810"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F811: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17240,19 +7511,7 @@ pub static TEST_WIDE__F811: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f811"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F812: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17260,19 +7519,7 @@ pub static TEST_WIDE__F812: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f812"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F813: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17280,19 +7527,7 @@ pub static TEST_WIDE__F813: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f813"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F814: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17300,19 +7535,7 @@ pub static TEST_WIDE__F814: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f814"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F815: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17320,19 +7543,7 @@ pub static TEST_WIDE__F815: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f815"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F816: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17340,19 +7551,7 @@ pub static TEST_WIDE__F816: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f816"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F817: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17360,19 +7559,7 @@ pub static TEST_WIDE__F817: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f817"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F818: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17380,19 +7567,7 @@ pub static TEST_WIDE__F818: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f818"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F819: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17400,19 +7575,7 @@ pub static TEST_WIDE__F819: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f819"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F820: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17420,19 +7583,7 @@ pub static TEST_WIDE__F820: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f820"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F821: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17440,19 +7591,7 @@ pub static TEST_WIDE__F821: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f821"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F822: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17460,19 +7599,7 @@ pub static TEST_WIDE__F822: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f822"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F823: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17480,19 +7607,7 @@ pub static TEST_WIDE__F823: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f823"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F824: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17500,19 +7615,7 @@ pub static TEST_WIDE__F824: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f824"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F825: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17520,19 +7623,7 @@ pub static TEST_WIDE__F825: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f825"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F826: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17540,19 +7631,7 @@ pub static TEST_WIDE__F826: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f826"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F827: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17560,19 +7639,7 @@ pub static TEST_WIDE__F827: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f827"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F828: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17580,19 +7647,7 @@ pub static TEST_WIDE__F828: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f828"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F829: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17600,19 +7655,7 @@ pub static TEST_WIDE__F829: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f829"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F830: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17620,19 +7663,7 @@ pub static TEST_WIDE__F830: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f830"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F831: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17640,19 +7671,7 @@ pub static TEST_WIDE__F831: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f831"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F832: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17660,19 +7679,7 @@ pub static TEST_WIDE__F832: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f832"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F833: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17680,19 +7687,7 @@ pub static TEST_WIDE__F833: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f833"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F834: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17700,19 +7695,7 @@ pub static TEST_WIDE__F834: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f834"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F835: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17720,19 +7703,7 @@ pub static TEST_WIDE__F835: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f835"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F836: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17740,19 +7711,7 @@ pub static TEST_WIDE__F836: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f836"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F837: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17760,19 +7719,7 @@ pub static TEST_WIDE__F837: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f837"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F838: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17780,19 +7727,7 @@ pub static TEST_WIDE__F838: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f838"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F839: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17800,19 +7735,7 @@ pub static TEST_WIDE__F839: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f839"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F840: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17820,19 +7743,7 @@ pub static TEST_WIDE__F840: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f840"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F841: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17840,19 +7751,7 @@ pub static TEST_WIDE__F841: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f841"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F842: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17860,19 +7759,7 @@ pub static TEST_WIDE__F842: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f842"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F843: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17880,19 +7767,7 @@ pub static TEST_WIDE__F843: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f843"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F844: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17900,19 +7775,7 @@ pub static TEST_WIDE__F844: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f844"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F845: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17920,19 +7783,7 @@ pub static TEST_WIDE__F845: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f845"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F846: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17940,19 +7791,7 @@ pub static TEST_WIDE__F846: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f846"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F847: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17960,19 +7799,7 @@ pub static TEST_WIDE__F847: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f847"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F848: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -17980,19 +7807,7 @@ pub static TEST_WIDE__F848: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f848"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F849: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18000,19 +7815,7 @@ pub static TEST_WIDE__F849: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f849"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F850: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18020,19 +7823,7 @@ pub static TEST_WIDE__F850: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f850"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F851: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18040,19 +7831,7 @@ pub static TEST_WIDE__F851: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f851"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F852: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18060,19 +7839,7 @@ pub static TEST_WIDE__F852: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f852"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F853: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18080,19 +7847,7 @@ pub static TEST_WIDE__F853: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f853"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F854: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18100,19 +7855,7 @@ pub static TEST_WIDE__F854: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f854"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F855: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18120,19 +7863,7 @@ pub static TEST_WIDE__F855: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f855"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F856: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18140,19 +7871,7 @@ pub static TEST_WIDE__F856: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f856"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F857: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18160,19 +7879,7 @@ pub static TEST_WIDE__F857: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f857"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F858: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18180,19 +7887,7 @@ pub static TEST_WIDE__F858: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f858"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F859: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18200,19 +7895,7 @@ pub static TEST_WIDE__F859: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f859"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F860: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18220,19 +7903,7 @@ pub static TEST_WIDE__F860: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f860"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F861: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18240,19 +7911,7 @@ pub static TEST_WIDE__F861: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f861"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F862: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18260,19 +7919,7 @@ pub static TEST_WIDE__F862: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f862"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F863: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18280,19 +7927,7 @@ pub static TEST_WIDE__F863: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f863"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F864: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18300,19 +7935,7 @@ pub static TEST_WIDE__F864: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f864"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F865: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18320,19 +7943,7 @@ pub static TEST_WIDE__F865: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f865"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F866: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18340,19 +7951,7 @@ pub static TEST_WIDE__F866: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f866"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F867: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18360,19 +7959,7 @@ pub static TEST_WIDE__F867: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f867"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F868: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18380,19 +7967,7 @@ pub static TEST_WIDE__F868: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f868"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F869: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18400,19 +7975,7 @@ pub static TEST_WIDE__F869: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f869"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F870: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18420,19 +7983,7 @@ pub static TEST_WIDE__F870: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f870"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F871: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18440,19 +7991,7 @@ pub static TEST_WIDE__F871: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f871"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F872: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18460,19 +7999,7 @@ pub static TEST_WIDE__F872: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f872"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F873: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18480,19 +8007,7 @@ pub static TEST_WIDE__F873: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f873"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F874: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18500,19 +8015,7 @@ pub static TEST_WIDE__F874: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f874"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F875: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18520,19 +8023,7 @@ pub static TEST_WIDE__F875: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f875"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F876: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18540,19 +8031,7 @@ pub static TEST_WIDE__F876: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f876"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F877: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18560,19 +8039,7 @@ pub static TEST_WIDE__F877: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f877"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F878: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18580,19 +8047,7 @@ pub static TEST_WIDE__F878: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f878"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F879: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18600,19 +8055,7 @@ pub static TEST_WIDE__F879: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f879"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F880: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18620,19 +8063,7 @@ pub static TEST_WIDE__F880: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f880"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F881: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18640,19 +8071,7 @@ pub static TEST_WIDE__F881: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f881"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F882: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18660,19 +8079,7 @@ pub static TEST_WIDE__F882: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f882"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F883: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18680,19 +8087,7 @@ pub static TEST_WIDE__F883: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f883"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F884: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18700,19 +8095,7 @@ pub static TEST_WIDE__F884: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f884"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F885: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18720,19 +8103,7 @@ pub static TEST_WIDE__F885: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f885"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F886: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18740,19 +8111,7 @@ pub static TEST_WIDE__F886: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f886"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F887: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18760,19 +8119,7 @@ pub static TEST_WIDE__F887: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f887"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F888: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18780,19 +8127,7 @@ pub static TEST_WIDE__F888: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f888"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F889: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18800,19 +8135,7 @@ pub static TEST_WIDE__F889: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f889"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F890: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18820,19 +8143,7 @@ pub static TEST_WIDE__F890: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f890"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F891: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18840,19 +8151,7 @@ pub static TEST_WIDE__F891: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f891"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F892: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18860,19 +8159,7 @@ pub static TEST_WIDE__F892: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f892"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F893: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18880,19 +8167,7 @@ pub static TEST_WIDE__F893: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f893"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F894: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18900,19 +8175,7 @@ pub static TEST_WIDE__F894: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f894"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F895: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18920,19 +8183,7 @@ pub static TEST_WIDE__F895: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f895"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F896: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18940,19 +8191,7 @@ pub static TEST_WIDE__F896: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f896"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F897: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18960,19 +8199,7 @@ pub static TEST_WIDE__F897: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f897"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F898: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -18980,19 +8207,7 @@ pub static TEST_WIDE__F898: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f898"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F899: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19000,19 +8215,7 @@ pub static TEST_WIDE__F899: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f899"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F900: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19020,19 +8223,7 @@ pub static TEST_WIDE__F900: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f900"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F901: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19040,19 +8231,7 @@ pub static TEST_WIDE__F901: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f901"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F902: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19060,19 +8239,7 @@ pub static TEST_WIDE__F902: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f902"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F903: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19080,19 +8247,7 @@ pub static TEST_WIDE__F903: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f903"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F904: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19100,19 +8255,7 @@ pub static TEST_WIDE__F904: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f904"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F905: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19120,19 +8263,7 @@ pub static TEST_WIDE__F905: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f905"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F906: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19140,19 +8271,7 @@ pub static TEST_WIDE__F906: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f906"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F907: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19160,19 +8279,7 @@ pub static TEST_WIDE__F907: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f907"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F908: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19180,19 +8287,7 @@ pub static TEST_WIDE__F908: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f908"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F909: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19200,19 +8295,7 @@ pub static TEST_WIDE__F909: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f909"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F910: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19220,19 +8303,7 @@ pub static TEST_WIDE__F910: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f910"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F911: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19240,19 +8311,7 @@ pub static TEST_WIDE__F911: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f911"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F912: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19260,19 +8319,7 @@ pub static TEST_WIDE__F912: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f912"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F913: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19280,19 +8327,7 @@ pub static TEST_WIDE__F913: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f913"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F914: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19300,19 +8335,7 @@ pub static TEST_WIDE__F914: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f914"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F915: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19320,19 +8343,7 @@ pub static TEST_WIDE__F915: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f915"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F916: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19340,19 +8351,7 @@ pub static TEST_WIDE__F916: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f916"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F917: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19360,19 +8359,7 @@ pub static TEST_WIDE__F917: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f917"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F918: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19380,19 +8367,7 @@ pub static TEST_WIDE__F918: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f918"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F919: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19400,19 +8375,7 @@ pub static TEST_WIDE__F919: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f919"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F920: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19420,19 +8383,7 @@ pub static TEST_WIDE__F920: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f920"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F921: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19440,19 +8391,7 @@ pub static TEST_WIDE__F921: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f921"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F922: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19460,19 +8399,7 @@ pub static TEST_WIDE__F922: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f922"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F923: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19480,19 +8407,7 @@ pub static TEST_WIDE__F923: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f923"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F924: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19500,19 +8415,7 @@ pub static TEST_WIDE__F924: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f924"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F925: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19520,19 +8423,7 @@ pub static TEST_WIDE__F925: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f925"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F926: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19540,19 +8431,7 @@ pub static TEST_WIDE__F926: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f926"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F927: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19560,19 +8439,7 @@ pub static TEST_WIDE__F927: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f927"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F928: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19580,19 +8447,7 @@ pub static TEST_WIDE__F928: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f928"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F929: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19600,19 +8455,7 @@ pub static TEST_WIDE__F929: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f929"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F930: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19620,19 +8463,7 @@ pub static TEST_WIDE__F930: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f930"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F931: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19640,19 +8471,7 @@ pub static TEST_WIDE__F931: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f931"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F932: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19660,19 +8479,7 @@ pub static TEST_WIDE__F932: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f932"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F933: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19680,19 +8487,7 @@ pub static TEST_WIDE__F933: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f933"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F934: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19700,19 +8495,7 @@ pub static TEST_WIDE__F934: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f934"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F935: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19720,19 +8503,7 @@ pub static TEST_WIDE__F935: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f935"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F936: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19740,19 +8511,7 @@ pub static TEST_WIDE__F936: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f936"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F937: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19760,19 +8519,7 @@ pub static TEST_WIDE__F937: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f937"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F938: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19780,19 +8527,7 @@ pub static TEST_WIDE__F938: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f938"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F939: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19800,19 +8535,7 @@ pub static TEST_WIDE__F939: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f939"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F940: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19820,19 +8543,7 @@ pub static TEST_WIDE__F940: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f940"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F941: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19840,19 +8551,7 @@ pub static TEST_WIDE__F941: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f941"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F942: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19860,19 +8559,7 @@ pub static TEST_WIDE__F942: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f942"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F943: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19880,19 +8567,7 @@ pub static TEST_WIDE__F943: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f943"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F944: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19900,19 +8575,7 @@ pub static TEST_WIDE__F944: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f944"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F945: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19920,19 +8583,7 @@ pub static TEST_WIDE__F945: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f945"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F946: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19940,19 +8591,7 @@ pub static TEST_WIDE__F946: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f946"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F947: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19960,19 +8599,7 @@ pub static TEST_WIDE__F947: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f947"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F948: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -19980,19 +8607,7 @@ pub static TEST_WIDE__F948: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f948"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F949: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20000,19 +8615,7 @@ pub static TEST_WIDE__F949: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f949"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F950: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20020,19 +8623,7 @@ pub static TEST_WIDE__F950: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f950"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F951: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20040,19 +8631,7 @@ pub static TEST_WIDE__F951: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f951"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F952: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20060,19 +8639,7 @@ pub static TEST_WIDE__F952: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f952"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F953: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20080,19 +8647,7 @@ pub static TEST_WIDE__F953: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f953"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F954: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20100,19 +8655,7 @@ pub static TEST_WIDE__F954: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f954"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F955: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20120,19 +8663,7 @@ pub static TEST_WIDE__F955: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f955"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F956: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20140,19 +8671,7 @@ pub static TEST_WIDE__F956: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f956"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F957: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20160,19 +8679,7 @@ pub static TEST_WIDE__F957: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f957"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F958: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20180,19 +8687,7 @@ pub static TEST_WIDE__F958: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f958"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F959: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20200,19 +8695,7 @@ pub static TEST_WIDE__F959: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f959"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F960: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20220,19 +8703,7 @@ pub static TEST_WIDE__F960: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f960"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F961: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20240,19 +8711,7 @@ pub static TEST_WIDE__F961: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f961"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F962: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20260,19 +8719,7 @@ pub static TEST_WIDE__F962: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f962"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F963: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20280,19 +8727,7 @@ pub static TEST_WIDE__F963: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f963"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F964: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20300,19 +8735,7 @@ pub static TEST_WIDE__F964: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f964"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F965: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20320,19 +8743,7 @@ pub static TEST_WIDE__F965: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f965"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F966: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20340,19 +8751,7 @@ pub static TEST_WIDE__F966: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f966"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F967: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20360,19 +8759,7 @@ pub static TEST_WIDE__F967: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f967"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F968: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20380,19 +8767,7 @@ pub static TEST_WIDE__F968: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f968"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F969: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20400,19 +8775,7 @@ pub static TEST_WIDE__F969: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f969"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F970: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20420,19 +8783,7 @@ pub static TEST_WIDE__F970: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f970"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F971: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20440,19 +8791,7 @@ pub static TEST_WIDE__F971: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f971"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F972: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20460,19 +8799,7 @@ pub static TEST_WIDE__F972: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f972"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F973: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20480,19 +8807,7 @@ pub static TEST_WIDE__F973: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f973"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F974: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20500,19 +8815,7 @@ pub static TEST_WIDE__F974: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f974"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F975: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20520,19 +8823,7 @@ pub static TEST_WIDE__F975: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f975"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F976: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20540,19 +8831,7 @@ pub static TEST_WIDE__F976: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f976"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F977: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20560,19 +8839,7 @@ pub static TEST_WIDE__F977: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f977"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F978: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20580,19 +8847,7 @@ pub static TEST_WIDE__F978: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f978"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F979: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20600,19 +8855,7 @@ pub static TEST_WIDE__F979: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f979"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F980: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20620,19 +8863,7 @@ pub static TEST_WIDE__F980: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f980"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F981: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20640,19 +8871,7 @@ pub static TEST_WIDE__F981: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f981"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F982: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20660,19 +8879,7 @@ pub static TEST_WIDE__F982: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f982"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F983: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20680,19 +8887,7 @@ pub static TEST_WIDE__F983: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f983"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F984: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20700,19 +8895,7 @@ pub static TEST_WIDE__F984: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f984"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F985: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20720,19 +8903,7 @@ pub static TEST_WIDE__F985: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f985"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F986: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20740,19 +8911,7 @@ pub static TEST_WIDE__F986: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f986"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F987: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20760,19 +8919,7 @@ pub static TEST_WIDE__F987: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f987"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F988: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20780,19 +8927,7 @@ pub static TEST_WIDE__F988: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f988"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F989: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20800,19 +8935,7 @@ pub static TEST_WIDE__F989: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f989"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F990: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20820,19 +8943,7 @@ pub static TEST_WIDE__F990: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f990"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F991: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20840,19 +8951,7 @@ pub static TEST_WIDE__F991: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f991"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F992: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20860,19 +8959,7 @@ pub static TEST_WIDE__F992: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f992"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F993: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20880,19 +8967,7 @@ pub static TEST_WIDE__F993: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f993"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE__F994: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20900,19 +8975,7 @@ pub static TEST_WIDE__F994: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f994"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Float,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Float),
 };
 
 pub static TEST_WIDE__F995: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20920,19 +8983,7 @@ pub static TEST_WIDE__F995: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f995"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Boolean,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Boolean),
 };
 
 pub static TEST_WIDE__F996: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20940,19 +8991,7 @@ pub static TEST_WIDE__F996: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f996"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::String,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
 pub static TEST_WIDE__F997: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20960,19 +8999,7 @@ pub static TEST_WIDE__F997: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f997"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::Int,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Int),
 };
 
 pub static TEST_WIDE__F998: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -20980,19 +9007,7 @@ pub static TEST_WIDE__F998: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f998"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::SmallInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::SmallInt),
 };
 
 pub static TEST_WIDE__F999: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
@@ -21000,19 +9015,7 @@ pub static TEST_WIDE__F999: ::logschema::runtime::FieldSpec = ::logschema::runti
     keys: &["f999"],
     required: false,
     is_event_time: false,
-    value: ::logschema::runtime::ValueSpec {
-        kind: ::logschema::runtime::ValueKind::BigInt,
-        empty_values: &[],
-        time_formats: &[],
-        indicators: &[],
-        allow: &[],
-        deny: &[],
-        ip: ::core::option::Option::None,
-        cidr: ::core::option::Option::None,
-        embedded_json: false,
-        element: ::core::option::Option::None,
-        object_fields: ::core::option::Option::None,
-    },
+    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::BigInt),
 };
 
 pub static TEST_WIDE_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
