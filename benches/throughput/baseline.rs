@@ -274,7 +274,11 @@ impl FlowRow<'_> {
     }
 }
 
-fn flow_event(row: &FlowRow<'_>, row_ids: &mut RowIds, parse_time: &str) -> Result<FlowEvent, String> {
+fn flow_event(
+    row: &FlowRow<'_>,
+    row_ids: &mut RowIds,
+    parse_time: &str,
+) -> Result<FlowEvent, String> {
     let start = row.time("start")?;
     let end = row.time("end")?;
     let status = row

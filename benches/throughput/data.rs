@@ -190,7 +190,12 @@ const REGIONS: [(&str, &str); 5] = [
 
 fn private_v4(rng: &mut Rng) -> String {
     if rng.percent(70) {
-        format!("10.{}.{}.{}", rng.below(256), rng.below(256), 1 + rng.below(254))
+        format!(
+            "10.{}.{}.{}",
+            rng.below(256),
+            rng.below(256),
+            1 + rng.below(254)
+        )
     } else {
         format!("172.31.{}.{}", rng.below(256), 1 + rng.below(254))
     }
@@ -207,7 +212,7 @@ fn public_v4(rng: &mut Rng) -> String {
     )
 }
 
-fn v6(rng: &mut Rng) -> String {
+fn ipv6(rng: &mut Rng) -> String {
     match rng.below(3) {
         0 => format!(
             "2600:1f18:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}",
@@ -257,14 +262,16 @@ struct Flow {
 fn flow(rng: &mut Rng, start: u64) -> Flow {
     let v6 = rng.percent(8);
     let (a, b) = if v6 {
-        (v6(rng), v6(rng))
+        (ipv6(rng), ipv6(rng))
     } else if rng.percent(60) {
         (private_v4(rng), private_v4(rng))
     } else {
         (private_v4(rng), public_v4(rng))
     };
     let (src, dst) = if rng.percent(50) { (a, b) } else { (b, a) };
-    const SERVICE_PORTS: [u64; 12] = [443, 80, 22, 53, 3306, 5432, 6379, 8080, 3389, 123, 9200, 27017];
+    const SERVICE_PORTS: [u64; 12] = [
+        443, 80, 22, 53, 3306, 5432, 6379, 8080, 3389, 123, 9200, 27017,
+    ];
     let protocol = match rng.below(20) {
         0..=14 => 6,
         15..=18 => 17,
@@ -277,7 +284,8 @@ fn flow(rng: &mut Rng, start: u64) -> Flow {
     } else {
         (*rng.pick(&SERVICE_PORTS), 1024 + rng.below(64_511))
     };
-    let packets = 1 + rng.below(if rng.percent(10) { 100_000 } else { 60 });
+    let most = if rng.percent(10) { 100_000 } else { 60 };
+    let packets = 1 + rng.below(most);
     let bytes = packets * (40 + rng.below(1460));
     Flow {
         v6,
@@ -381,7 +389,7 @@ fn flow_v5_line(rng: &mut Rng, pools: &Pools, time: u64, line: &mut String) {
     // Behind a NAT gateway the packet-level addresses differ from the interface's.
     let pkt_src = if rng.percent(10) {
         if f.v6 {
-            v6(rng)
+            ipv6(rng)
         } else {
             public_v4(rng)
         }
@@ -390,7 +398,14 @@ fn flow_v5_line(rng: &mut Rng, pools: &Pools, time: u64, line: &mut String) {
     };
     let pkt_dst = f.dst.clone();
     const SERVICES: [&str; 8] = [
-        "AMAZON", "S3", "EC2", "DYNAMODB", "ROUTE53", "CLOUDFRONT", "API_GATEWAY", "CODEBUILD",
+        "AMAZON",
+        "S3",
+        "EC2",
+        "DYNAMODB",
+        "ROUTE53",
+        "CLOUDFRONT",
+        "API_GATEWAY",
+        "CODEBUILD",
     ];
     let src_service = if rng.percent(6) {
         rng.pick(&SERVICES)
@@ -529,7 +544,11 @@ fn dns_line(rng: &mut Rng, pools: &Pools, time: i64, line: &mut String) {
                     answer(&mut answers, &target, "CNAME");
                 }
                 for _ in 0..1 + rng.below(4) {
-                    let address = if kind == "A" { public_v4(rng) } else { v6(rng) };
+                    let address = if kind == "A" {
+                        public_v4(rng)
+                    } else {
+                        ipv6(rng)
+                    };
                     answer(&mut answers, &address, kind);
                 }
             }
@@ -583,7 +602,7 @@ fn dns_line(rng: &mut Rng, pools: &Pools, time: i64, line: &mut String) {
     }
     answers.push(']');
     let srcaddr = if rng.percent(10) {
-        v6(rng)
+        ipv6(rng)
     } else {
         private_v4(rng)
     };
@@ -591,7 +610,10 @@ fn dns_line(rng: &mut Rng, pools: &Pools, time: i64, line: &mut String) {
     let transport = if rng.percent(95) { "UDP" } else { "TCP" };
     let instance = rng.pick(&pools.instances);
     let srcids = match rng.below(20) {
-        0 => format!(r#"{{"resolver_endpoint":"rslvr-in-{:017x}"}}"#, rng.below(1 << 60)),
+        0 => format!(
+            r#"{{"resolver_endpoint":"rslvr-in-{:017x}"}}"#,
+            rng.below(1 << 60)
+        ),
         1 => format!(
             r#"{{"instance":"{instance}","resolver-endpoint":"rslvr-out-{:017x}"}}"#,
             rng.below(1 << 60)

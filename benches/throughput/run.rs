@@ -289,11 +289,7 @@ impl OutputHash {
             (expected.len() != self.line_hashes.len()).then(|| {
                 (
                     self.lines.min(expected.len() as u64) + 1,
-                    format!(
-                        "({} lines here, {} expected)",
-                        self.lines,
-                        expected.len()
-                    ),
+                    format!("({} lines here, {} expected)", self.lines, expected.len()),
                 )
             })
         })
