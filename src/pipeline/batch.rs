@@ -72,6 +72,11 @@ impl Batch {
         self.items.is_empty()
     }
 
+    /// The bytes of line text held.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     pub fn is_full(&self) -> bool {
         self.items.len() >= MAX_BATCH_LINES || self.text.len() >= MAX_BATCH_BYTES
     }

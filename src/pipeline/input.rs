@@ -123,7 +123,10 @@ pub fn open_stream<R: Read + Send + 'static>(mut raw: R) -> io::Result<Opened> {
     let stream: Box<dyn BufRead + Send> = if is_gzip {
         let decoder =
             flate2::read::MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER_BYTES, stream));
-        Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, decoder))
+        Box::new(BufReader::with_capacity(
+            READ_BUFFER_BYTES,
+            InflateThread::spawn(decoder),
+        ))
     } else {
         Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, stream))
     };
@@ -131,6 +134,78 @@ pub fn open_stream<R: Read + Send + 'static>(mut raw: R) -> io::Result<Opened> {
         stream,
         gzip: is_gzip,
     })
+}
+
+/// Decompressed chunks queued ahead of the reader: bounds the memory the inflate thread uses.
+const INFLATE_CHUNKS_AHEAD: usize = 4;
+
+/// Runs a (decompressing) reader on its own thread, so inflating overlaps the line splitting and
+/// framing of the reader thread. The bytes, and an error after them, arrive exactly as the inner
+/// reader gave them.
+struct InflateThread {
+    chunks: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl InflateThread {
+    fn spawn<R: Read + Send + 'static>(mut inner: R) -> Self {
+        let (sender, chunks) = std::sync::mpsc::sync_channel(INFLATE_CHUNKS_AHEAD);
+        // Not joined: it ends at the end of the stream, at an error, or when the receiver is
+        // dropped (its next send fails).
+        std::thread::spawn(move || loop {
+            // Fill a chunk (the bytes before an error are kept and sent first).
+            let mut chunk = vec![0; READ_BUFFER_BYTES];
+            let (mut filled, mut error) = (0, None);
+            while filled < chunk.len() {
+                match inner.read(&mut chunk[filled..]) {
+                    Ok(0) => break,
+                    Ok(read) => filled += read,
+                    Err(failure) if failure.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(failure) => {
+                        error = Some(failure);
+                        break;
+                    }
+                }
+            }
+            chunk.truncate(filled);
+            let done = filled < READ_BUFFER_BYTES;
+            if !chunk.is_empty() && sender.send(Ok(chunk)).is_err() {
+                return;
+            }
+            if let Some(error) = error {
+                let _ = sender.send(Err(error));
+                return;
+            }
+            if done {
+                return;
+            }
+        });
+        InflateThread {
+            chunks,
+            chunk: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+impl Read for InflateThread {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.at == self.chunk.len() {
+            match self.chunks.recv() {
+                Ok(chunk) => {
+                    self.chunk = chunk?;
+                    self.at = 0;
+                }
+                // The thread is done: end of stream.
+                Err(_) => return Ok(0),
+            }
+        }
+        let count = buf.len().min(self.chunk.len() - self.at);
+        buf[..count].copy_from_slice(&self.chunk[self.at..self.at + count]);
+        self.at += count;
+        Ok(count)
+    }
 }
 
 /// Fills `buf` unless the stream ends first; returns how many bytes were read.

@@ -33,6 +33,9 @@ pub struct Reject {
 pub fn parse_batch(log_type: &'static LogType, run: &RunMeta, batch: &Batch) -> ParsedBatch {
     let parse_time = chrono::Utc::now();
     let mut parsed = ParsedBatch::default();
+    // Events are larger than their input lines (about 1.7x for JSON lines, 3.5x for flow logs):
+    // start big rather than growing (and copying) the buffer many times per batch.
+    parsed.events.reserve(batch.text_len() * 2);
     for item in &batch.items {
         match item {
             BatchItem::Record {

@@ -6,7 +6,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde_json::Value;
 
 use super::time::{format_name, parse_timestamp, TimeInput};
-use super::{FieldSpec, IpVersion, ObjectRef, Timestamp, ValueKind, ValueRef, ValueSpec};
+use super::{
+    FieldSpec, InputValue, IpVersion, ObjectRef, Timestamp, ValueKind, ValueRef, ValueSpec,
+};
 
 /// Why a record was rejected: a message and the field path it applies to (`answers[0].Rdata`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +103,7 @@ pub fn optional<T: Decode>(
 /// The value unless it is null or one of the spec's empty values (text compared trimmed; a
 /// number or boolean by its JSON text).
 fn present<'a>(value: ValueRef<'a>, spec: &ValueSpec) -> Option<ValueRef<'a>> {
-    if let ValueRef::Json(Value::Null) = value {
+    if let ValueRef::Json(InputValue::Null) = value {
         return None;
     }
     if spec.empty_values.is_empty() {
@@ -109,7 +111,7 @@ fn present<'a>(value: ValueRef<'a>, spec: &ValueSpec) -> Option<ValueRef<'a>> {
     }
     let is_empty_value = |text: &str| spec.empty_values.contains(&text);
     let is_empty = match value {
-        ValueRef::Json(json @ (Value::Number(_) | Value::Bool(_))) => {
+        ValueRef::Json(json @ (InputValue::Number(_) | InputValue::Bool(_))) => {
             is_empty_value(&json.to_string())
         }
         _ => value
@@ -123,8 +125,8 @@ fn present<'a>(value: ValueRef<'a>, spec: &ValueSpec) -> Option<ValueRef<'a>> {
 fn describe(value: ValueRef<'_>) -> String {
     const MAX: usize = 80;
     let text = match value {
-        ValueRef::Json(Value::Object(_)) => return "an object".to_string(),
-        ValueRef::Json(Value::Array(_)) => return "an array".to_string(),
+        ValueRef::Json(InputValue::Object(_)) => return "an object".to_string(),
+        ValueRef::Json(InputValue::Array(_)) => return "an array".to_string(),
         ValueRef::Json(json) => json.to_string(),
         ValueRef::Text(text) => serde_json::to_string(text).unwrap_or_default(),
     };
@@ -148,14 +150,17 @@ fn invalid(value: ValueRef<'_>, kind: ValueKind) -> DecodeError {
 
 /// For object/array/json values: a string that is (or, for delimited text, may be) JSON is
 /// parsed first. `Ok(None)`: use the value as it is.
-fn embedded_json(value: ValueRef<'_>, spec: &ValueSpec) -> Result<Option<Value>, DecodeError> {
-    let text: &str = match value {
-        ValueRef::Json(Value::String(text)) if spec.embedded_json => text,
+fn embedded_json<'a>(
+    value: ValueRef<'a>,
+    spec: &ValueSpec,
+) -> Result<Option<InputValue<'a>>, DecodeError> {
+    let text: &'a str = match value {
+        ValueRef::Json(InputValue::String(text)) if spec.embedded_json => text,
         // Delimited text holds no structure of its own: an object or array must be JSON text.
         ValueRef::Text(text) if spec.embedded_json || spec.kind != ValueKind::Json => text,
         _ => return Ok(None),
     };
-    serde_json::from_str(text).map(Some).map_err(|error| {
+    super::json_in::parse(text).map(Some).map_err(|error| {
         DecodeError::value(format!(
             "{} is not valid embedded JSON: {error}",
             describe(value)
@@ -171,8 +176,10 @@ impl<T: super::Object> Decode for T {
         let parsed = embedded_json(value, spec)?;
         let value = parsed.as_ref().map_or(value, ValueRef::Json);
         match value {
-            ValueRef::Json(Value::Null) => Ok(None),
-            ValueRef::Json(Value::Object(map)) => T::decode_fields(&ObjectRef::Json(map)).map(Some),
+            ValueRef::Json(InputValue::Null) => Ok(None),
+            ValueRef::Json(InputValue::Object(object)) => {
+                T::decode_fields(&ObjectRef::Json(object)).map(Some)
+            }
             _ => Err(invalid(value, ValueKind::Object)),
         }
     }
@@ -186,8 +193,8 @@ impl<T: Decode> Decode for Vec<T> {
         let parsed = embedded_json(value, spec)?;
         let value = parsed.as_ref().map_or(value, ValueRef::Json);
         let elements = match value {
-            ValueRef::Json(Value::Null) => return Ok(None),
-            ValueRef::Json(Value::Array(elements)) => elements,
+            ValueRef::Json(InputValue::Null) => return Ok(None),
+            ValueRef::Json(InputValue::Array(elements)) => elements,
             _ => return Err(invalid(value, ValueKind::Array)),
         };
         let Some(element_spec) = spec.element else {
@@ -214,8 +221,8 @@ impl Decode for Value {
             return Ok(None);
         };
         let decoded = match (embedded_json(value, spec)?, value) {
-            (Some(parsed), _) => parsed,
-            (None, ValueRef::Json(json)) => json.clone(),
+            (Some(parsed), _) => parsed.to_json(),
+            (None, ValueRef::Json(json)) => json.to_json(),
             // Delimited text: JSON when it is valid JSON, else the text as a JSON string.
             (None, ValueRef::Text(text)) => {
                 serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
@@ -236,7 +243,9 @@ impl Decode for String {
         };
         let text = match value {
             // Numbers and booleans keep their JSON text.
-            ValueRef::Json(json @ (Value::Number(_) | Value::Bool(_))) => json.to_string(),
+            ValueRef::Json(json @ (InputValue::Number(_) | InputValue::Bool(_))) => {
+                json.to_string()
+            }
             _ => match value.as_text() {
                 Some(text) => text.to_string(),
                 None => return Err(invalid(value, ValueKind::String)),
@@ -325,7 +334,7 @@ fn decode_integer(
     let out_of_range =
         |shown: &str| DecodeError::value(format!("{shown} is out of range for {}", kind.as_str()));
     let (parsed, shown) = match value {
-        ValueRef::Json(Value::Number(number)) => {
+        ValueRef::Json(InputValue::Number(number)) => {
             if let Some(integer) = number.as_i64() {
                 (integer, number.to_string())
             } else if number.is_u64() {
@@ -383,7 +392,7 @@ impl Decode for f64 {
             return Ok(None);
         };
         let parsed = match value {
-            ValueRef::Json(Value::Number(number)) => number.as_f64(),
+            ValueRef::Json(InputValue::Number(number)) => number.as_f64(),
             // Rust also reads `inf`, `NaN` and `infinity`: numbers only.
             _ => value.as_text().map(str::trim).and_then(|trimmed| {
                 let numeric = trimmed
@@ -408,7 +417,7 @@ impl Decode for bool {
         let Some(value) = present(value, spec) else {
             return Ok(None);
         };
-        if let ValueRef::Json(Value::Bool(boolean)) = value {
+        if let ValueRef::Json(InputValue::Bool(boolean)) = value {
             return Ok(Some(*boolean));
         }
         match value.as_text().map(str::trim) {
@@ -426,7 +435,7 @@ impl Decode for Timestamp {
         };
         let number_text;
         let input = match value {
-            ValueRef::Json(Value::Number(number)) => {
+            ValueRef::Json(InputValue::Number(number)) => {
                 number_text = number.to_string();
                 TimeInput::Number(&number_text)
             }
@@ -578,7 +587,7 @@ mod tests {
     }
 
     fn json<T: Decode>(input: &str, spec: &'static ValueSpec) -> Result<Option<T>, String> {
-        let value: Value = serde_json::from_str(input).unwrap();
+        let value = crate::runtime::json_in::parse(input).unwrap();
         T::decode(ValueRef::Json(&value), spec).map_err(|error| error.to_string())
     }
 
@@ -592,6 +601,10 @@ mod tests {
         assert_eq!(json::<String>("42", &STRING), Ok(Some("42".into())));
         assert_eq!(json::<String>("-1.5", &STRING), Ok(Some("-1.5".into())));
         assert_eq!(json::<String>("true", &STRING), Ok(Some("true".into())));
+        // Numbers read as serde_json's `Number` shows them (not the input text), as before.
+        assert_eq!(json::<String>("1e3", &STRING), Ok(Some("1000.0".into())));
+        assert_eq!(json::<String>("-0", &STRING), Ok(Some("-0.0".into())));
+        assert_eq!(json::<String>("1.0", &STRING), Ok(Some("1.0".into())));
         assert_eq!(json::<String>("null", &STRING), Ok(None));
         assert_eq!(json::<String>(r#""""#, &STRING), Ok(Some("".into())));
         assert_eq!(
@@ -843,8 +856,11 @@ mod tests {
             ),
             field("count", &["count"], true, spec(ValueKind::BigInt)),
         ];
-        let record: serde_json::Map<String, Value> =
-            serde_json::from_str(r#"{"answers":[{"key":"a"},{"key":{}}]}"#).unwrap();
+        let record =
+            crate::runtime::json_in::parse(r#"{"answers":[{"key":"a"},{"key":{}}]}"#).unwrap();
+        let InputValue::Object(record) = record else {
+            panic!("an object");
+        };
         let input = ObjectRef::Json(&record);
         let error = optional::<Vec<Pair>>(&input, &OUTER[0]).unwrap_err();
         assert_eq!(

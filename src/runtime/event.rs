@@ -46,8 +46,26 @@ pub fn parse_event<T: Object>(
     out: &mut Vec<u8>,
 ) -> Result<(), DecodeError> {
     let event = T::decode_fields(input)?;
-    let mut indicators = IndicatorSink::default();
-    event.collect_indicators(&mut indicators);
+    // One sink per thread, cleared per event: its lists keep their allocations.
+    thread_local! {
+        static SINK: std::cell::RefCell<IndicatorSink> = Default::default();
+    }
+    SINK.with(|sink| {
+        let mut indicators = sink.take();
+        indicators.clear();
+        write_event(&event, &mut indicators, meta, out);
+        sink.replace(indicators);
+    });
+    Ok(())
+}
+
+fn write_event<T: Object>(
+    event: &T,
+    indicators: &mut IndicatorSink,
+    meta: &EventMeta<'_>,
+    out: &mut Vec<u8>,
+) {
+    event.collect_indicators(indicators);
     let event_time = event.event_time().unwrap_or(meta.parse_time);
 
     let mut object = JsonObjectWriter::new(out);
@@ -65,7 +83,6 @@ pub fn parse_event<T: Object>(
     indicators.write_json(&mut object);
     object.finish();
     out.push(b'\n');
-    Ok(())
 }
 
 impl RowId {
@@ -81,13 +98,13 @@ struct RowIdHex(RowId);
 impl WriteJson for RowIdHex {
     fn write_json(&self, out: &mut Vec<u8>) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        out.push(b'"');
-        for half in [self.0.prefix, self.0.sequence] {
-            for shift in (0..16).rev() {
-                out.push(HEX[((half >> (shift * 4)) & 0xf) as usize]);
-            }
+        // Filled in place and appended once.
+        let mut text = [b'"'; 34];
+        let digits = (self.0.prefix as u128) << 64 | self.0.sequence as u128;
+        for (i, digit) in text[1..33].iter_mut().enumerate() {
+            *digit = HEX[((digits >> ((31 - i) * 4)) & 0xf) as usize];
         }
-        out.push(b'"');
+        out.extend_from_slice(&text);
     }
 }
 
@@ -150,8 +167,11 @@ mod tests {
         }
     }
 
-    fn object(json: &str) -> serde_json::Map<String, serde_json::Value> {
-        serde_json::from_str(json).unwrap()
+    fn object(json: &str) -> crate::runtime::InputObject<'_> {
+        match crate::runtime::json_in::parse(json).unwrap() {
+            crate::runtime::InputValue::Object(object) => object,
+            other => panic!("not an object: {other}"),
+        }
     }
 
     #[test]

@@ -3,11 +3,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::{
-    DecodeError, DelimitedSpec, EventMeta, FieldSpec, HeaderMode, LogType, ObjectRef, ParserSpec,
-    Row,
+    json_in, DecodeError, DelimitedSpec, EventMeta, FieldSpec, HeaderMode, InputValue, LogType,
+    ObjectRef, ParserSpec, Row,
 };
 
 /// Which field each column of a delimited line feeds. A field is known by its position in the
@@ -18,7 +16,9 @@ pub struct ColumnMap {
     /// `slot_of_column[i]`: the slot of the field column `i` feeds, `None` for a column the
     /// schema does not know.
     pub slot_of_column: Vec<Option<usize>>,
-    /// (address of a field's spec, the first column feeding it), sorted by address.
+    /// (address of a field's spec, the first column feeding it), an open-addressing table keyed
+    /// by a hash of the address (0 = empty slot): `column_of` runs for every field of every row,
+    /// and a hash probe is cheaper there than a binary search.
     column_of_field: Vec<(usize, usize)>,
 }
 
@@ -35,7 +35,16 @@ impl ColumnMap {
                 column_of_field.push((address, column));
             }
         }
-        column_of_field.sort_unstable();
+        // Power-of-two size at least twice the entries: short probe sequences, never full.
+        let mut table = vec![(0usize, 0usize); (column_of_field.len() * 2).next_power_of_two()];
+        for (address, column) in column_of_field {
+            let mut index = table_index(address, table.len());
+            while table[index].0 != 0 {
+                index = (index + 1) & (table.len() - 1);
+            }
+            table[index] = (address, column);
+        }
+        let column_of_field = table;
         ColumnMap {
             slot_of_column,
             column_of_field,
@@ -55,13 +64,30 @@ impl ColumnMap {
     }
 
     /// The column that feeds `field`, if any.
+    #[inline]
     pub fn column_of(&self, field: &FieldSpec) -> Option<usize> {
         let address = spec_address(field);
-        self.column_of_field
-            .binary_search_by_key(&address, |(known, _)| *known)
-            .ok()
-            .map(|index| self.column_of_field[index].1)
+        let mask = self.column_of_field.len() - 1;
+        let mut index = table_index(address, self.column_of_field.len());
+        loop {
+            let (known, column) = self.column_of_field[index];
+            if known == address {
+                return Some(column);
+            }
+            if known == 0 {
+                return None;
+            }
+            index = (index + 1) & mask;
+        }
     }
+}
+
+/// Fibonacci hashing of a spec address into a power-of-two table of `size` (>= 1) slots.
+#[inline]
+fn table_index(address: usize, size: usize) -> usize {
+    let hash = (address as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    // The top bits are the well-mixed ones.
+    (hash >> (64 - size.trailing_zeros().max(1))) as usize & (size - 1)
 }
 
 /// Specs are statics, so their addresses identify them.
@@ -74,6 +100,10 @@ fn spec_address(field: &FieldSpec) -> usize {
 struct ColumnLookup {
     by_key: HashMap<&'static str, usize>,
     by_name: HashMap<&'static str, usize>,
+    /// Every known name starts with an ASCII letter (true of every schema so far): then a value
+    /// starting with a digit or punctuation cannot be a known name, which lets
+    /// `Framer::classify` skip the lookups for ordinary records (mostly numbers and addresses).
+    names_start_with_letter: bool,
 }
 
 impl ColumnLookup {
@@ -86,7 +116,34 @@ impl ColumnLookup {
             }
             by_name.entry(field.name).or_insert(slot);
         }
-        ColumnLookup { by_key, by_name }
+        let names_start_with_letter = by_key.keys().chain(by_name.keys()).all(|name| {
+            name.bytes()
+                .next()
+                .is_some_and(|byte| byte.is_ascii_alphabetic())
+        });
+        ColumnLookup {
+            by_key,
+            by_name,
+            names_start_with_letter,
+        }
+    }
+
+    /// Whether a line of these values could be a header: at least half of them (and at least
+    /// one) are known names.
+    fn is_header(&self, line: &str, spec: &DelimitedSpec) -> bool {
+        if self.names_start_with_letter {
+            // Cheap bound first, from the first byte of each value only.
+            let (count, candidates) = count_name_candidates(line, spec);
+            if candidates == 0 || candidates * 2 < count {
+                return false;
+            }
+        }
+        let (mut count, mut known) = (0usize, 0usize);
+        for value in split_values(line, spec) {
+            count += 1;
+            known += usize::from(self.slot(value).is_some());
+        }
+        known >= 1 && known * 2 >= count
     }
 
     fn slot(&self, name: &str) -> Option<usize> {
@@ -146,26 +203,24 @@ impl Framer {
     /// `line` has no line end (`\n` and a trailing `\r` already removed).
     pub fn classify(&mut self, line: &str) -> LineKind {
         let line = strip_bom(line);
-        if line.trim().is_empty() {
+        // A visible first character settles it without `trim` (which runs for every line).
+        let visible_start = line
+            .bytes()
+            .next()
+            .is_some_and(|byte| byte.is_ascii_graphic());
+        if !visible_start && line.trim().is_empty() {
             return LineKind::Blank;
         }
         let (ParserSpec::Delimited(spec), Some(lookup)) = (&self.log_type.parser, &self.lookup)
         else {
             return LineKind::Record(None);
         };
-        if spec.header == HeaderMode::Detect {
-            let (mut values, mut known) = (0usize, 0usize);
-            for value in split_values(line, spec) {
-                values += 1;
-                known += usize::from(lookup.slot(value).is_some());
-            }
-            if known >= 1 && known * 2 >= values {
-                let slots = split_values(line, spec)
-                    .map(|name| lookup.slot(name))
-                    .collect();
-                self.columns = Some(Arc::new(ColumnMap::new(self.log_type.fields, slots)));
-                return LineKind::Header;
-            }
+        if spec.header == HeaderMode::Detect && lookup.is_header(line, spec) {
+            let slots = split_values(line, spec)
+                .map(|name| lookup.slot(name))
+                .collect();
+            self.columns = Some(Arc::new(ColumnMap::new(self.log_type.fields, slots)));
+            return LineKind::Header;
         }
         LineKind::Record(self.columns.clone())
     }
@@ -173,16 +228,110 @@ impl Framer {
 
 /// The values of a delimited line: split on the delimiter, runs merged (and leading/trailing
 /// delimiters ignored) with `mergeDelimiters`.
-pub fn split_values<'l>(line: &'l str, spec: &DelimitedSpec) -> impl Iterator<Item = &'l str> + 'l {
-    let merge = spec.merge_delimiters;
-    line.split(spec.delimiter)
-        .filter(move |value| !merge || !value.is_empty())
+pub fn split_values<'l>(line: &'l str, spec: &DelimitedSpec) -> SplitValues<'l> {
+    SplitValues {
+        rest: Some(line),
+        delimiter: spec.delimiter,
+        merge: spec.merge_delimiters,
+    }
+}
+
+/// The iterator of `split_values`. Values are short (a few bytes each), so for an ASCII delimiter
+/// a word-at-a-time search (`find_byte`) beats `str::split` and `memchr`, which set up a
+/// search for every value.
+#[derive(Debug, Clone)]
+pub struct SplitValues<'l> {
+    /// What is left after the last delimiter found; `None` once the last value was given.
+    rest: Option<&'l str>,
+    delimiter: char,
+    merge: bool,
+}
+
+impl<'l> Iterator for SplitValues<'l> {
+    type Item = &'l str;
+
+    fn next(&mut self) -> Option<&'l str> {
+        loop {
+            let rest = self.rest?;
+            let found = if self.delimiter.is_ascii() {
+                find_byte(rest.as_bytes(), self.delimiter as u8)
+            } else {
+                rest.find(self.delimiter)
+            };
+            let value = match found {
+                Some(at) => {
+                    self.rest = Some(&rest[at + self.delimiter.len_utf8()..]);
+                    &rest[..at]
+                }
+                None => {
+                    self.rest = None;
+                    rest
+                }
+            };
+            if !(self.merge && value.is_empty()) {
+                return Some(value);
+            }
+        }
+    }
+}
+
+/// The first `needle` in `bytes`, looking at eight bytes at a time.
+fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word =
+            u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ (ONES * u64::from(needle));
+        // High bit set in each byte of `word` that is zero (the lowest flagged one is exact).
+        let zeros = word.wrapping_sub(ONES) & !word & HIGH;
+        if zeros != 0 {
+            return Some(at + (zeros.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = chunks.remainder();
+    tail.iter()
+        .position(|&byte| byte == needle)
+        .map(|offset| at + offset)
+}
+
+/// (values, values that could be a known name) of a delimited line, counted as `split_values`
+/// splits it, when known names start with a letter. A value that starts with a letter could be
+/// one; so could one starting with whitespace (names are looked up trimmed) or a non-ASCII
+/// byte (Unicode whitespace). For an ASCII delimiter, `memchr` finds the values' bounds and only
+/// their first bytes are looked at.
+fn count_name_candidates(line: &str, spec: &DelimitedSpec) -> (usize, usize) {
+    let could_start_name = |byte: u8| byte.is_ascii_alphabetic() || !byte.is_ascii_graphic();
+    if !spec.delimiter.is_ascii() {
+        return split_values(line, spec).fold((0, 0), |(count, candidates), value| {
+            let candidate = value.bytes().next().is_some_and(could_start_name);
+            (count + 1, candidates + usize::from(candidate))
+        });
+    }
+    let bytes = line.as_bytes();
+    let (mut count, mut candidates, mut start) = (0usize, 0usize, 0usize);
+    let ends = memchr::memchr_iter(spec.delimiter as u8, bytes).chain(std::iter::once(bytes.len()));
+    for end in ends {
+        if end > start {
+            count += 1;
+            candidates += usize::from(could_start_name(bytes[start]));
+        } else if !spec.merge_delimiters {
+            count += 1;
+        }
+        start = end + 1;
+    }
+    (count, candidates)
 }
 
 /// A UTF-8 byte order mark at the start of a file is not part of the first line.
 fn strip_bom(line: &str) -> &str {
     line.strip_prefix('\u{feff}').unwrap_or(line)
 }
+
+/// Rows with up to this many values are split without allocating.
+const INLINE_COLUMNS: usize = 48;
 
 /// Parses one record line (as classified by a `Framer`) and appends its JSON event line to `out`.
 /// `columns` is the mapping `LineKind::Record` gave (None for JSON lines). On error `out` is
@@ -198,12 +347,12 @@ pub fn parse_record(
     match &log_type.parser {
         ParserSpec::JsonLines => {
             // serde_json's recursion limit rejects absurdly deep nesting instead of overflowing.
-            let value: Value = serde_json::from_str(line)
+            let value = json_in::parse(line)
                 .map_err(|error| DecodeError::record(format!("invalid JSON: {error}")))?;
-            let Value::Object(record) = value else {
+            let InputValue::Object(record) = value else {
                 return Err(DecodeError::record(format!(
                     "invalid JSON: expected an object, found {}",
-                    json_kind(&value)
+                    value.kind_name()
                 )));
             };
             (log_type.parse_event)(&ObjectRef::Json(&record), meta, out)
@@ -212,7 +361,26 @@ pub fn parse_record(
             let columns = columns.ok_or_else(|| {
                 DecodeError::record("no column names: no header line came before this line and the log type has no default columns")
             })?;
-            let values: Vec<&str> = split_values(line, spec).collect();
+            // Split into a stack buffer: no allocation per record for usual column counts.
+            let mut inline = [""; INLINE_COLUMNS];
+            let mut spilled: Vec<&str> = Vec::new();
+            let mut count = 0;
+            for value in split_values(line, spec) {
+                if count < INLINE_COLUMNS {
+                    inline[count] = value;
+                } else {
+                    if spilled.is_empty() {
+                        spilled.extend_from_slice(&inline);
+                    }
+                    spilled.push(value);
+                }
+                count += 1;
+            }
+            let values = if count <= INLINE_COLUMNS {
+                &inline[..count]
+            } else {
+                &spilled[..]
+            };
             let expected = columns.slot_of_column.len();
             if values.len() < expected {
                 return Err(DecodeError::record(format!(
@@ -221,23 +389,12 @@ pub fn parse_record(
                 )));
             }
             let row = Row {
-                values: &values,
+                values,
                 columns,
                 empty_values: spec.empty_values,
             };
             (log_type.parse_event)(&ObjectRef::Row(&row), meta, out)
         }
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -487,6 +644,57 @@ version account-id interface-id srcaddr start
                 "error: too few columns: expected 5, found 4",
             ]
         );
+    }
+
+    #[test]
+    fn find_byte_finds_the_first() {
+        let text = b"0123456789abcdef,0123456789,x,";
+        for start in 0..text.len() {
+            for needle in [b',', b'x', b'0', b'9', b'!'] {
+                let expected = text[start..].iter().position(|&b| b == needle);
+                assert_eq!(find_byte(&text[start..], needle), expected);
+            }
+        }
+        assert_eq!(
+            find_byte(b"\x80\x80\x80\x80\x01\x00\x81\x00", 0x00),
+            Some(5)
+        );
+        assert_eq!(
+            find_byte(b"\xff\xfe\x01\x01\x01\x01\x01\x01\x01 ", b' '),
+            Some(9)
+        );
+    }
+
+    #[test]
+    fn name_candidate_counts_follow_the_split() {
+        let comma = DelimitedSpec {
+            delimiter: ',',
+            merge_delimiters: false,
+            ..SPACE
+        };
+        let arrow = DelimitedSpec {
+            delimiter: '→',
+            ..comma
+        };
+        for spec in [&SPACE, &comma, &arrow] {
+            for line in [
+                "",
+                " ",
+                "2 123 eni-1  ACCEPT OK ",
+                ",,a,1,,b2,",
+                "version→start→→1",
+                "  leading and trailing  ",
+                "a, b,\tc,-d,9e",
+            ] {
+                let expected =
+                    split_values(line, spec).fold((0, 0), |(count, candidates), value| {
+                        let first = value.bytes().next();
+                        let candidate = first.is_some_and(|b| b.is_ascii_alphabetic() || b <= b' ');
+                        (count + 1, candidates + usize::from(candidate))
+                    });
+                assert_eq!(count_name_candidates(line, spec), expected, "{line:?}");
+            }
+        }
     }
 
     #[test]

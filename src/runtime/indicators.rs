@@ -2,6 +2,7 @@
 
 use std::net::IpAddr;
 
+use super::json_out::{write_json_string, WriteJson};
 use super::{IndicatorKind, IndicatorSpec, JsonObjectWriter, Timestamp};
 
 /// The `p_any_*` lists, in alphabetical order of their names (the order they are written in).
@@ -60,8 +61,12 @@ impl IndicatorList {
 /// sorted and de-duplicated.
 #[derive(Debug, Default)]
 pub struct IndicatorSink {
-    /// Indexed by `IndicatorList as usize`; sorted and de-duplicated only when written.
-    lists: [Vec<String>; 12],
+    /// The text of every value collected, back to back: one buffer reused across events rather
+    /// than a `String` per value.
+    text: String,
+    /// Indexed by `IndicatorList as usize`: (start, end) of each value in `text`; sorted and
+    /// de-duplicated only when written.
+    lists: [Vec<(usize, usize)>; 12],
 }
 
 impl IndicatorSink {
@@ -89,7 +94,7 @@ impl IndicatorSink {
         }
         match kind {
             IndicatorKind::Ip => {
-                if value.parse::<IpAddr>().is_ok() {
+                if is_ip(value) {
                     self.push(IndicatorList::IpAddresses, value);
                 }
             }
@@ -127,11 +132,20 @@ impl IndicatorSink {
     }
 
     /// The collected values of one list, sorted and de-duplicated.
-    pub fn values(&mut self, list: IndicatorList) -> &[String] {
+    pub fn values(&mut self, list: IndicatorList) -> Vec<&str> {
+        self.sort(list);
+        self.lists[list as usize]
+            .iter()
+            .map(|&(start, end)| &self.text[start..end])
+            .collect()
+    }
+
+    /// Sorts and de-duplicates one list (by text).
+    fn sort(&mut self, list: IndicatorList) {
+        let text = &self.text;
         let values = &mut self.lists[list as usize];
-        values.sort_unstable();
-        values.dedup();
-        values
+        values.sort_unstable_by(|a, b| text[a.0..a.1].cmp(&text[b.0..b.1]));
+        values.dedup_by(|a, b| text[a.0..a.1] == text[b.0..b.1]);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -140,6 +154,7 @@ impl IndicatorSink {
 
     /// Forgets every value (keeps the allocations, for reuse across events).
     pub fn clear(&mut self) {
+        self.text.clear();
         self.lists.iter_mut().for_each(Vec::clear);
     }
 
@@ -147,14 +162,21 @@ impl IndicatorSink {
     pub fn write_json(&mut self, out: &mut JsonObjectWriter<'_>) {
         for list in IndicatorList::ALL {
             if !self.lists[list as usize].is_empty() {
-                out.field(list.column_name(), self.values(list));
+                self.sort(list);
+                let values = ListJson {
+                    text: &self.text,
+                    values: &self.lists[list as usize],
+                };
+                out.field(list.column_name(), &values);
             }
         }
     }
 
     fn push(&mut self, list: IndicatorList, value: &str) {
         if !value.is_empty() {
-            self.lists[list as usize].push(value.to_string());
+            let start = self.text.len();
+            self.text.push_str(value);
+            self.lists[list as usize].push((start, self.text.len()));
         }
     }
 
@@ -166,7 +188,7 @@ impl IndicatorSink {
 
     fn add_hostname(&mut self, value: &str) {
         let value = value.trim();
-        if value.parse::<IpAddr>().is_ok() {
+        if is_ip(value) {
             self.push(IndicatorList::IpAddresses, value);
         } else if !value.is_empty() {
             self.add_domain(value);
@@ -175,7 +197,9 @@ impl IndicatorSink {
 
     fn add_hash(&mut self, list: IndicatorList, digits: usize, value: &str) {
         if value.len() == digits && value.bytes().all(|b| b.is_ascii_hexdigit()) {
-            self.push(list, &value.to_ascii_lowercase());
+            let start = self.text.len();
+            self.push(list, value);
+            self.text[start..].make_ascii_lowercase();
         }
     }
 
@@ -214,6 +238,56 @@ impl IndicatorSink {
                 self.push(IndicatorList::AwsInstanceIds, instance);
             }
         }
+    }
+}
+
+/// A valid IPv4 or IPv6 address, as `IpAddr`'s parser says. Most values are plain dotted IPv4
+/// addresses, which a short check accepts without the general parser.
+fn is_ip(value: &str) -> bool {
+    is_plain_ipv4(value.as_bytes()) || value.parse::<IpAddr>().is_ok()
+}
+
+/// Four dot-separated decimal octets (0-255, no leading zeros): a subset of what `IpAddr`
+/// accepts, so `false` only means "ask the parser".
+fn is_plain_ipv4(text: &[u8]) -> bool {
+    let mut at = 0;
+    for part in 0..4 {
+        if part > 0 {
+            if text.get(at) != Some(&b'.') {
+                return false;
+            }
+            at += 1;
+        }
+        let start = at;
+        let mut octet = 0u32;
+        while at - start < 3 && at < text.len() && text[at].is_ascii_digit() {
+            octet = octet * 10 + u32::from(text[at] - b'0');
+            at += 1;
+        }
+        let digits = at - start;
+        if digits == 0 || octet > 255 || (digits > 1 && text[start] == b'0') {
+            return false;
+        }
+    }
+    at == text.len()
+}
+
+/// One list as a JSON array of strings.
+struct ListJson<'a> {
+    text: &'a str,
+    values: &'a [(usize, usize)],
+}
+
+impl WriteJson for ListJson<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        for (i, &(start, end)) in self.values.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json_string(&self.text[start..end], out);
+        }
+        out.push(b']');
     }
 }
 
@@ -391,7 +465,8 @@ mod tests {
         IndicatorList::ALL
             .iter()
             .filter_map(|list| {
-                let values = sink.values(*list).to_vec();
+                let values: Vec<String> =
+                    sink.values(*list).into_iter().map(String::from).collect();
                 (!values.is_empty()).then(|| (list.column_name().to_string(), values))
             })
             .collect()
@@ -413,6 +488,31 @@ mod tests {
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn the_ipv4_shortcut_agrees_with_the_parser() {
+        for text in [
+            "10.0.0.1",
+            "255.255.255.255",
+            "0.0.0.0",
+            "256.0.0.1",
+            "01.2.3.4",
+            "1.2.3",
+            "1.2.3.4.",
+            "1.2.3.4.5",
+            "1..2.3",
+            "1234.1.1.1",
+            "1.2.3.04",
+            " 1.2.3.4",
+            "::1",
+            "",
+        ] {
+            if is_plain_ipv4(text.as_bytes()) {
+                assert!(text.parse::<std::net::Ipv4Addr>().is_ok(), "{text}");
+            }
+            assert_eq!(is_ip(text), text.parse::<IpAddr>().is_ok(), "{text}");
+        }
     }
 
     #[test]

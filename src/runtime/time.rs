@@ -23,7 +23,7 @@ pub fn parse_timestamp(input: TimeInput<'_>, formats: &[TimeFormat]) -> Option<T
 /// Reads `input` with one format. Instants outside the years 0000-9999 are refused: the output
 /// layout (and the tables that read it) have four-digit years.
 pub fn parse_with_format(input: TimeInput<'_>, format: TimeFormat) -> Option<Timestamp> {
-    read_with_format(input, format).filter(|time| (0..=9999).contains(&time.year()))
+    read_with_format(input, format).filter(|time| (0..=9999).contains(&time.naive_utc().year()))
 }
 
 fn read_with_format(input: TimeInput<'_>, format: TimeFormat) -> Option<Timestamp> {
@@ -77,6 +77,16 @@ fn parse_unix_seconds(text: &str) -> Option<Timestamp> {
         b'+' => (false, &text[1..]),
         _ => (false, text),
     };
+    // The usual value: whole seconds, a handful of digits.
+    if !negative
+        && (1..=12).contains(&unsigned.len())
+        && unsigned.bytes().all(|b| b.is_ascii_digit())
+    {
+        let seconds = unsigned
+            .bytes()
+            .fold(0i64, |total, digit| total * 10 + i64::from(digit - b'0'));
+        return DateTime::from_timestamp(seconds, 0);
+    }
     let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
     let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if !whole.is_empty() && is_digits(whole) && is_digits(fraction) {
@@ -124,27 +134,55 @@ fn parse_strftime(text: &str, pattern: &str) -> Option<Timestamp> {
 
 /// Appends `YYYY-MM-DD HH:MM:SS.fffffffff` (no quotes).
 pub fn write_timestamp(time: &Timestamp, out: &mut Vec<u8>) {
-    let year = time.year();
-    if (0..=9999).contains(&year) {
-        push_digits(out, year as u32, 4);
-    } else {
-        // Outside the usual range (chrono allows +-262143): sign and at least four digits.
-        out.extend_from_slice(format!("{year:+05}").as_bytes());
+    // Every event writes two or more timestamps: read the fields off the UTC value directly
+    // (`DateTime`'s own accessors go through the time-zone offset code each time) and fill a
+    // fixed-size template.
+    let naive = time.naive_utc();
+    let year = naive.year();
+    if !(0..=9999).contains(&year) {
+        return write_timestamp_wide(&naive, out);
     }
-    out.push(b'-');
-    push_digits(out, time.month(), 2);
-    out.push(b'-');
-    push_digits(out, time.day(), 2);
-    out.push(b' ');
-    push_digits(out, time.hour(), 2);
-    out.push(b':');
-    push_digits(out, time.minute(), 2);
-    out.push(b':');
+    let second_of_day = naive.num_seconds_from_midnight();
     // chrono keeps a leap second as nanoseconds >= 1e9; the layout has no second 60.
-    let nanos = time.nanosecond().min(999_999_999);
-    push_digits(out, time.second(), 2);
+    let nanos = naive.nanosecond().min(999_999_999);
+    let mut text = *b"0000-00-00 00:00:00.000000000";
+    put_digits(&mut text[0..4], year as u32);
+    put_digits(&mut text[5..7], naive.month());
+    put_digits(&mut text[8..10], naive.day());
+    put_digits(&mut text[11..13], second_of_day / 3600);
+    put_digits(&mut text[14..16], second_of_day / 60 % 60);
+    put_digits(&mut text[17..19], second_of_day % 60);
+    if nanos != 0 {
+        put_digits(&mut text[20..29], nanos);
+    }
+    out.extend_from_slice(&text);
+}
+
+/// Writes `value` as decimal digits filling `slot` (zero-padded on the left).
+fn put_digits(slot: &mut [u8], value: u32) {
+    let mut rest = value;
+    for digit in slot.iter_mut().rev() {
+        *digit = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+}
+
+/// Years outside 0000-9999 (chrono allows +-262143): sign and at least four digits.
+#[cold]
+fn write_timestamp_wide(naive: &NaiveDateTime, out: &mut Vec<u8>) {
+    out.extend_from_slice(format!("{:+05}", naive.year()).as_bytes());
+    out.push(b'-');
+    push_digits(out, naive.month(), 2);
+    out.push(b'-');
+    push_digits(out, naive.day(), 2);
+    out.push(b' ');
+    push_digits(out, naive.hour(), 2);
+    out.push(b':');
+    push_digits(out, naive.minute(), 2);
+    out.push(b':');
+    push_digits(out, naive.second(), 2);
     out.push(b'.');
-    push_digits(out, nanos, 9);
+    push_digits(out, naive.nanosecond().min(999_999_999), 9);
 }
 
 /// The output layout as a string.
@@ -317,5 +355,20 @@ mod tests {
         );
         let leap = parse_rfc3339("2016-12-31T23:59:60.5Z").unwrap();
         assert_eq!(format_timestamp(&leap), "2016-12-31 23:59:59.999999999");
+    }
+
+    #[test]
+    fn hand_written_layout_matches_chrono() {
+        let mut seconds = -62_167_219_200i64; // 0000-01-01
+        while seconds < 253_402_300_800 {
+            let time = DateTime::from_timestamp(seconds, 123).unwrap();
+            let expected = time.format("%Y-%m-%d %H:%M:%S%.9f").to_string();
+            assert_eq!(format_timestamp(&time), expected);
+            seconds += 86_400 * 7 + 3_599;
+        }
+        let wide = DateTime::from_timestamp(-62_167_219_201, 0).unwrap();
+        assert_eq!(format_timestamp(&wide), "-0001-12-31 23:59:59.000000000");
+        let wide = DateTime::from_timestamp(253_402_300_800, 7).unwrap();
+        assert_eq!(format_timestamp(&wide), "+10000-01-01 00:00:00.000000007");
     }
 }

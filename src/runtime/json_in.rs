@@ -1,0 +1,300 @@
+//! JSON input records as borrowed values.
+//!
+//! A JSON line is parsed once into an `InputValue` tree whose strings (object keys included)
+//! borrow from the line unless they hold escapes, and whose objects are small vectors of members
+//! instead of maps: the decoders read each value once, so a `serde_json::Value` tree (an owned
+//! `String` per key and string, a B-tree per object) was mostly allocation work.
+//!
+//! serde_json's own parser does the parsing, so escapes, number syntax, error messages and the
+//! recursion limit (128 levels: deep nesting is an error, not a stack overflow) are exactly those
+//! of `serde_json::from_str::<serde_json::Value>`. Numbers are kept as `serde_json::Number`, so a
+//! number shown as text (`1e3` -> `1000.0`, `-0` -> `-0.0`) reads as it did from a `Value`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Number;
+
+/// One JSON value of an input record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputValue<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Cow<'a, str>),
+    Array(Vec<InputValue<'a>>),
+    Object(InputObject<'a>),
+}
+
+/// A JSON object: its members in input order, duplicates included (the last one counts, as in a
+/// `serde_json::Map`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InputObject<'a> {
+    members: Vec<(Cow<'a, str>, InputValue<'a>)>,
+}
+
+/// Parses one JSON text (trailing whitespace allowed, nothing else).
+pub fn parse(text: &str) -> Result<InputValue<'_>, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = InputValue::deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
+}
+
+impl<'a> InputValue<'a> {
+    pub fn is_null(&self) -> bool {
+        matches!(self, InputValue::Null)
+    }
+
+    /// "a string", "an object", ...: for messages about the wrong kind of value.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            InputValue::Null => "null",
+            InputValue::Bool(_) => "a boolean",
+            InputValue::Number(_) => "a number",
+            InputValue::String(_) => "a string",
+            InputValue::Array(_) => "an array",
+            InputValue::Object(_) => "an object",
+        }
+    }
+
+    /// The same value as a `serde_json::Value` (what a `json` field holds).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            InputValue::Null => Value::Null,
+            InputValue::Bool(boolean) => Value::Bool(*boolean),
+            InputValue::Number(number) => Value::Number(number.clone()),
+            InputValue::String(text) => Value::String(text.to_string()),
+            InputValue::Array(elements) => {
+                Value::Array(elements.iter().map(InputValue::to_json).collect())
+            }
+            InputValue::Object(object) => {
+                // Inserted one by one in input order, as serde_json does when it parses a Value:
+                // the last of duplicate keys wins.
+                let mut map = serde_json::Map::new();
+                for (key, value) in &object.members {
+                    map.insert(key.to_string(), value.to_json());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+}
+
+/// Compact JSON text, as `serde_json::Value` writes it.
+impl fmt::Display for InputValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputValue::Null => f.write_str("null"),
+            InputValue::Bool(boolean) => write!(f, "{boolean}"),
+            InputValue::Number(number) => write!(f, "{number}"),
+            other => write!(f, "{}", other.to_json()),
+        }
+    }
+}
+
+impl<'a> InputObject<'a> {
+    /// The value of `key`; of its last occurrence when the key is repeated.
+    pub fn get(&self, key: &str) -> Option<&InputValue<'a>> {
+        self.members
+            .iter()
+            .rev()
+            .find(|(member, _)| member == key)
+            .map(|(_, value)| value)
+    }
+
+    /// The members in input order, duplicates included.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &InputValue<'a>)> {
+        self.members
+            .iter()
+            .map(|(key, value)| (key.as_ref(), value))
+    }
+
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+}
+
+impl<'de> Deserialize<'de> for InputValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = InputValue<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(InputValue::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(InputValue::Number(value.into()))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(InputValue::Number(value.into()))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
+        // As serde_json::Value does: a non-finite float (which its parser never yields) is null.
+        Ok(Number::from_f64(value).map_or(InputValue::Null, InputValue::Number))
+    }
+
+    fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(InputValue::String(Cow::Borrowed(value)))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(InputValue::String(Cow::Owned(value.to_string())))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Self::Value, E> {
+        Ok(InputValue::String(Cow::Owned(value)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(InputValue::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(InputValue::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        InputValue::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut elements = Vec::new();
+        while let Some(element) = seq.next_element()? {
+            elements.push(element);
+        }
+        Ok(InputValue::Array(elements))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            members.push((key, map.next_value()?));
+        }
+        Ok(InputValue::Object(InputObject { members }))
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value.to_string()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything parses (or fails) as it does into a `serde_json::Value`.
+    #[test]
+    fn matches_serde_json_values() {
+        let texts = [
+            r#"{"a":1,"b":[1.0,-0,1e3,1E-7,18446744073709551615,-9223372036854775808],"c":null}"#,
+            r#"{"k":"v","k":"w","e":"a\"b\u00e9\ud83d\ude00","\u0069d":true}"#,
+            r#"  [ {}, [], "", 0.1, 12345678901234567890123 ]  "#,
+            "\"text\"",
+            "null",
+            r#"{"a":1} x"#,
+            r#"{"a":1,}"#,
+            r#"{"a":1e400}"#,
+            r#"{"a":"\ud800"}"#,
+            r#"[1,2"#,
+            "",
+        ];
+        for text in texts {
+            let ours = parse(text).map(|value| value.to_json());
+            let theirs = serde_json::from_str::<serde_json::Value>(text);
+            match (ours, theirs) {
+                (Ok(ours), Ok(theirs)) => {
+                    assert_eq!(ours, theirs, "{text}");
+                    assert_eq!(ours.to_string(), theirs.to_string(), "{text}");
+                }
+                (Err(ours), Err(theirs)) => assert_eq!(ours.to_string(), theirs.to_string()),
+                (ours, theirs) => panic!("{text}: {ours:?} vs {theirs:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let error = parse(&deep).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            serde_json::from_str::<serde_json::Value>(&deep)
+                .unwrap_err()
+                .to_string()
+        );
+        assert!(error.contains("recursion limit"), "{error}");
+    }
+
+    #[test]
+    fn strings_borrow_unless_escaped() {
+        let InputValue::Object(object) = parse(r#"{"a":"x","b\n":"y\"","a":"z"}"#).unwrap() else {
+            panic!("an object");
+        };
+        let keys: Vec<&str> = object.iter().map(|(key, _)| key).collect();
+        assert_eq!(keys, ["a", "b\n", "a"]);
+        assert!(matches!(
+            object.get("a"),
+            Some(InputValue::String(Cow::Borrowed("z")))
+        ));
+        assert!(matches!(
+            object.get("b\n"),
+            Some(InputValue::String(Cow::Owned(text))) if text == "y\""
+        ));
+        assert_eq!(object.get("c"), None);
+    }
+
+    #[test]
+    fn scalars_display_as_json() {
+        for (text, shown) in [("1e3", "1000.0"), ("-0", "-0.0"), ("true", "true")] {
+            assert_eq!(parse(text).unwrap().to_string(), shown);
+        }
+        assert_eq!(parse(r#""a\"b""#).unwrap().to_string(), r#""a\"b""#);
+    }
+}
