@@ -9,50 +9,16 @@ use std::process::{Command, Output, Stdio};
 use flate2::write::GzEncoder;
 use serde_json::Value;
 
+mod common;
+use common::*;
+
 const VPCFLOW_HEADER: &str = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
 const DNS_RECORD: &str = r#"{"version":"1.1","account_id":"111122223333","region":"us-east-1","vpc_id":"vpc-1","query_timestamp":"2021-02-04T17:51:55Z","query_name":"example.com.","query_type":"A","query_class":"IN","rcode":"NOERROR","answers":[],"srcaddr":"10.0.0.1","srcport":"5353","transport":"UDP","srcids":{"instance":"i-1"}}"#;
-
-fn logschema() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_logschema"));
-    command.current_dir(env!("CARGO_MANIFEST_DIR"));
-    command
-}
-
-/// Runs `logschema ARGS` with `stdin` as standard input.
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = logschema()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the logschema binary starts");
-    let mut input = child.stdin.take().expect("piped stdin");
-    let stdin = stdin.to_vec();
-    // Write from another thread so a full stdout pipe cannot deadlock the test.
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let output = child.wait_with_output().expect("logschema runs");
-    let _ = writer.join();
-    output
-}
 
 fn parse(log_type: &str, extra: &[&str], stdin: &[u8]) -> Output {
     let mut args = vec!["parse", "--log-type", log_type];
     args.extend_from_slice(extra);
     run(&args, stdin)
-}
-
-fn exit_code(output: &Output) -> i32 {
-    output
-        .status
-        .code()
-        .expect("exited normally, not by a signal")
-}
-
-fn stderr_text(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// The events written; every line must be a JSON object.
