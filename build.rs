@@ -10,7 +10,7 @@ use std::{
     process::ExitCode,
 };
 
-use logschema_codegen::{generate, GeneratedFile, SchemaSource};
+use logschema_codegen::{generate, is_schema_file_name, GeneratedFile, SchemaSource};
 
 const SCHEMA_DIR: &str = "schemas";
 
@@ -108,18 +108,11 @@ fn find_schemas(crate_dir: &Path, dir: &Path, found: &mut Vec<PathBuf>) -> io::R
         let name = name.to_string_lossy();
         if crate_dir.join(&relative).is_dir() {
             find_schemas(crate_dir, &relative, found)?;
-        } else if is_schema_file(&name) {
+        } else if is_schema_file_name(&name) {
             found.push(relative);
         }
     }
     Ok(())
-}
-
-fn is_schema_file(name: &str) -> bool {
-    let stem = name
-        .strip_suffix(".yml")
-        .or_else(|| name.strip_suffix(".yaml"));
-    matches!(stem, Some(stem) if !stem.ends_with("_tests"))
 }
 
 /// Leaves an unchanged file alone so its timestamp does not wake file watchers.

@@ -48,6 +48,15 @@ pub fn emit(schemas: &ir::Schemas) -> Vec<GeneratedFile> {
     emit::emit(schemas)
 }
 
+/// Whether a file of the schema directory is a schema: `*.yml` / `*.yaml`, except the
+/// `*_tests.yml` test files. One rule for build.rs and `logschema diff`.
+pub fn is_schema_file_name(name: &str) -> bool {
+    let stem = name
+        .strip_suffix(".yml")
+        .or_else(|| name.strip_suffix(".yaml"));
+    matches!(stem, Some(stem) if !stem.ends_with("_tests"))
+}
+
 /// `compile` then `emit`.
 pub fn generate(sources: &[SchemaSource]) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
     Ok(emit(&compile(sources)?))

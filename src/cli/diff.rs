@@ -79,7 +79,7 @@ fn read_schemas(path: &Path) -> Result<Vec<SchemaSource>, String> {
     for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
         let entry = entry.map_err(|error| format!("{}: {error}", path.display()))?;
         let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_file() && is_schema_file(&name) {
+        if entry.file_type().is_file() && logschema_codegen::is_schema_file_name(&name) {
             sources.push(read_source(entry.path(), display_path(entry.path()))?);
         }
     }
@@ -94,14 +94,6 @@ fn read_source(path: &Path, shown: String) -> Result<SchemaSource, String> {
 fn display_path(path: &Path) -> String {
     let shown = path.display().to_string();
     shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
-}
-
-/// build.rs's rule: `*.yml` / `*.yaml`, except the `*_tests.yml` test files.
-fn is_schema_file(name: &str) -> bool {
-    let stem = name
-        .strip_suffix(".yml")
-        .or_else(|| name.strip_suffix(".yaml"));
-    matches!(stem, Some(stem) if !stem.ends_with("_tests"))
 }
 
 /// `schemas/` at `revision` and in the working tree, both named `schemas/...` from the repository
@@ -127,7 +119,7 @@ fn git_sides(revision: &str) -> Result<(Vec<SchemaSource>, Vec<SchemaSource>), S
     let mut old = Vec::new();
     for path in listing.lines() {
         let name = path.rsplit('/').next().unwrap_or(path);
-        if is_schema_file(name) {
+        if logschema_codegen::is_schema_file_name(name) {
             let text = git(&root, &["show", &format!("{revision}:{path}")])?;
             old.push(SchemaSource {
                 path: path.to_owned(),
