@@ -466,86 +466,75 @@ mod tests {
     use super::*;
     use crate::runtime::{ColumnMap, Object, Row, TimeFormat};
 
-    const fn spec(kind: ValueKind) -> ValueSpec {
-        ValueSpec {
-            kind,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: None,
-            cidr: None,
-            embedded_json: false,
-            element: None,
-            object_fields: None,
-        }
-    }
-
-    static STRING: ValueSpec = spec(ValueKind::String);
-    static SMALLINT: ValueSpec = spec(ValueKind::SmallInt);
-    static INT: ValueSpec = spec(ValueKind::Int);
-    static BIGINT: ValueSpec = spec(ValueKind::BigInt);
-    static FLOAT: ValueSpec = spec(ValueKind::Float);
-    static BOOLEAN: ValueSpec = spec(ValueKind::Boolean);
-    static JSON: ValueSpec = spec(ValueKind::Json);
+    static STRING: ValueSpec = ValueSpec::of(ValueKind::String);
+    static SMALLINT: ValueSpec = ValueSpec::of(ValueKind::SmallInt);
+    static INT: ValueSpec = ValueSpec::of(ValueKind::Int);
+    static BIGINT: ValueSpec = ValueSpec::of(ValueKind::BigInt);
+    static FLOAT: ValueSpec = ValueSpec::of(ValueKind::Float);
+    static BOOLEAN: ValueSpec = ValueSpec::of(ValueKind::Boolean);
+    static JSON: ValueSpec = ValueSpec::of(ValueKind::Json);
     static EMBEDDED_JSON: ValueSpec = ValueSpec {
         embedded_json: true,
-        ..spec(ValueKind::Json)
+        ..ValueSpec::of(ValueKind::Json)
     };
     static TIMESTAMP: ValueSpec = ValueSpec {
         time_formats: &[TimeFormat::Rfc3339, TimeFormat::Unix],
-        ..spec(ValueKind::Timestamp)
+        ..ValueSpec::of(ValueKind::Timestamp)
     };
     static DASH_IS_EMPTY: ValueSpec = ValueSpec {
         empty_values: &["-", "0"],
-        ..spec(ValueKind::BigInt)
+        ..ValueSpec::of(ValueKind::BigInt)
     };
     static STRINGS: ValueSpec = ValueSpec {
         element: Some(&STRING),
-        ..spec(ValueKind::Array)
+        ..ValueSpec::of(ValueKind::Array)
     };
     static EMBEDDED_STRINGS: ValueSpec = ValueSpec {
         element: Some(&STRING),
         embedded_json: true,
-        ..spec(ValueKind::Array)
+        ..ValueSpec::of(ValueKind::Array)
     };
     static ALLOWED: ValueSpec = ValueSpec {
         allow: &["ACCEPT", "REJECT"],
-        ..spec(ValueKind::String)
+        ..ValueSpec::of(ValueKind::String)
     };
     static DENIED: ValueSpec = ValueSpec {
         deny: &["secret"],
-        ..spec(ValueKind::String)
+        ..ValueSpec::of(ValueKind::String)
     };
     static IPV4: ValueSpec = ValueSpec {
         ip: Some(IpVersion::V4),
-        ..spec(ValueKind::String)
+        ..ValueSpec::of(ValueKind::String)
     };
     static ANY_IP: ValueSpec = ValueSpec {
         ip: Some(IpVersion::Any),
-        ..spec(ValueKind::String)
+        ..ValueSpec::of(ValueKind::String)
     };
     static CIDR_V6: ValueSpec = ValueSpec {
         cidr: Some(IpVersion::V6),
-        ..spec(ValueKind::String)
+        ..ValueSpec::of(ValueKind::String)
     };
     static CIDR_ANY: ValueSpec = ValueSpec {
         cidr: Some(IpVersion::Any),
-        ..spec(ValueKind::String)
+        ..ValueSpec::of(ValueKind::String)
     };
 
     // A hand-written object type: { name: string (required), port: bigint, inner: [Pair] }.
-    static PAIR_KEY: FieldSpec = field("key", &["key"], true, spec(ValueKind::String));
-    static PAIR_VALUE: FieldSpec = field("value", &["value", "val"], false, spec(ValueKind::Int));
+    static PAIR_KEY: FieldSpec = field("key", &["key"], true, ValueSpec::of(ValueKind::String));
+    static PAIR_VALUE: FieldSpec = field(
+        "value",
+        &["value", "val"],
+        false,
+        ValueSpec::of(ValueKind::Int),
+    );
     static PAIR_FIELDS: &[&FieldSpec] = &[&PAIR_KEY, &PAIR_VALUE];
     static PAIR: ValueSpec = ValueSpec {
         object_fields: Some(PAIR_FIELDS),
-        ..spec(ValueKind::Object)
+        ..ValueSpec::of(ValueKind::Object)
     };
     static PAIRS: ValueSpec = ValueSpec {
         element: Some(&PAIR),
-        ..spec(ValueKind::Array)
+        ..ValueSpec::of(ValueKind::Array)
     };
 
     const fn field(
@@ -851,10 +840,10 @@ mod tests {
                 false,
                 ValueSpec {
                     element: Some(&PAIR),
-                    ..spec(ValueKind::Array)
+                    ..ValueSpec::of(ValueKind::Array)
                 },
             ),
-            field("count", &["count"], true, spec(ValueKind::BigInt)),
+            field("count", &["count"], true, ValueSpec::of(ValueKind::BigInt)),
         ];
         let record =
             crate::runtime::json_in::parse(r#"{"answers":[{"key":"a"},{"key":{}}]}"#).unwrap();

@@ -118,19 +118,7 @@ mod tests {
         keys: &["note"],
         required: true,
         is_event_time: false,
-        value: ValueSpec {
-            kind: ValueKind::String,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: None,
-            cidr: None,
-            embedded_json: false,
-            element: None,
-            object_fields: None,
-        },
+        value: ValueSpec::of(ValueKind::String),
     };
     static NOTE_FIELDS: &[&FieldSpec] = &[&NOTE];
 

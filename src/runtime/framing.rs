@@ -406,22 +406,6 @@ mod tests {
         RowId, TimeFormat, Timestamp, ValueKind, ValueSpec,
     };
 
-    const fn value(kind: ValueKind) -> ValueSpec {
-        ValueSpec {
-            kind,
-            empty_values: &[],
-            time_formats: &[],
-            indicators: &[],
-            allow: &[],
-            deny: &[],
-            ip: None,
-            cidr: None,
-            embedded_json: false,
-            element: None,
-            object_fields: None,
-        }
-    }
-
     const fn field(
         name: &'static str,
         keys: &'static [&'static str],
@@ -440,7 +424,7 @@ mod tests {
     static FLOW_FIELD_SPECS: [FieldSpec; 4] = [
         FieldSpec {
             required: true,
-            ..field("version", &["version"], value(ValueKind::Int))
+            ..field("version", &["version"], ValueSpec::of(ValueKind::Int))
         },
         field(
             "account",
@@ -452,7 +436,7 @@ mod tests {
                     when: None,
                     pattern: None,
                 }],
-                ..value(ValueKind::String)
+                ..ValueSpec::of(ValueKind::String)
             },
         ),
         field(
@@ -464,7 +448,7 @@ mod tests {
                     when: None,
                     pattern: None,
                 }],
-                ..value(ValueKind::String)
+                ..ValueSpec::of(ValueKind::String)
             },
         ),
         FieldSpec {
@@ -474,7 +458,7 @@ mod tests {
                 &["start"],
                 ValueSpec {
                     time_formats: &[TimeFormat::Unix],
-                    ..value(ValueKind::Timestamp)
+                    ..ValueSpec::of(ValueKind::Timestamp)
                 },
             )
         },
