@@ -3,11 +3,15 @@
 mod cli;
 
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, ParseArgs};
+use cli::{Cli, Command, DdlArgs, DialectArg, Format, ParseArgs};
+use logschema::lake::ddl::{self, Dialect};
+use logschema::lake::parquet_sink::{LocalDirectory, ParquetOptions, ParquetSink};
+use logschema::pipeline::sink::JsonFile;
 use logschema::pipeline::{self, input::InputArg, ParseOptions};
 use logschema::runtime::LogType;
 
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
         Command::Show { log_type } => show(&log_type),
         Command::Test { paths } => test(&paths),
         Command::Diff(args) => ExitCode::from(cli::diff::run(&args)),
+        Command::Ddl(args) => table_ddl(&args),
     }
 }
 
@@ -50,10 +55,55 @@ fn parse(args: ParseArgs) -> ExitCode {
         rejects: args.rejects,
         source_id: args.source_id,
         source_label: args.source_label,
+        run_id: pipeline::random_run_id(),
     };
     let stderr = io::BufWriter::new(io::stderr().lock());
-    let status = pipeline::run(&options, io::stdout().lock(), stderr);
+    let status = match (args.format, args.output.as_deref()) {
+        (Format::Json, None) => pipeline::run(&options, io::stdout().lock(), stderr),
+        (Format::Json, Some(path)) => match JsonFile::create(Path::new(path)) {
+            Ok(file) => pipeline::run_into(&options, file, stderr),
+            Err(message) => return fatal(&message),
+        },
+        (Format::Parquet, None) => {
+            return fatal("--format parquet needs --output DIR (or s3://bucket/prefix)")
+        }
+        (Format::Parquet, Some(location)) => {
+            let parquet = ParquetOptions {
+                run_id: format!("{:016x}", options.run_id),
+                publisher: Box::new(LocalDirectory::new(PathBuf::from(location))),
+            };
+            match ParquetSink::new(log_type, parquet) {
+                Ok(sink) => pipeline::run_into(&options, sink, stderr),
+                Err(message) => return fatal(&message),
+            }
+        }
+    };
     ExitCode::from(status.exit_code())
+}
+
+fn table_ddl(args: &DdlArgs) -> ExitCode {
+    let Some(log_type) = find_log_type(&args.log_type) else {
+        return ExitCode::from(1);
+    };
+    let options = ddl::DdlOptions {
+        dialect: match args.dialect {
+            DialectArg::Athena => Dialect::Athena,
+            DialectArg::Duckdb => Dialect::DuckDb,
+            DialectArg::Snowflake => Dialect::Snowflake,
+        },
+        location: args.location.clone(),
+        years: args.years,
+    };
+    match ddl::table_ddl(log_type, &options) {
+        Ok(sql) => print_stdout(&sql),
+        Err(message) => fatal(&message),
+    }
+}
+
+/// An error that stops the command before it starts: one line on standard error, exit 1.
+fn fatal(message: &str) -> ExitCode {
+    eprintln!("logschema: {message}");
+    ExitCode::from(1)
 }
 
 fn list() -> ExitCode {

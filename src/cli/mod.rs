@@ -38,6 +38,44 @@ pub enum Command {
     },
     /// Compare two versions of the schemas: breaking changes, warnings and information.
     Diff(diff::DiffArgs),
+    /// Print the table definition (CREATE TABLE or VIEW) over `parse --format parquet` output.
+    Ddl(DdlArgs),
+}
+
+/// How events are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON object per line, to standard output or the --output file.
+    Json,
+    /// Hive-partitioned Parquet files below the --output directory.
+    Parquet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DialectArg {
+    Athena,
+    Duckdb,
+    Snowflake,
+}
+
+#[derive(Debug, Args)]
+pub struct DdlArgs {
+    /// The log type, e.g. AWS.VPCFlow.
+    #[arg(value_name = "TYPE")]
+    pub log_type: String,
+
+    /// The query engine.
+    #[arg(long, value_enum)]
+    pub dialect: DialectArg,
+
+    /// Where `parse --format parquet --output` wrote: s3://bucket/prefix (Athena, DuckDB), a
+    /// directory (DuckDB) or a stage over it, @stage/path (Snowflake).
+    #[arg(long, value_name = "URI")]
+    pub location: String,
+
+    /// Athena: the years partition projection covers, FIRST,LAST.
+    #[arg(long, value_name = "FIRST,LAST", value_parser = year_range, default_value = "2010,2050")]
+    pub years: (u32, u32),
 }
 
 #[derive(Debug, Args)]
@@ -45,6 +83,21 @@ pub struct ParseArgs {
     /// The log type of every input, e.g. AWS.VPCFlow (see `logschema list`).
     #[arg(long, value_name = "TYPE")]
     pub log_type: String,
+
+    /// How events are written.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+
+    /// JSON: a file, or s3://bucket/key [default: standard output]. Parquet (required): a
+    /// directory or s3://bucket/prefix, below which go
+    /// <table>/year=YYYY/month=MM/day=DD/hour=HH/<file>.parquet.
+    #[arg(long, value_name = "PATH|URI")]
+    pub output: Option<String>,
+
+    /// Never show the progress bar (it shows only when standard error is a terminal and the CI
+    /// variable is not set).
+    #[arg(long)]
+    pub no_progress: bool,
 
     /// Append rejected records to FILE, one JSON line each: {"path", "line", "error", "raw"}.
     #[arg(long, value_name = "FILE")]
@@ -66,8 +119,8 @@ pub struct ParseArgs {
     #[arg(long, value_name = "LABEL")]
     pub source_label: Option<String>,
 
-    /// Files (plain or gzip), directories (every file below, sorted) or `-` for standard input
-    /// [default: standard input].
+    /// Files (plain or gzip), directories (every file below, sorted), s3://bucket/prefix (every
+    /// object below, sorted) or `-` for standard input [default: standard input].
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }
@@ -78,4 +131,22 @@ fn positive_usize(text: &str) -> Result<usize, String> {
         Ok(value) => Ok(value),
         Err(error) => Err(error.to_string()),
     }
+}
+
+fn year_range(text: &str) -> Result<(u32, u32), String> {
+    let (first, last) = text
+        .split_once(',')
+        .ok_or_else(|| "expected FIRST,LAST, e.g. 2010,2050".to_string())?;
+    let parse = |year: &str| {
+        year.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|year| (1..=9999).contains(year))
+            .ok_or_else(|| format!("{year:?} is not a year"))
+    };
+    let (first, last) = (parse(first)?, parse(last)?);
+    if first > last {
+        return Err(format!("{first} is after {last}"));
+    }
+    Ok((first, last))
 }

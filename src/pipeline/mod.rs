@@ -15,6 +15,7 @@ pub mod output;
 pub mod parse;
 pub mod reader;
 pub mod report;
+pub mod sink;
 
 use std::hash::{BuildHasher, Hasher};
 use std::io::Write;
@@ -26,6 +27,7 @@ use input::InputArg;
 use output::{Output, RejectsFile, Stop};
 use parse::RunMeta;
 use reader::Reader;
+use sink::{EventSink, JsonLines};
 
 /// Everything `logschema parse` was asked to do.
 #[derive(Debug, Clone)]
@@ -38,6 +40,9 @@ pub struct ParseOptions {
     pub rejects: Option<PathBuf>,
     pub source_id: Option<String>,
     pub source_label: Option<String>,
+    /// The first half of every `p_row_id` ([`random_run_id`] unless a test needs it fixed); it
+    /// also names the Parquet files of the run.
+    pub run_id: u64,
 }
 
 /// How a run ended; the process exit code follows from it.
@@ -61,9 +66,14 @@ impl RunStatus {
     }
 }
 
-/// Runs the pipeline, writing events to `events` and messages (rejections, errors, the summary)
-/// to `messages`.
+/// Runs the pipeline, writing events as JSON lines to `events` and messages (rejections, errors,
+/// the summary) to `messages`.
 pub fn run<W: Write, E: Write>(options: &ParseOptions, events: W, messages: E) -> RunStatus {
+    run_into(options, JsonLines::new(events, "standard output"), messages)
+}
+
+/// Runs the pipeline, handing events to `sink`.
+pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, messages: E) -> RunStatus {
     let rejects = match &options.rejects {
         None => None,
         Some(path) => match RejectsFile::open(path) {
@@ -86,11 +96,11 @@ pub fn run<W: Write, E: Write>(options: &ParseOptions, events: W, messages: E) -
         }
     };
     let run_meta = Arc::new(RunMeta {
-        row_id_prefix: random_row_id_prefix(),
+        row_id_prefix: options.run_id,
         source_id: options.source_id.clone(),
         source_label: options.source_label.clone(),
     });
-    let mut output = Output::new(events, messages, rejects);
+    let mut output = Output::new(sink, messages, rejects);
     // Enough batches in flight to keep every worker busy while the writer catches up.
     let in_flight = options.threads.max(1) * 2 + 2;
     let (sender, receiver) = ordered::ordered_channel(&pool, in_flight);
@@ -138,7 +148,7 @@ fn report_fatal<E: Write>(mut messages: E, message: &str) {
 }
 
 /// One random number per process: std seeds every `RandomState` randomly.
-fn random_row_id_prefix() -> u64 {
+pub fn random_run_id() -> u64 {
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u128(
         std::time::SystemTime::now()

@@ -1,5 +1,5 @@
-//! The consumer side: writes events to standard output, rejections to standard error and the
-//! rejects file, in input order, and keeps the per-input counts.
+//! The consumer side: hands events to the sink (`sink`), writes rejections to standard error and
+//! the rejects file, in input order, and keeps the per-input counts.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
@@ -11,8 +11,7 @@ use super::ordered::Delivered;
 use super::parse::{ParsedBatch, Reject};
 use super::reader::InputEvent;
 use super::report::Summary;
-
-const OUTPUT_BUFFER_BYTES: usize = 256 * 1024;
+use super::sink::EventSink;
 
 /// Why output stopped before the end.
 #[derive(Debug, PartialEq, Eq)]
@@ -72,8 +71,8 @@ impl RejectsFile {
     }
 }
 
-pub struct Output<W: Write, E: Write> {
-    events: BufWriter<W>,
+pub struct Output<S: EventSink, E: Write> {
+    sink: S,
     messages: E,
     rejects: Option<RejectsFile>,
     pub summary: Summary,
@@ -81,10 +80,10 @@ pub struct Output<W: Write, E: Write> {
     pub failed: bool,
 }
 
-impl<W: Write, E: Write> Output<W, E> {
-    pub fn new(events: W, messages: E, rejects: Option<RejectsFile>) -> Self {
+impl<S: EventSink, E: Write> Output<S, E> {
+    pub fn new(sink: S, messages: E, rejects: Option<RejectsFile>) -> Self {
         Output {
-            events: BufWriter::with_capacity(OUTPUT_BUFFER_BYTES, events),
+            sink,
             messages,
             rejects,
             summary: Summary::default(),
@@ -116,9 +115,7 @@ impl<W: Write, E: Write> Output<W, E> {
     }
 
     fn write_batch(&mut self, batch: &ParsedBatch) -> Result<(), Stop> {
-        self.events
-            .write_all(&batch.events)
-            .map_err(stdout_failure)?;
+        self.sink.write_events(&batch.events)?;
         let tally = self.summary.current();
         tally.events += batch.event_count;
         tally.rejected += batch.rejects.len() as u64;
@@ -148,7 +145,7 @@ impl<W: Write, E: Write> Output<W, E> {
 
     /// Flushes everything written so far.
     pub fn finish(&mut self) -> Result<(), Stop> {
-        self.events.flush().map_err(stdout_failure)?;
+        self.sink.finish()?;
         if let Some(rejects) = &mut self.rejects {
             rejects.flush()?;
         }
@@ -158,13 +155,5 @@ impl<W: Write, E: Write> Output<W, E> {
     pub fn write_summary(&mut self) {
         let _ = self.summary.write_to(&mut self.messages);
         let _ = self.messages.flush();
-    }
-}
-
-fn stdout_failure(error: io::Error) -> Stop {
-    if error.kind() == io::ErrorKind::BrokenPipe {
-        Stop::BrokenPipe
-    } else {
-        Stop::Fatal(format!("cannot write standard output: {error}"))
     }
 }

@@ -1,0 +1,293 @@
+//! `--format parquet`: event JSON lines in, Hive-partitioned Parquet files out.
+//!
+//! Each batch of event lines is decoded into an Arrow batch with the log type's schema, split by
+//! the hour of `p_event_time`, and appended to that hour's open file. A file is written under a
+//! hidden temporary name and published (renamed, or uploaded) only when complete, so readers never
+//! see a torn file. Memory is bounded: at most [`MAX_OPEN_FILES`] files are open, each holding at
+//! most one row group being encoded.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::TimestampMicrosecondType;
+use arrow_array::{RecordBatch, UInt32Array};
+use arrow_json::reader::Decoder;
+use arrow_schema::SchemaRef;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+use super::json_text::JsonTextFactory;
+use super::layout::{table_name, Partition};
+use crate::runtime::LogType;
+
+/// Rows per row group at most: large enough for engines to read efficiently (DuckDB and
+/// parquet-rs use about this), small enough to bound memory.
+pub const ROW_GROUP_ROWS: usize = 1024 * 1024;
+/// Encoded bytes per row group at most (the Parquet Java writer's default block size).
+pub const ROW_GROUP_BYTES: usize = 128 * 1024 * 1024;
+/// Files open at once; the least recently used is finished when another hour needs one.
+pub const MAX_OPEN_FILES: usize = 8;
+/// Event lines decoded into one Arrow batch.
+const DECODE_BATCH_ROWS: usize = 8192;
+const ZSTD_LEVEL: i32 = 3;
+
+/// Where finished files go.
+pub trait Publisher: Send {
+    /// Where to write the file that will be published as `relative` (a path below the output).
+    fn staging_path(&mut self, relative: &str) -> Result<PathBuf, String>;
+    /// Makes the finished file at `staged` visible as `relative`; returns its final location.
+    fn publish(&mut self, staged: &Path, relative: &str) -> Result<String, String>;
+}
+
+/// A local directory: staged as a hidden file beside the final one, then renamed (atomic within
+/// one file system).
+pub struct LocalDirectory {
+    root: PathBuf,
+}
+
+impl LocalDirectory {
+    pub fn new(root: PathBuf) -> Self {
+        LocalDirectory { root }
+    }
+}
+
+impl Publisher for LocalDirectory {
+    fn staging_path(&mut self, relative: &str) -> Result<PathBuf, String> {
+        let target = self.root.join(relative);
+        let directory = target.parent().unwrap_or(&self.root).to_path_buf();
+        std::fs::create_dir_all(&directory)
+            .map_err(|error| format!("{}: cannot create: {error}", directory.display()))?;
+        let name = target
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // Query engines skip names starting with `.`; `.tmp` keeps `*.parquet` globs off it too.
+        Ok(directory.join(format!(".{name}.tmp")))
+    }
+
+    fn publish(&mut self, staged: &Path, relative: &str) -> Result<String, String> {
+        let target = self.root.join(relative);
+        std::fs::rename(staged, &target)
+            .map_err(|error| format!("{}: cannot rename into place: {error}", target.display()))?;
+        Ok(target.display().to_string())
+    }
+}
+
+/// Settings of one Parquet output.
+pub struct ParquetOptions {
+    /// Names this process's files (`<run_id>-<n>.parquet`), so many processes can write to the
+    /// same partitions without clashing.
+    pub run_id: String,
+    pub publisher: Box<dyn Publisher>,
+}
+
+struct OpenFile {
+    writer: ArrowWriter<File>,
+    staged: PathBuf,
+    relative: String,
+    last_used: u64,
+}
+
+pub struct ParquetSink {
+    schema: SchemaRef,
+    decoder: Decoder,
+    event_time_column: usize,
+    table: String,
+    run_id: String,
+    properties: WriterProperties,
+    publisher: Box<dyn Publisher>,
+    open: BTreeMap<Partition, OpenFile>,
+    files_started: u64,
+    batches_written: u64,
+    /// Final locations of the files published so far.
+    pub published: Vec<String>,
+}
+
+impl ParquetSink {
+    pub fn new(log_type: &LogType, options: ParquetOptions) -> Result<Self, String> {
+        let schema = super::arrow_schema(log_type);
+        let event_time_column = schema
+            .index_of("p_event_time")
+            .map_err(|error| format!("internal error: {error}"))?;
+        let decoder = arrow_json::ReaderBuilder::new(schema.clone())
+            .with_batch_size(DECODE_BATCH_ROWS)
+            .with_decoder_factory(Arc::new(JsonTextFactory))
+            .build_decoder()
+            .map_err(|error| format!("internal error: no Arrow decoder for the events: {error}"))?;
+        let properties = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(
+                ZstdLevel::try_new(ZSTD_LEVEL).map_err(|error| error.to_string())?,
+            ))
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
+            .set_created_by(format!("logschema {}", env!("CARGO_PKG_VERSION")))
+            .build();
+        Ok(ParquetSink {
+            schema,
+            decoder,
+            event_time_column,
+            table: table_name(log_type.name),
+            run_id: options.run_id,
+            properties,
+            publisher: options.publisher,
+            open: BTreeMap::new(),
+            files_started: 0,
+            batches_written: 0,
+            published: Vec::new(),
+        })
+    }
+
+    /// Appends events given as JSON lines (what `--format json` prints).
+    pub fn write_json_lines(&mut self, lines: &[u8]) -> Result<(), String> {
+        let mut at = 0;
+        while at < lines.len() {
+            let consumed = self
+                .decoder
+                .decode(&lines[at..])
+                .map_err(conversion_error)?;
+            at += consumed;
+            // The decoder stops at a full batch; flushing makes room for the rest.
+            self.flush_decoded()?;
+        }
+        self.flush_decoded()
+    }
+
+    fn flush_decoded(&mut self) -> Result<(), String> {
+        if let Some(batch) = self.decoder.flush().map_err(conversion_error)? {
+            self.write_batch(&batch)?;
+        }
+        Ok(())
+    }
+
+    fn write_batch(&mut self, batch: &RecordBatch) -> Result<(), String> {
+        let times = batch
+            .column(self.event_time_column)
+            .as_primitive_opt::<TimestampMicrosecondType>()
+            .ok_or_else(|| "internal error: p_event_time is not a timestamp column".to_string())?;
+        let mut rows_by_partition: BTreeMap<Partition, Vec<u32>> = BTreeMap::new();
+        for (row, time) in times.iter().enumerate() {
+            let partition = time.and_then(Partition::of_micros).ok_or_else(|| {
+                format!("internal error: event without a usable p_event_time ({time:?})")
+            })?;
+            rows_by_partition
+                .entry(partition)
+                .or_default()
+                .push(row as u32);
+        }
+        let single = rows_by_partition.len() == 1;
+        for (partition, rows) in rows_by_partition {
+            if single {
+                self.append(partition, batch)?;
+            } else {
+                let rows = UInt32Array::from(rows);
+                let part = arrow_select::take::take_record_batch(batch, &rows)
+                    .map_err(conversion_error)?;
+                self.append(partition, &part)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn append(&mut self, partition: Partition, batch: &RecordBatch) -> Result<(), String> {
+        self.batches_written += 1;
+        if !self.open.contains_key(&partition) {
+            if self.open.len() >= MAX_OPEN_FILES {
+                self.finish_least_recently_used()?;
+            }
+            let file = self.start_file(partition)?;
+            self.open.insert(partition, file);
+        }
+        let Some(file) = self.open.get_mut(&partition) else {
+            return Err("internal error: the partition's file is not open".to_string());
+        };
+        file.last_used = self.batches_written;
+        file.writer
+            .write(batch)
+            .map_err(|error| format!("{}: cannot write Parquet: {error}", file.staged.display()))
+    }
+
+    fn start_file(&mut self, partition: Partition) -> Result<OpenFile, String> {
+        self.files_started += 1;
+        let relative = format!(
+            "{}/{}/{}-{:04}.parquet",
+            self.table,
+            partition.directory(),
+            self.run_id,
+            self.files_started
+        );
+        let staged = self.publisher.staging_path(&relative)?;
+        let file = File::create(&staged)
+            .map_err(|error| format!("{}: cannot create: {error}", staged.display()))?;
+        let writer = ArrowWriter::try_new(file, self.schema.clone(), Some(self.properties.clone()))
+            .map_err(|error| format!("{}: cannot start Parquet: {error}", staged.display()))?;
+        Ok(OpenFile {
+            writer,
+            staged,
+            relative,
+            last_used: self.batches_written,
+        })
+    }
+
+    fn finish_least_recently_used(&mut self) -> Result<(), String> {
+        let oldest = self
+            .open
+            .iter()
+            .min_by_key(|(_, file)| file.last_used)
+            .map(|(partition, _)| *partition);
+        if let Some(file) = oldest.and_then(|partition| self.open.remove(&partition)) {
+            self.finish_file(file)?;
+        }
+        Ok(())
+    }
+
+    fn finish_file(&mut self, file: OpenFile) -> Result<(), String> {
+        let OpenFile {
+            writer,
+            staged,
+            relative,
+            ..
+        } = file;
+        let finished = writer
+            .into_inner()
+            .and_then(|file| file.sync_all().map_err(Into::into));
+        if let Err(error) = finished {
+            let _ = std::fs::remove_file(&staged);
+            return Err(format!(
+                "{}: cannot finish Parquet: {error}",
+                staged.display()
+            ));
+        }
+        let location = self.publisher.publish(&staged, &relative);
+        if location.is_err() {
+            let _ = std::fs::remove_file(&staged);
+        }
+        self.published.push(location?);
+        Ok(())
+    }
+
+    /// Finishes and publishes every open file, in partition order.
+    pub fn finish(&mut self) -> Result<(), String> {
+        self.flush_decoded()?;
+        while let Some((_, file)) = self.open.pop_first() {
+            self.finish_file(file)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for ParquetSink {
+    /// Files not finished (the run failed) are removed, never published half-written.
+    fn drop(&mut self) {
+        for file in self.open.values() {
+            let _ = std::fs::remove_file(&file.staged);
+        }
+    }
+}
+
+fn conversion_error(error: arrow_schema::ArrowError) -> String {
+    format!("internal error: cannot convert events to Arrow: {error}")
+}

@@ -1,0 +1,130 @@
+//! Where events go: JSON lines to a stream or a file, or Parquet files (`crate::lake`).
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use super::output::Stop;
+use crate::lake::ParquetSink;
+
+const OUTPUT_BUFFER_BYTES: usize = 256 * 1024;
+
+/// Receives the events of each parsed batch, in input order.
+pub trait EventSink {
+    /// Appends a batch of events, given as JSON lines.
+    fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop>;
+    /// Makes everything written so far reach its destination.
+    fn finish(&mut self) -> Result<(), Stop>;
+}
+
+/// JSON lines on a stream (standard output): a closed pipe ends the run quietly.
+pub struct JsonLines<W: Write> {
+    writer: BufWriter<W>,
+    name: String,
+}
+
+impl<W: Write> JsonLines<W> {
+    pub fn new(writer: W, name: &str) -> Self {
+        JsonLines {
+            writer: BufWriter::with_capacity(OUTPUT_BUFFER_BYTES, writer),
+            name: name.to_string(),
+        }
+    }
+
+    fn failure(&self, error: io::Error) -> Stop {
+        if error.kind() == io::ErrorKind::BrokenPipe {
+            Stop::BrokenPipe
+        } else {
+            Stop::Fatal(format!("cannot write {}: {error}", self.name))
+        }
+    }
+
+    /// The stream, flushed.
+    pub fn into_inner(self) -> Result<W, Stop> {
+        let name = self.name;
+        self.writer
+            .into_inner()
+            .map_err(|error| Stop::Fatal(format!("cannot write {name}: {}", error.error())))
+    }
+}
+
+impl<W: Write> EventSink for JsonLines<W> {
+    fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
+        self.writer
+            .write_all(lines)
+            .map_err(|error| self.failure(error))
+    }
+
+    fn finish(&mut self) -> Result<(), Stop> {
+        self.writer.flush().map_err(|error| self.failure(error))
+    }
+}
+
+/// JSON lines into a file (`--output FILE`): written under a hidden temporary name beside it and
+/// renamed when the run has written everything, so the file is complete or absent.
+pub struct JsonFile {
+    lines: Option<JsonLines<File>>,
+    staged: PathBuf,
+    target: PathBuf,
+}
+
+impl JsonFile {
+    pub fn create(target: &Path) -> Result<Self, String> {
+        let directory = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| format!("{}: not a file name", target.display()))?
+            .to_string_lossy();
+        let staged = directory.join(format!(".{name}.tmp"));
+        let file = File::create(&staged)
+            .map_err(|error| format!("{}: cannot create: {error}", staged.display()))?;
+        Ok(JsonFile {
+            lines: Some(JsonLines::new(file, &target.display().to_string())),
+            staged,
+            target: target.to_path_buf(),
+        })
+    }
+}
+
+impl EventSink for JsonFile {
+    fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
+        match &mut self.lines {
+            Some(sink) => sink.write_events(lines),
+            None => Err(Stop::Fatal(
+                "internal error: output already finished".into(),
+            )),
+        }
+    }
+
+    fn finish(&mut self) -> Result<(), Stop> {
+        let Some(lines) = self.lines.take() else {
+            return Ok(());
+        };
+        let file = lines.into_inner()?;
+        file.sync_all()
+            .and_then(|()| std::fs::rename(&self.staged, &self.target))
+            .map_err(|error| Stop::Fatal(format!("{}: {error}", self.target.display())))
+    }
+}
+
+impl Drop for JsonFile {
+    /// A run that did not finish leaves no file behind.
+    fn drop(&mut self) {
+        if self.lines.is_some() {
+            let _ = std::fs::remove_file(&self.staged);
+        }
+    }
+}
+
+impl EventSink for ParquetSink {
+    fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
+        self.write_json_lines(lines).map_err(Stop::Fatal)
+    }
+
+    fn finish(&mut self) -> Result<(), Stop> {
+        ParquetSink::finish(self).map_err(Stop::Fatal)
+    }
+}
