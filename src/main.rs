@@ -11,6 +11,7 @@ use clap::Parser;
 use cli::{Cli, Command, DdlArgs, DialectArg, Format, ParseArgs};
 use logschema::lake::ddl::{self, Dialect};
 use logschema::lake::parquet_sink::{LocalDirectory, ParquetOptions, ParquetSink};
+use logschema::pipeline::progress::Progress;
 use logschema::pipeline::sink::JsonFile;
 use logschema::pipeline::{self, input::InputArg, ParseOptions};
 use logschema::runtime::LogType;
@@ -56,6 +57,11 @@ fn parse(args: ParseArgs) -> ExitCode {
         source_id: args.source_id,
         source_label: args.source_label,
         run_id: pipeline::random_run_id(),
+        progress: if args.no_progress {
+            Progress::hidden()
+        } else {
+            Progress::for_stderr()
+        },
     };
     let stderr = io::BufWriter::new(io::stderr().lock());
     let status = match (args.format, args.output.as_deref()) {

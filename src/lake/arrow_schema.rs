@@ -5,15 +5,11 @@
 
 use std::sync::Arc;
 
-use arrow_schema::extension::EXTENSION_TYPE_NAME_KEY;
+use arrow_schema::extension::Json;
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 
 use crate::runtime::indicators::IndicatorList;
 use crate::runtime::{FieldSpec, LogType, ValueKind, ValueSpec};
-
-/// Arrow's canonical extension type for JSON text: marks the columns of `json` fields, which hold
-/// the value's JSON text (see `json_text`).
-pub const JSON_EXTENSION_NAME: &str = "arrow.json";
 
 /// The time zone of every timestamp column: events are UTC instants. An offset, not the name
 /// `UTC`, which arrow would need the chrono-tz database for.
@@ -56,18 +52,15 @@ fn object_fields(fields: &[&FieldSpec]) -> Vec<Field> {
 fn value_field(name: &str, value: &ValueSpec) -> Field {
     let field = Field::new(name, value_type(value), true);
     if value.kind == ValueKind::Json {
-        field.with_metadata(json_text_metadata())
+        json_text(field)
     } else {
         field
     }
 }
 
-/// The field metadata marking a column of JSON text.
-pub fn json_text_metadata() -> std::collections::HashMap<String, String> {
-    std::collections::HashMap::from([(
-        EXTENSION_TYPE_NAME_KEY.to_string(),
-        JSON_EXTENSION_NAME.to_string(),
-    )])
+/// Marks a `Utf8` column as JSON text: Parquet's JSON logical type, which engines read as JSON.
+pub fn json_text(field: Field) -> Field {
+    field.with_extension_type(Json::default())
 }
 
 fn value_type(value: &ValueSpec) -> DataType {
@@ -108,6 +101,7 @@ fn string_list_type() -> DataType {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arrow_schema::extension::ExtensionType;
 
     fn column<'a>(schema: &'a Schema, name: &str) -> &'a Field {
         schema
@@ -165,7 +159,7 @@ mod tests {
         let json_columns: Vec<&Field> = schema
             .fields()
             .iter()
-            .filter(|field| field.metadata().get(EXTENSION_TYPE_NAME_KEY).is_some())
+            .filter(|field| field.extension_type_name() == Some(Json::NAME))
             .map(|field| field.as_ref())
             .collect();
         assert!(!json_columns.is_empty());

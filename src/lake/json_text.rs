@@ -10,10 +10,8 @@ use std::sync::Arc;
 use arrow_array::builder::StringBuilder;
 use arrow_array::ArrayRef;
 use arrow_json::reader::{ArrayDecoder, DecoderContext, DecoderFactory, Tape, TapeElement};
-use arrow_schema::extension::EXTENSION_TYPE_NAME_KEY;
+use arrow_schema::extension::{ExtensionType, Json};
 use arrow_schema::{ArrowError, FieldRef};
-
-use super::arrow_schema::JSON_EXTENSION_NAME;
 
 /// Gives the `arrow.json` columns a [`JsonTextDecoder`]; every other column decodes as usual.
 #[derive(Debug)]
@@ -26,11 +24,7 @@ impl DecoderFactory for JsonTextFactory {
         field: &FieldRef,
         _is_nullable: bool,
     ) -> Result<Option<Box<dyn ArrayDecoder>>, ArrowError> {
-        let is_json = field
-            .metadata()
-            .get(EXTENSION_TYPE_NAME_KEY)
-            .map(String::as_str)
-            == Some(JSON_EXTENSION_NAME);
+        let is_json = field.extension_type_name() == Some(Json::NAME);
         Ok(is_json.then(|| Box::new(JsonTextDecoder) as Box<dyn ArrayDecoder>))
     }
 }
@@ -150,8 +144,7 @@ mod tests {
     use arrow_schema::{DataType, Field, Schema};
 
     fn decode(lines: &str) -> Vec<Option<String>> {
-        let field = Field::new("value", DataType::Utf8, true)
-            .with_metadata(crate::lake::arrow_schema::json_text_metadata());
+        let field = crate::lake::arrow_schema::json_text(Field::new("value", DataType::Utf8, true));
         let schema = Arc::new(Schema::new(vec![field]));
         let mut reader = arrow_json::ReaderBuilder::new(schema)
             .with_decoder_factory(Arc::new(JsonTextFactory))

@@ -4,6 +4,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use super::progress::Progress;
+
 /// How standard input is named in messages, the summary and the rejects file.
 pub const STDIN_NAME: &str = "<stdin>";
 
@@ -53,11 +55,20 @@ impl Source {
         }
     }
 
-    /// Opens the stream, decompressing it when it starts with the gzip magic bytes.
-    pub fn open(&self) -> io::Result<Opened> {
+    /// Opens the stream, decompressing it when it starts with the gzip magic bytes; `progress`
+    /// counts the bytes read.
+    pub fn open(&self, progress: &Progress) -> io::Result<Opened> {
         match self {
-            Source::Stdin => open_stream(io::stdin()),
-            Source::File(path) => open_stream(File::open(path)?),
+            Source::Stdin => open_stream(progress.counting(io::stdin())),
+            Source::File(path) => open_stream(progress.counting(File::open(path)?)),
+        }
+    }
+
+    /// The size in bytes, when known before reading.
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            Source::Stdin => None,
+            Source::File(path) => std::fs::metadata(path).ok().map(|meta| meta.len()),
         }
     }
 }

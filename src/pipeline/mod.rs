@@ -13,6 +13,7 @@ pub mod lines;
 pub mod ordered;
 pub mod output;
 pub mod parse;
+pub mod progress;
 pub mod reader;
 pub mod report;
 pub mod sink;
@@ -26,6 +27,7 @@ use crate::runtime::LogType;
 use input::InputArg;
 use output::{Output, RejectsFile, Stop};
 use parse::RunMeta;
+use progress::Progress;
 use reader::Reader;
 use sink::{EventSink, JsonLines};
 
@@ -43,6 +45,7 @@ pub struct ParseOptions {
     /// The first half of every `p_row_id` ([`random_run_id`] unless a test needs it fixed); it
     /// also names the Parquet files of the run.
     pub run_id: u64,
+    pub progress: Progress,
 }
 
 /// How a run ended; the process exit code follows from it.
@@ -100,13 +103,19 @@ pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, message
         source_id: options.source_id.clone(),
         source_label: options.source_label.clone(),
     });
-    let mut output = Output::new(sink, messages, rejects);
+    let mut output = Output::new(sink, messages, rejects, options.progress.clone());
     // Enough batches in flight to keep every worker busy while the writer catches up.
     let in_flight = options.threads.max(1) * 2 + 2;
     let (sender, receiver) = ordered::ordered_channel(&pool, in_flight);
 
     let (stop, reader_panicked) = std::thread::scope(|scope| {
-        let reader = Reader::new(options.log_type, run_meta, sender, options.max_line_bytes);
+        let reader = Reader::new(
+            options.log_type,
+            run_meta,
+            sender,
+            options.max_line_bytes,
+            options.progress.clone(),
+        );
         let reading = scope.spawn(move || reader.read_all(&options.inputs));
         let mut stop = None;
         for item in receiver {

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::ordered::Delivered;
 use super::parse::{ParsedBatch, Reject};
+use super::progress::{Counts, Progress};
 use super::reader::InputEvent;
 use super::report::Summary;
 use super::sink::EventSink;
@@ -78,16 +79,20 @@ pub struct Output<S: EventSink, E: Write> {
     pub summary: Summary,
     /// Something went wrong that did not stop the run (an internal error).
     pub failed: bool,
+    progress: Progress,
+    counts: Counts,
 }
 
 impl<S: EventSink, E: Write> Output<S, E> {
-    pub fn new(sink: S, messages: E, rejects: Option<RejectsFile>) -> Self {
+    pub fn new(sink: S, messages: E, rejects: Option<RejectsFile>, progress: Progress) -> Self {
         Output {
             sink,
             messages,
             rejects,
             summary: Summary::default(),
             failed: false,
+            progress,
+            counts: Counts::default(),
         }
     }
 
@@ -95,7 +100,11 @@ impl<S: EventSink, E: Write> Output<S, E> {
         match item {
             Delivered::Output(batch) => self.write_batch(&batch),
             Delivered::Message(InputEvent::Started { name }) => {
+                if !self.summary.inputs.is_empty() {
+                    self.counts.files_done += 1;
+                }
                 self.summary.start_input(name);
+                self.progress.update(&self.counts);
                 Ok(())
             }
             Delivered::Message(InputEvent::Failed { name, message }) => {
@@ -120,27 +129,34 @@ impl<S: EventSink, E: Write> Output<S, E> {
         tally.events += batch.event_count;
         tally.rejected += batch.rejects.len() as u64;
         let name = tally.name.clone();
-        for reject in &batch.rejects {
-            // Best effort: a failing standard error must not stop the events.
-            let _ = writeln!(
-                self.messages,
-                "{name}:{}: {}",
-                reject.line_number, reject.reason
-            );
-            if let Some(rejects) = &mut self.rejects {
+        self.counts.records += batch.event_count;
+        self.counts.rejected += batch.rejects.len() as u64;
+        if !batch.rejects.is_empty() {
+            let messages = &mut self.messages;
+            self.progress.suspend(|| {
+                for reject in &batch.rejects {
+                    // Best effort: a failing standard error must not stop the events.
+                    let _ = writeln!(messages, "{name}:{}: {}", reject.line_number, reject.reason);
+                }
+                let _ = messages.flush();
+            });
+        }
+        if let Some(rejects) = &mut self.rejects {
+            for reject in &batch.rejects {
                 rejects.append(&name, reject)?;
             }
         }
-        if !batch.rejects.is_empty() {
-            let _ = self.messages.flush();
-        }
+        self.progress.update(&self.counts);
         Ok(())
     }
 
     /// A line on standard error, at once.
     pub fn message(&mut self, text: &str) {
-        let _ = writeln!(self.messages, "{text}");
-        let _ = self.messages.flush();
+        let messages = &mut self.messages;
+        self.progress.suspend(|| {
+            let _ = writeln!(messages, "{text}");
+            let _ = messages.flush();
+        });
     }
 
     /// Flushes everything written so far.
@@ -153,6 +169,7 @@ impl<S: EventSink, E: Write> Output<S, E> {
     }
 
     pub fn write_summary(&mut self) {
+        self.progress.finish();
         let _ = self.summary.write_to(&mut self.messages);
         let _ = self.messages.flush();
     }

@@ -7,6 +7,7 @@ use super::input::{expand, Expanded, InputArg, Source};
 use super::lines::{Line, LineReader};
 use super::ordered::{Closed, OrderedSender};
 use super::parse::{parse_batch, ParsedBatch, RunMeta};
+use super::progress::Progress;
 use crate::runtime::{Framer, LineKind, LogType};
 
 /// In-band news about the inputs, delivered in order with the batches.
@@ -23,6 +24,7 @@ pub struct Reader<'pool> {
     run: Arc<RunMeta>,
     sender: OrderedSender<'pool, ParsedBatch, InputEvent>,
     max_line_bytes: usize,
+    progress: Progress,
     /// The next record's row id sequence number: records are numbered across all inputs.
     next_sequence: u64,
 }
@@ -33,26 +35,37 @@ impl<'pool> Reader<'pool> {
         run: Arc<RunMeta>,
         sender: OrderedSender<'pool, ParsedBatch, InputEvent>,
         max_line_bytes: usize,
+        progress: Progress,
     ) -> Self {
         Reader {
             log_type,
             run,
             sender,
             max_line_bytes,
+            progress,
             next_sequence: 0,
         }
     }
 
     /// Reads every input; stops early only when the consumer has gone away.
     pub fn read_all(mut self, args: &[InputArg]) -> Result<(), Closed> {
-        for arg in args {
-            for expanded in expand(arg) {
-                match expanded {
-                    Expanded::Source(source) => self.read_source(&source)?,
-                    Expanded::Unreadable { name, message } => self
-                        .sender
-                        .send_message(InputEvent::Failed { name, message })?,
-                }
+        // Everything is listed first, so the progress bar knows the total.
+        let inputs: Vec<Expanded> = args.iter().flat_map(expand).collect();
+        let sizes: Option<Vec<u64>> = inputs
+            .iter()
+            .filter_map(|input| match input {
+                Expanded::Source(source) => Some(source.size()),
+                Expanded::Unreadable { .. } => None,
+            })
+            .collect();
+        self.progress
+            .set_inputs(inputs.len(), sizes.map(|sizes| sizes.iter().sum()));
+        for input in inputs {
+            match input {
+                Expanded::Source(source) => self.read_source(&source)?,
+                Expanded::Unreadable { name, message } => self
+                    .sender
+                    .send_message(InputEvent::Failed { name, message })?,
             }
         }
         Ok(())
@@ -62,7 +75,7 @@ impl<'pool> Reader<'pool> {
         let name = source.name();
         self.sender
             .send_message(InputEvent::Started { name: name.clone() })?;
-        let opened = match source.open() {
+        let opened = match source.open(&self.progress) {
             Ok(opened) => opened,
             Err(error) => {
                 let message = error.to_string();

@@ -1,0 +1,7 @@
+CREATE OR REPLACE VIEW "aws_vpcdns" AS
+SELECT * FROM read_parquet(
+  's3://example-lake/logschema/aws_vpcdns/year=*/month=*/day=*/hour=*/*.parquet',
+  hive_partitioning = true,
+  hive_types = {'year': INTEGER, 'month': INTEGER, 'day': INTEGER, 'hour': INTEGER},
+  union_by_name = true
+);
