@@ -63,7 +63,8 @@ fn parse(args: ParseArgs) -> ExitCode {
             Progress::for_stderr()
         },
     };
-    let stderr = io::BufWriter::new(io::stderr().lock());
+    // Not locked for the whole run: the progress bar draws on standard error from its own thread.
+    let stderr = io::BufWriter::new(io::stderr());
     let status = match (args.format, args.output.as_deref()) {
         (Format::Json, None) => pipeline::run(&options, io::stdout().lock(), stderr),
         (Format::Json, Some(path)) => match JsonFile::create(Path::new(path)) {
