@@ -291,3 +291,94 @@ impl Drop for ParquetSink {
 fn conversion_error(error: arrow_schema::ArrowError) -> String {
     format!("internal error: cannot convert events to Arrow: {error}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sink(root: &Path) -> ParquetSink {
+        let log_type = crate::find_log_type("AWS.VPCDns").expect("AWS.VPCDns");
+        let options = ParquetOptions {
+            run_id: "0123456789abcdef".to_string(),
+            publisher: Box::new(LocalDirectory::new(root.to_path_buf())),
+        };
+        ParquetSink::new(log_type, options).expect("sink")
+    }
+
+    fn files(root: &Path) -> Vec<String> {
+        let mut found: Vec<String> = walkdir::WalkDir::new(root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_file())
+            .map(|entry| {
+                let relative = entry.path().strip_prefix(root).expect("below root");
+                relative.display().to_string()
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    const TWO_HOURS: &str = concat!(
+        r#"{"query_name":"a.example.","p_row_id":"01","p_event_time":"2021-02-04 17:59:59.999999999"}"#,
+        "\n",
+        r#"{"query_name":"b.example.","p_row_id":"02","p_event_time":"2021-02-04 18:00:00.000000000"}"#,
+        "\n",
+    );
+
+    #[test]
+    fn finished_files_are_published_under_their_hour() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let mut sink = sink(root.path());
+        sink.write_json_lines(TWO_HOURS.as_bytes())
+            .expect("written");
+        // Staged, hidden, until finished.
+        assert!(files(root.path()).iter().all(|name| name.ends_with(".tmp")));
+        sink.finish().expect("finished");
+        assert_eq!(
+            files(root.path()),
+            [
+                "aws_vpcdns/year=2021/month=02/day=04/hour=17/0123456789abcdef-0001.parquet",
+                "aws_vpcdns/year=2021/month=02/day=04/hour=18/0123456789abcdef-0002.parquet",
+            ]
+        );
+        assert_eq!(sink.published.len(), 2);
+    }
+
+    #[test]
+    fn a_run_that_stops_early_leaves_no_file() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let mut sink = sink(root.path());
+        sink.write_json_lines(TWO_HOURS.as_bytes())
+            .expect("written");
+        drop(sink);
+        assert_eq!(files(root.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn more_hours_than_open_files_start_new_files() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let mut sink = sink(root.path());
+        // Hours 0..=9 twice: the first pass closes the oldest files to stay within the limit.
+        let mut lines = String::new();
+        for pass in 0..2 {
+            for hour in 0..(MAX_OPEN_FILES + 2) {
+                lines.push_str(&format!(
+                    r#"{{"query_name":"q{pass}","p_row_id":"x","p_event_time":"2021-02-04 {hour:02}:00:00.0"}}"#
+                ));
+                lines.push('\n');
+            }
+            sink.write_json_lines(lines.as_bytes()).expect("written");
+            lines.clear();
+        }
+        sink.finish().expect("finished");
+        let names = files(root.path());
+        assert!(
+            names.iter().all(|name| name.ends_with(".parquet")),
+            "{names:?}"
+        );
+        // Every hour has a file; the ones closed early got a second one.
+        assert!(names.len() > MAX_OPEN_FILES + 2, "{names:?}");
+        assert!(names.len() <= 2 * (MAX_OPEN_FILES + 2), "{names:?}");
+    }
+}
