@@ -9,6 +9,7 @@ extern crate self as logschema;
 pub mod lake;
 pub mod pipeline;
 pub mod runtime;
+pub mod store;
 pub mod testing;
 
 /// The code `build.rs` generated from `schemas/`: one module per log type and the registry.

@@ -2,6 +2,9 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod moto;
+pub mod python;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
