@@ -10,11 +10,13 @@ use clap::Parser;
 
 use cli::{Cli, Command, DdlArgs, DialectArg, Format, ParseArgs};
 use logschema::lake::ddl::{self, Dialect};
-use logschema::lake::parquet_sink::{LocalDirectory, ParquetOptions, ParquetSink};
+use logschema::lake::parquet_sink::{LocalDirectory, ParquetOptions, ParquetSink, Publisher};
+use logschema::lake::s3_publisher::S3Prefix;
 use logschema::pipeline::progress::Progress;
-use logschema::pipeline::sink::JsonFile;
+use logschema::pipeline::sink::{JsonFile, JsonObject};
 use logschema::pipeline::{self, input::InputArg, ParseOptions};
 use logschema::runtime::LogType;
+use logschema::store::is_s3_url;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -67,6 +69,10 @@ fn parse(args: ParseArgs) -> ExitCode {
     let stderr = io::BufWriter::new(io::stderr());
     let status = match (args.format, args.output.as_deref()) {
         (Format::Json, None) => pipeline::run(&options, io::stdout().lock(), stderr),
+        (Format::Json, Some(url)) if is_s3_url(url) => match JsonObject::create(url) {
+            Ok(object) => pipeline::run_into(&options, object, stderr),
+            Err(message) => return fatal(&message),
+        },
         (Format::Json, Some(path)) => match JsonFile::create(Path::new(path)) {
             Ok(file) => pipeline::run_into(&options, file, stderr),
             Err(message) => return fatal(&message),
@@ -75,9 +81,17 @@ fn parse(args: ParseArgs) -> ExitCode {
             return fatal("--format parquet needs --output DIR (or s3://bucket/prefix)")
         }
         (Format::Parquet, Some(location)) => {
+            let publisher: Box<dyn Publisher> = if is_s3_url(location) {
+                match S3Prefix::connect(location) {
+                    Ok(prefix) => Box::new(prefix),
+                    Err(message) => return fatal(&message),
+                }
+            } else {
+                Box::new(LocalDirectory::new(PathBuf::from(location)))
+            };
             let parquet = ParquetOptions {
                 run_id: format!("{:016x}", options.run_id),
-                publisher: Box::new(LocalDirectory::new(PathBuf::from(location))),
+                publisher,
             };
             match ParquetSink::new(log_type, parquet) {
                 Ok(sink) => pipeline::run_into(&options, sink, stderr),

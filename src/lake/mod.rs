@@ -11,6 +11,7 @@ pub mod ddl;
 pub mod json_text;
 pub mod layout;
 pub mod parquet_sink;
+pub mod s3_publisher;
 
 pub use arrow_schema::arrow_schema;
 pub use layout::{table_name, Partition};

@@ -1,10 +1,13 @@
-//! Which inputs to read and how to open them: files, directories, standard input, gzip.
+//! Which inputs to read and how to open them: files, directories, S3 prefixes, standard input,
+//! gzip.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::progress::Progress;
+use crate::store::{is_s3_url, S3Store, S3Url};
 
 /// How standard input is named in messages, the summary and the rejects file.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -19,6 +22,8 @@ const READ_BUFFER_BYTES: usize = 256 * 1024;
 pub enum InputArg {
     Stdin,
     Path(PathBuf),
+    /// `s3://bucket/prefix`: every object whose key starts with the prefix.
+    S3(String),
 }
 
 impl InputArg {
@@ -32,6 +37,8 @@ impl InputArg {
             .map(|path| {
                 if path.as_os_str() == "-" {
                     InputArg::Stdin
+                } else if path.to_str().is_some_and(is_s3_url) {
+                    InputArg::S3(path.to_string_lossy().into_owned())
                 } else {
                     InputArg::Path(path.clone())
                 }
@@ -40,11 +47,16 @@ impl InputArg {
     }
 }
 
-/// One stream to read: standard input or a single file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One stream to read: standard input, a single file or an S3 object.
+#[derive(Debug, Clone)]
 pub enum Source {
     Stdin,
     File(PathBuf),
+    S3 {
+        store: Arc<S3Store>,
+        key: String,
+        size: u64,
+    },
 }
 
 impl Source {
@@ -52,6 +64,7 @@ impl Source {
         match self {
             Source::Stdin => STDIN_NAME.to_string(),
             Source::File(path) => path.display().to_string(),
+            Source::S3 { store, key, .. } => store.url_of(key),
         }
     }
 
@@ -61,6 +74,7 @@ impl Source {
         match self {
             Source::Stdin => open_stream(progress.counting(io::stdin())),
             Source::File(path) => open_stream(progress.counting(File::open(path)?)),
+            Source::S3 { store, key, .. } => open_stream(progress.counting(store.open(key)?)),
         }
     }
 
@@ -69,6 +83,7 @@ impl Source {
         match self {
             Source::Stdin => None,
             Source::File(path) => std::fs::metadata(path).ok().map(|meta| meta.len()),
+            Source::S3 { size, .. } => Some(*size),
         }
     }
 }
@@ -86,7 +101,44 @@ pub fn expand(arg: &InputArg) -> Vec<Expanded> {
         InputArg::Stdin => vec![Expanded::Source(Source::Stdin)],
         InputArg::Path(path) if path.is_dir() => expand_directory(path),
         InputArg::Path(path) => vec![Expanded::Source(Source::File(path.clone()))],
+        InputArg::S3(url) => expand_s3(url),
     }
+}
+
+/// Every object under the prefix, sorted by key; an empty prefix listing is an error, like a
+/// missing file, so a typo in a prefix is not a silent success.
+fn expand_s3(url: &str) -> Vec<Expanded> {
+    let unreadable = |message: String| {
+        vec![Expanded::Unreadable {
+            name: url.to_string(),
+            message,
+        }]
+    };
+    let location = match S3Url::parse(url) {
+        Ok(location) => location,
+        Err(error) => return unreadable(error.to_string()),
+    };
+    let store = match S3Store::connect(&location.bucket) {
+        Ok(store) => Arc::new(store),
+        Err(error) => return unreadable(error.to_string()),
+    };
+    let objects = match store.list(&location.prefix) {
+        Ok(objects) => objects,
+        Err(error) => return unreadable(error.to_string()),
+    };
+    if objects.is_empty() {
+        return unreadable("no objects under this prefix".to_string());
+    }
+    objects
+        .into_iter()
+        .map(|object| {
+            Expanded::Source(Source::S3 {
+                store: Arc::clone(&store),
+                key: object.key,
+                size: object.size,
+            })
+        })
+        .collect()
 }
 
 fn expand_directory(root: &Path) -> Vec<Expanded> {

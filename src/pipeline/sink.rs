@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::output::Stop;
 use crate::lake::ParquetSink;
+use crate::store::{S3Store, S3Url, S3Writer};
 
 const OUTPUT_BUFFER_BYTES: usize = 256 * 1024;
 
@@ -116,6 +117,51 @@ impl Drop for JsonFile {
         if self.lines.is_some() {
             let _ = std::fs::remove_file(&self.staged);
         }
+    }
+}
+
+/// JSON lines into an S3 object (`--output s3://bucket/key`): a multipart upload that completes
+/// when the run has written everything, so the object is complete or absent.
+pub struct JsonObject {
+    lines: Option<JsonLines<S3Writer>>,
+}
+
+impl JsonObject {
+    pub fn create(url: &str) -> Result<Self, String> {
+        let location = S3Url::parse(url).map_err(|error| error.to_string())?;
+        if location.prefix.is_empty() || location.prefix.ends_with('/') {
+            return Err(format!(
+                "{url}: JSON output needs an object key, s3://bucket/path/events.jsonl"
+            ));
+        }
+        let store = S3Store::connect(&location.bucket).map_err(|error| error.to_string())?;
+        let writer = store
+            .writer(&location.prefix)
+            .map_err(|error| error.to_string())?;
+        Ok(JsonObject {
+            lines: Some(JsonLines::new(writer, url)),
+        })
+    }
+}
+
+impl EventSink for JsonObject {
+    fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
+        match &mut self.lines {
+            Some(sink) => sink.write_events(lines),
+            None => Err(Stop::Fatal(
+                "internal error: output already finished".into(),
+            )),
+        }
+    }
+
+    fn finish(&mut self) -> Result<(), Stop> {
+        let Some(lines) = self.lines.take() else {
+            return Ok(());
+        };
+        lines
+            .into_inner()?
+            .finish()
+            .map_err(|error| Stop::Fatal(error.to_string()))
     }
 }
 
