@@ -201,6 +201,7 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
     let mut framer = Framer::new(log_type);
     let (mut records, mut events, mut rejected) = (0u64, 0u64, 0u64);
     let mut out = Vec::new();
+    let mut all_events = Vec::new();
     loop {
         let next = lines
             .next_line()
@@ -243,6 +244,7 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
                 }
                 check_event(log_type, body)
                     .map_err(|problem| format!("line {line_number}: {problem}\n  event: {body}"))?;
+                all_events.extend_from_slice(event.as_bytes());
                 events += 1;
             }
         }
@@ -251,6 +253,18 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
         return Err(format!(
             "{records} records but {events} events + {rejected} rejected"
         ));
+    }
+    // Every event converts to the log type's Parquet rows (`--format parquet`).
+    let batches =
+        logschema::lake::parquet_sink::arrow_batches(log_type, &all_events).map_err(|problem| {
+            format!(
+                "{problem}\n  events: {}",
+                String::from_utf8_lossy(&all_events)
+            )
+        })?;
+    let rows: usize = batches.iter().map(|batch| batch.num_rows()).sum();
+    if rows as u64 != events {
+        return Err(format!("{events} events but {rows} Arrow rows"));
     }
     Ok(())
 }

@@ -113,11 +113,7 @@ impl ParquetSink {
         let event_time_column = schema
             .index_of("p_event_time")
             .map_err(|error| format!("internal error: {error}"))?;
-        let decoder = arrow_json::ReaderBuilder::new(schema.clone())
-            .with_batch_size(DECODE_BATCH_ROWS)
-            .with_decoder_factory(Arc::new(JsonTextFactory))
-            .build_decoder()
-            .map_err(|error| format!("internal error: no Arrow decoder for the events: {error}"))?;
+        let decoder = event_decoder(&schema)?;
         let properties = WriterProperties::builder()
             .set_compression(Compression::ZSTD(
                 ZstdLevel::try_new(ZSTD_LEVEL).map_err(|error| error.to_string())?,
@@ -284,6 +280,31 @@ impl Drop for ParquetSink {
     fn drop(&mut self) {
         for file in self.open.values() {
             let _ = std::fs::remove_file(&file.staged);
+        }
+    }
+}
+
+/// Decodes event JSON lines into Arrow batches of `schema`.
+fn event_decoder(schema: &SchemaRef) -> Result<Decoder, String> {
+    arrow_json::ReaderBuilder::new(schema.clone())
+        .with_batch_size(DECODE_BATCH_ROWS)
+        .with_decoder_factory(Arc::new(JsonTextFactory))
+        .build_decoder()
+        .map_err(|error| format!("internal error: no Arrow decoder for the events: {error}"))
+}
+
+/// The events (JSON lines, as `--format json` writes them) as Arrow batches: what the Parquet
+/// files would hold. For checks; [`ParquetSink`] streams instead.
+pub fn arrow_batches(log_type: &LogType, lines: &[u8]) -> Result<Vec<RecordBatch>, String> {
+    let mut decoder = event_decoder(&super::arrow_schema(log_type))?;
+    let mut batches = Vec::new();
+    let mut at = 0;
+    loop {
+        at += decoder.decode(&lines[at..]).map_err(conversion_error)?;
+        match decoder.flush().map_err(conversion_error)? {
+            Some(batch) => batches.push(batch),
+            None if at >= lines.len() => return Ok(batches),
+            None => {}
         }
     }
 }
