@@ -61,11 +61,19 @@ fn assert_parquet_equals_json(log_type: &str, input: &Path, work: &Path) -> (Str
         lake.to_str().unwrap(),
         input.to_str().unwrap(),
     ]);
-    assert_eq!(
-        json_summary, parquet_summary,
-        "the same records are written and rejected"
-    );
     let table = table_name(log_type);
+    // The same records written and rejected, and one more line naming where the files went.
+    let (parquet_summary, files_line) = parquet_summary
+        .trim_end()
+        .rsplit_once('\n')
+        .unwrap_or_else(|| panic!("no summary: {parquet_summary}"));
+    assert_eq!(json_summary.trim_end(), parquet_summary);
+    assert!(
+        files_line.starts_with("summary: ")
+            && files_line.contains(" Parquet file")
+            && files_line.ends_with(&format!(" written below {}/{table}/", lake.display())),
+        "{files_line}"
+    );
     let glob = format!("{}/{table}/*/*/*/*/*.parquet", lake.display());
     let report = lake_check(&["compare", events.to_str().unwrap(), &glob]);
     (report, lake)
@@ -373,6 +381,10 @@ fn s3_flow_logs_in_parquet_back_to_s3_equal_the_json_lines() {
         ],
     );
     assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stderr.contains("Parquet files written below s3://lake/parquet/aws_vpcflow/"),
+        "{stderr}"
+    );
 
     // Copy the lake down (DuckDB's S3 reader is an extension it would download) keeping keys.
     let work = tempfile::tempdir().unwrap();

@@ -41,6 +41,8 @@ pub trait Publisher: Send {
     fn staging_path(&mut self, relative: &str) -> Result<PathBuf, String>;
     /// Makes the finished file at `staged` visible as `relative`; returns its final location.
     fn publish(&mut self, staged: &Path, relative: &str) -> Result<String, String>;
+    /// Where `relative` would be published: `DIR/relative` or `s3://bucket/prefix/relative`.
+    fn location_of(&self, relative: &str) -> String;
 }
 
 /// A local directory: staged as a hidden file beside the final one, then renamed (atomic within
@@ -67,6 +69,10 @@ impl Publisher for LocalDirectory {
             .unwrap_or_default();
         // Query engines skip names starting with `.`; `.tmp` keeps `*.parquet` globs off it too.
         Ok(directory.join(format!(".{name}.tmp")))
+    }
+
+    fn location_of(&self, relative: &str) -> String {
+        self.root.join(relative).display().to_string()
     }
 
     fn publish(&mut self, staged: &Path, relative: &str) -> Result<String, String> {
@@ -263,6 +269,14 @@ impl ParquetSink {
         }
         self.published.push(location?);
         Ok(())
+    }
+
+    /// One summary line: how many files, and below which directory or prefix.
+    pub fn summary(&self) -> String {
+        let files = self.published.len();
+        let noun = if files == 1 { "file" } else { "files" };
+        let table = self.publisher.location_of(&self.table);
+        format!("summary: {files} Parquet {noun} written below {table}/")
     }
 
     /// Finishes and publishes every open file, in partition order.

@@ -42,6 +42,10 @@ impl Publisher for S3Prefix {
         Ok(self.staging.path().join(relative.replace('/', "__")))
     }
 
+    fn location_of(&self, relative: &str) -> String {
+        self.store.url_of(&format!("{}{relative}", self.key_prefix))
+    }
+
     fn publish(&mut self, staged: &Path, relative: &str) -> Result<String, String> {
         let key = format!("{}{relative}", self.key_prefix);
         self.store

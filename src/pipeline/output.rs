@@ -171,6 +171,9 @@ impl<S: EventSink, E: Write> Output<S, E> {
     pub fn write_summary(&mut self) {
         self.progress.finish();
         let _ = self.summary.write_to(&mut self.messages);
+        if let Some(line) = self.sink.summary() {
+            let _ = writeln!(self.messages, "{line}");
+        }
         let _ = self.messages.flush();
     }
 }

@@ -16,6 +16,10 @@ pub trait EventSink {
     fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop>;
     /// Makes everything written so far reach its destination.
     fn finish(&mut self) -> Result<(), Stop>;
+    /// A last summary line about the output, if it has something to say.
+    fn summary(&self) -> Option<String> {
+        None
+    }
 }
 
 /// JSON lines on a stream (standard output): a closed pipe ends the run quietly.
@@ -172,5 +176,9 @@ impl EventSink for ParquetSink {
 
     fn finish(&mut self) -> Result<(), Stop> {
         ParquetSink::finish(self).map_err(Stop::Fatal)
+    }
+
+    fn summary(&self) -> Option<String> {
+        Some(ParquetSink::summary(self))
     }
 }
