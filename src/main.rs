@@ -13,7 +13,7 @@ use logschema::lake::ddl::{self, Dialect};
 use logschema::lake::parquet_sink::{LocalDirectory, ParquetOptions, ParquetSink, Publisher};
 use logschema::lake::s3_publisher::S3Prefix;
 use logschema::pipeline::progress::Progress;
-use logschema::pipeline::sink::{JsonFile, JsonObject};
+use logschema::pipeline::sink::{s3_object_writer, CompletedJsonLines, StagedFile};
 use logschema::pipeline::{self, input::InputArg, ParseOptions};
 use logschema::runtime::LogType;
 use logschema::store::is_s3_url;
@@ -69,12 +69,14 @@ fn parse(args: ParseArgs) -> ExitCode {
     let stderr = io::BufWriter::new(io::stderr());
     let status = match (args.format, args.output.as_deref()) {
         (Format::Json, None) => pipeline::run(&options, io::stdout().lock(), stderr),
-        (Format::Json, Some(url)) if is_s3_url(url) => match JsonObject::create(url) {
-            Ok(object) => pipeline::run_into(&options, object, stderr),
+        (Format::Json, Some(url)) if is_s3_url(url) => match s3_object_writer(url) {
+            Ok(object) => {
+                pipeline::run_into(&options, CompletedJsonLines::new(object, url), stderr)
+            }
             Err(message) => return fatal(&message),
         },
-        (Format::Json, Some(path)) => match JsonFile::create(Path::new(path)) {
-            Ok(file) => pipeline::run_into(&options, file, stderr),
+        (Format::Json, Some(path)) => match StagedFile::create(Path::new(path)) {
+            Ok(file) => pipeline::run_into(&options, CompletedJsonLines::new(file, path), stderr),
             Err(message) => return fatal(&message),
         },
         (Format::Parquet, None) => {

@@ -61,6 +61,7 @@ fn assert_parquet_equals_json(log_type: &str, input: &Path, work: &Path) -> (Str
         lake.to_str().unwrap(),
         input.to_str().unwrap(),
     ]);
+    assert!(events.exists() && !work.join(".events.jsonl.tmp").exists());
     let table = table_name(log_type);
     // The same records written and rejected, and one more line naming where the files went.
     let (parquet_summary, files_line) = parquet_summary

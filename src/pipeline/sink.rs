@@ -65,15 +65,53 @@ impl<W: Write> EventSink for JsonLines<W> {
     }
 }
 
-/// JSON lines into a file (`--output FILE`): written under a hidden temporary name beside it and
-/// renamed when the run has written everything, so the file is complete or absent.
-pub struct JsonFile {
-    lines: Option<JsonLines<File>>,
-    staged: PathBuf,
-    target: PathBuf,
+/// A destination that shows its content only once completed: a file renamed into place, an S3
+/// upload completed. Dropped without completing, it leaves nothing behind.
+pub trait Completable: Write {
+    fn complete(self) -> Result<(), String>;
 }
 
-impl JsonFile {
+/// JSON lines into a [`Completable`] destination, completed when the run has written everything,
+/// so the output is complete or absent.
+pub struct CompletedJsonLines<W: Completable> {
+    lines: Option<JsonLines<W>>,
+}
+
+impl<W: Completable> CompletedJsonLines<W> {
+    pub fn new(destination: W, name: &str) -> Self {
+        CompletedJsonLines {
+            lines: Some(JsonLines::new(destination, name)),
+        }
+    }
+}
+
+impl<W: Completable> EventSink for CompletedJsonLines<W> {
+    fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
+        match &mut self.lines {
+            Some(sink) => sink.write_events(lines),
+            None => Err(Stop::Fatal(
+                "internal error: output already finished".into(),
+            )),
+        }
+    }
+
+    fn finish(&mut self) -> Result<(), Stop> {
+        match self.lines.take() {
+            Some(lines) => lines.into_inner()?.complete().map_err(Stop::Fatal),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `--output FILE`: written under a hidden temporary name beside FILE, renamed at the end.
+pub struct StagedFile {
+    file: File,
+    staged: PathBuf,
+    target: PathBuf,
+    completed: bool,
+}
+
+impl StagedFile {
     pub fn create(target: &Path) -> Result<Self, String> {
         let directory = match target.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -86,87 +124,63 @@ impl JsonFile {
         let staged = directory.join(format!(".{name}.tmp"));
         let file = File::create(&staged)
             .map_err(|error| format!("{}: cannot create: {error}", staged.display()))?;
-        Ok(JsonFile {
-            lines: Some(JsonLines::new(file, &target.display().to_string())),
+        Ok(StagedFile {
+            file,
             staged,
             target: target.to_path_buf(),
+            completed: false,
         })
     }
 }
 
-impl EventSink for JsonFile {
-    fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
-        match &mut self.lines {
-            Some(sink) => sink.write_events(lines),
-            None => Err(Stop::Fatal(
-                "internal error: output already finished".into(),
-            )),
-        }
+impl Write for StagedFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
     }
 
-    fn finish(&mut self) -> Result<(), Stop> {
-        let Some(lines) = self.lines.take() else {
-            return Ok(());
-        };
-        let file = lines.into_inner()?;
-        file.sync_all()
-            .and_then(|()| std::fs::rename(&self.staged, &self.target))
-            .map_err(|error| Stop::Fatal(format!("{}: {error}", self.target.display())))
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
     }
 }
 
-impl Drop for JsonFile {
-    /// A run that did not finish leaves no file behind.
+impl Completable for StagedFile {
+    fn complete(mut self) -> Result<(), String> {
+        self.file
+            .sync_all()
+            .and_then(|()| std::fs::rename(&self.staged, &self.target))
+            .map_err(|error| format!("{}: {error}", self.target.display()))?;
+        self.completed = true;
+        Ok(())
+    }
+}
+
+impl Drop for StagedFile {
     fn drop(&mut self) {
-        if self.lines.is_some() {
+        if !self.completed {
             let _ = std::fs::remove_file(&self.staged);
         }
     }
 }
 
-/// JSON lines into an S3 object (`--output s3://bucket/key`): a multipart upload that completes
-/// when the run has written everything, so the object is complete or absent.
-pub struct JsonObject {
-    lines: Option<JsonLines<S3Writer>>,
-}
-
-impl JsonObject {
-    pub fn create(url: &str) -> Result<Self, String> {
-        let location = S3Url::parse(url).map_err(|error| error.to_string())?;
-        if location.prefix.is_empty() || location.prefix.ends_with('/') {
-            return Err(format!(
-                "{url}: JSON output needs an object key, s3://bucket/path/events.jsonl"
-            ));
-        }
-        let store = S3Store::connect(&location.bucket).map_err(|error| error.to_string())?;
-        let writer = store
-            .writer(&location.prefix)
-            .map_err(|error| error.to_string())?;
-        Ok(JsonObject {
-            lines: Some(JsonLines::new(writer, url)),
-        })
+/// `--output s3://bucket/key`: a multipart upload, completed at the end (dropping aborts it).
+impl Completable for S3Writer {
+    fn complete(self) -> Result<(), String> {
+        self.finish().map_err(|error| error.to_string())
     }
 }
 
-impl EventSink for JsonObject {
-    fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
-        match &mut self.lines {
-            Some(sink) => sink.write_events(lines),
-            None => Err(Stop::Fatal(
-                "internal error: output already finished".into(),
-            )),
-        }
+/// The S3 object of `--output s3://bucket/key` for JSON lines.
+pub fn s3_object_writer(url: &str) -> Result<S3Writer, String> {
+    let location = S3Url::parse(url).map_err(|error| error.to_string())?;
+    if location.prefix.is_empty() || location.prefix.ends_with('/') {
+        return Err(format!(
+            "{url}: JSON output needs an object key, s3://bucket/path/events.jsonl"
+        ));
     }
-
-    fn finish(&mut self) -> Result<(), Stop> {
-        let Some(lines) = self.lines.take() else {
-            return Ok(());
-        };
-        lines
-            .into_inner()?
-            .finish()
-            .map_err(|error| Stop::Fatal(error.to_string()))
-    }
+    let store = S3Store::connect(&location.bucket).map_err(|error| error.to_string())?;
+    store
+        .writer(&location.prefix)
+        .map_err(|error| error.to_string())
 }
 
 impl EventSink for ParquetSink {
