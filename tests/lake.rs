@@ -463,3 +463,32 @@ fn s3_errors_are_one_clear_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_output_directory_that_cannot_be_created_is_one_error_line() {
+    let work = tempfile::tempdir().unwrap();
+    let not_a_directory = work.path().join("file");
+    std::fs::write(&not_a_directory, "x").unwrap();
+    let output = logschema()
+        .args([
+            "parse",
+            "--log-type",
+            "AWS.VPCFlow",
+            "--format",
+            "parquet",
+            "--output",
+        ])
+        .arg(&not_a_directory)
+        .arg("samples/vpcflow-default.log")
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&output), 1);
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.contains(&format!(
+            "logschema: {}/aws_vpcflow/",
+            not_a_directory.display()
+        )) && stderr.contains("cannot create"),
+        "{stderr}"
+    );
+}
