@@ -13,7 +13,7 @@ use logschema::lake::ddl::{self, Dialect};
 use logschema::lake::parquet_sink::{LocalDirectory, ParquetOptions, ParquetSink, Publisher};
 use logschema::lake::s3_publisher::S3Prefix;
 use logschema::pipeline::progress::Progress;
-use logschema::pipeline::sink::{s3_object_writer, CompletedJsonLines, StagedFile};
+use logschema::pipeline::sink::{s3_object_writer, BackgroundSink, CompletedJsonLines, StagedFile};
 use logschema::pipeline::{self, input::InputArg, ParseOptions};
 use logschema::runtime::LogType;
 use logschema::store::is_s3_url;
@@ -96,7 +96,7 @@ fn parse(args: ParseArgs) -> ExitCode {
                 publisher,
             };
             match ParquetSink::new(log_type, parquet) {
-                Ok(sink) => pipeline::run_into(&options, sink, stderr),
+                Ok(sink) => pipeline::run_into(&options, BackgroundSink::spawn(sink), stderr),
                 Err(message) => return fatal(&message),
             }
         }

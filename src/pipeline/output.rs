@@ -98,7 +98,7 @@ impl<S: EventSink, E: Write> Output<S, E> {
 
     pub fn deliver(&mut self, item: Delivered<ParsedBatch, InputEvent>) -> Result<(), Stop> {
         match item {
-            Delivered::Output(batch) => self.write_batch(&batch),
+            Delivered::Output(batch) => self.write_batch(batch),
             Delivered::Message(InputEvent::Started { name }) => {
                 if !self.summary.inputs.is_empty() {
                     self.counts.files_done += 1;
@@ -123,8 +123,8 @@ impl<S: EventSink, E: Write> Output<S, E> {
         }
     }
 
-    fn write_batch(&mut self, batch: &ParsedBatch) -> Result<(), Stop> {
-        self.sink.write_events(&batch.events)?;
+    fn write_batch(&mut self, mut batch: ParsedBatch) -> Result<(), Stop> {
+        self.sink.write_owned(std::mem::take(&mut batch.events))?;
         let tally = self.summary.current();
         tally.events += batch.event_count;
         tally.rejected += batch.rejects.len() as u64;

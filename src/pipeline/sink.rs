@@ -3,6 +3,8 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
 
 use super::output::Stop;
 use crate::lake::ParquetSink;
@@ -14,6 +16,10 @@ const OUTPUT_BUFFER_BYTES: usize = 256 * 1024;
 pub trait EventSink {
     /// Appends a batch of events, given as JSON lines.
     fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop>;
+    /// The same, for a sink that can use the buffer itself (one on another thread).
+    fn write_owned(&mut self, lines: Vec<u8>) -> Result<(), Stop> {
+        self.write_events(&lines)
+    }
     /// Makes everything written so far reach its destination.
     fn finish(&mut self) -> Result<(), Stop>;
     /// A last summary line about the output, if it has something to say.
@@ -194,5 +200,186 @@ impl EventSink for ParquetSink {
 
     fn summary(&self) -> Option<String> {
         Some(ParquetSink::summary(self))
+    }
+}
+
+/// Batches queued for a [`BackgroundSink`]: bounds its memory to a few batches.
+const BACKGROUND_BATCHES_AHEAD: usize = 4;
+
+/// Runs a slow sink (Parquet: Arrow decoding, encoding, zstd) on its own thread, so it overlaps
+/// the parsing instead of holding up the thread that delivers batches in order. An error of the
+/// sink stops the run at the next batch or at the end.
+pub struct BackgroundSink {
+    batches: Option<SyncSender<ToSink>>,
+    worker: Option<JoinHandle<SinkOutcome>>,
+    summary: Option<String>,
+}
+
+/// What the sink thread ends with: its error or its summary line.
+type SinkOutcome = Result<Option<String>, Stop>;
+
+enum ToSink {
+    Lines(Vec<u8>),
+    /// Everything was sent: finish the sink. Without it the sink is dropped unfinished.
+    Finish,
+}
+
+impl BackgroundSink {
+    pub fn spawn<S: EventSink + Send + 'static>(sink: S) -> Self {
+        let (batches, received) = sync_channel(BACKGROUND_BATCHES_AHEAD);
+        let worker = std::thread::spawn(move || drain(sink, received));
+        BackgroundSink {
+            batches: Some(batches),
+            worker: Some(worker),
+            summary: None,
+        }
+    }
+
+    /// Waits for the thread; its error, if it had one.
+    fn join(&mut self) -> Result<(), Stop> {
+        self.batches = None; // ends the thread's loop if it still runs
+        let Some(worker) = self.worker.take() else {
+            return Ok(());
+        };
+        match worker.join() {
+            Ok(Ok(summary)) => {
+                self.summary = summary;
+                Ok(())
+            }
+            Ok(Err(stop)) => Err(stop),
+            Err(_) => Err(Stop::Fatal(
+                "internal error: the output thread panicked".into(),
+            )),
+        }
+    }
+}
+
+fn drain<S: EventSink>(mut sink: S, batches: Receiver<ToSink>) -> SinkOutcome {
+    for message in batches {
+        match message {
+            ToSink::Lines(lines) => sink.write_events(&lines)?,
+            ToSink::Finish => {
+                sink.finish()?;
+                return Ok(sink.summary());
+            }
+        }
+    }
+    Err(Stop::Fatal("the output was abandoned".into()))
+}
+
+impl EventSink for BackgroundSink {
+    fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
+        self.write_owned(lines.to_vec())
+    }
+
+    fn write_owned(&mut self, lines: Vec<u8>) -> Result<(), Stop> {
+        let sent = match &self.batches {
+            Some(batches) => batches.send(ToSink::Lines(lines)).is_ok(),
+            None => false,
+        };
+        if sent {
+            return Ok(());
+        }
+        // The thread stopped early: its error says why.
+        self.join()?;
+        Err(Stop::Fatal(
+            "internal error: the output thread stopped".into(),
+        ))
+    }
+
+    /// Waits until the sink has written everything. Dropping instead (the run failed) lets the
+    /// sink end without finishing: it removes what it had not finished.
+    fn finish(&mut self) -> Result<(), Stop> {
+        if let Some(batches) = &self.batches {
+            // A failed send means the thread already stopped; join says why.
+            let _ = batches.send(ToSink::Finish);
+        }
+        self.join()
+    }
+
+    fn summary(&self) -> Option<String> {
+        self.summary.clone()
+    }
+}
+
+impl Drop for BackgroundSink {
+    /// Waits for the sink thread to drop its sink unfinished (removing its staged files) before
+    /// the process can exit.
+    fn drop(&mut self) {
+        let _ = self.join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// Records what reaches it; fails on a batch that says `fail`.
+    #[derive(Default, Clone)]
+    struct Recorder(Arc<Mutex<Vec<String>>>);
+
+    impl EventSink for Recorder {
+        fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
+            if lines == b"fail" {
+                return Err(Stop::Fatal("disk full".into()));
+            }
+            let text = String::from_utf8_lossy(lines).into_owned();
+            self.0.lock().unwrap().push(text);
+            Ok(())
+        }
+
+        fn finish(&mut self) -> Result<(), Stop> {
+            self.0.lock().unwrap().push("finished".into());
+            Ok(())
+        }
+
+        fn summary(&self) -> Option<String> {
+            Some("summary: recorded".into())
+        }
+    }
+
+    fn seen(recorder: &Recorder) -> Vec<String> {
+        recorder.0.lock().unwrap().clone()
+    }
+
+    #[test]
+    fn a_background_sink_gets_every_batch_in_order_then_finishes() {
+        let recorder = Recorder::default();
+        let mut sink = BackgroundSink::spawn(recorder.clone());
+        for batch in ["a\n", "b\n", "c\n", "d\n", "e\n", "f\n"] {
+            sink.write_owned(batch.as_bytes().to_vec()).unwrap();
+        }
+        sink.finish().unwrap();
+        assert_eq!(
+            seen(&recorder),
+            ["a\n", "b\n", "c\n", "d\n", "e\n", "f\n", "finished"]
+        );
+        assert_eq!(sink.summary().as_deref(), Some("summary: recorded"));
+    }
+
+    #[test]
+    fn a_dropped_background_sink_is_not_finished() {
+        let recorder = Recorder::default();
+        let mut sink = BackgroundSink::spawn(recorder.clone());
+        sink.write_owned(b"a\n".to_vec()).unwrap();
+        drop(sink);
+        assert_eq!(seen(&recorder), ["a\n"]);
+    }
+
+    #[test]
+    fn the_sink_threads_error_stops_the_run() {
+        let mut sink = BackgroundSink::spawn(Recorder::default());
+        sink.write_owned(b"fail".to_vec()).unwrap();
+        // Reported at a later write, or at the latest by finish.
+        let mut outcome = Ok(());
+        for _ in 0..(BACKGROUND_BATCHES_AHEAD + 2) {
+            outcome = sink.write_owned(b"more\n".to_vec());
+            if outcome.is_err() {
+                break;
+            }
+        }
+        let outcome = outcome.and_then(|()| sink.finish());
+        assert_eq!(outcome, Err(Stop::Fatal("disk full".into())));
     }
 }
