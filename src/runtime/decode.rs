@@ -324,7 +324,7 @@ fn is_cidr(text: &str, version: IpVersion) -> bool {
 }
 
 /// The integer in a JSON number or (trimmed) text, with "not an integer" and "out of range" told
-/// apart.
+/// apart. The text shown in an out-of-range message is only built for that message.
 fn decode_integer(
     value: ValueRef<'_>,
     kind: ValueKind,
@@ -333,14 +333,17 @@ fn decode_integer(
 ) -> Result<i64, DecodeError> {
     let out_of_range =
         |shown: &str| DecodeError::value(format!("{shown} is out of range for {}", kind.as_str()));
-    let (parsed, shown) = match value {
+    match value {
         ValueRef::Json(InputValue::Number(number)) => {
             if let Some(integer) = number.as_i64() {
-                (integer, number.to_string())
+                if integer < min || integer > max {
+                    return Err(out_of_range(&number.to_string()));
+                }
+                Ok(integer)
             } else if number.is_u64() {
-                return Err(out_of_range(&number.to_string()));
+                Err(out_of_range(&number.to_string()))
             } else {
-                return Err(invalid(value, kind));
+                Err(invalid(value, kind))
             }
         }
         _ => {
@@ -353,15 +356,11 @@ fn decode_integer(
                 return Err(invalid(value, kind));
             }
             match trimmed.parse::<i64>() {
-                Ok(integer) => (integer, trimmed.to_string()),
-                Err(_) => return Err(out_of_range(trimmed)),
+                Ok(integer) if integer >= min && integer <= max => Ok(integer),
+                _ => Err(out_of_range(trimmed)),
             }
         }
-    };
-    if parsed < min || parsed > max {
-        return Err(out_of_range(&shown));
     }
-    Ok(parsed)
 }
 
 macro_rules! decode_integer_type {
