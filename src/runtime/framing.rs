@@ -1,5 +1,6 @@
 //! From text lines to records: blank lines, header lines and column mappings.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -20,17 +21,28 @@ pub struct ColumnMap {
     /// by a hash of the address (0 = empty slot): `column_of` runs for every field of every row,
     /// and a hash probe is cheaper there than a binary search.
     column_of_field: Vec<(usize, usize)>,
+    /// Per slot of `fields`, in schema order: (address of the field's spec, the first column
+    /// feeding it). Generated decoders read a row's fields in schema order, so a row keeps a
+    /// cursor into this list and `column_of` is one comparison instead of a hash probe.
+    in_slot_order: Vec<(usize, Option<usize>)>,
 }
 
 impl ColumnMap {
     /// `slot_of_column` indexes into `fields`.
     pub fn new(fields: &[&'static FieldSpec], slot_of_column: Vec<Option<usize>>) -> Self {
+        let mut in_slot_order: Vec<(usize, Option<usize>)> = fields
+            .iter()
+            .map(|field| (spec_address(field), None))
+            .collect();
         let mut column_of_field: Vec<(usize, usize)> = Vec::new();
         for (column, slot) in slot_of_column.iter().enumerate() {
             let Some(field) = slot.and_then(|slot| fields.get(slot)) else {
                 continue;
             };
             let address = spec_address(field);
+            if let Some((_, first @ None)) = slot.and_then(|slot| in_slot_order.get_mut(slot)) {
+                *first = Some(column);
+            }
             if !column_of_field.iter().any(|(known, _)| *known == address) {
                 column_of_field.push((address, column));
             }
@@ -48,6 +60,7 @@ impl ColumnMap {
         ColumnMap {
             slot_of_column,
             column_of_field,
+            in_slot_order,
         }
     }
 
@@ -61,6 +74,20 @@ impl ColumnMap {
             fields,
             names.into_iter().map(|name| lookup.slot(name)).collect(),
         )
+    }
+
+    /// The column that feeds `field`, if any, trying the slot `next_slot` first (a reader going
+    /// through the fields in schema order); `next_slot` moves past a field found there.
+    #[inline]
+    pub fn column_of_next(&self, field: &FieldSpec, next_slot: &Cell<usize>) -> Option<usize> {
+        let slot = next_slot.get();
+        if let Some(&(address, column)) = self.in_slot_order.get(slot) {
+            if address == spec_address(field) {
+                next_slot.set(slot + 1);
+                return column;
+            }
+        }
+        self.column_of(field)
     }
 
     /// The column that feeds `field`, if any.
@@ -388,11 +415,7 @@ pub fn parse_record(
                     values.len()
                 )));
             }
-            let row = Row {
-                values,
-                columns,
-                empty_values: spec.empty_values,
-            };
+            let row = Row::new(values, columns, spec.empty_values);
             (log_type.parse_event)(&ObjectRef::Row(&row), meta, out)
         }
     }
@@ -478,11 +501,11 @@ mod tests {
         start: Option<Timestamp>,
     }
 
-    impl Object for Flow {
+    impl<'a> Object<'a> for Flow {
         fn fields() -> &'static [&'static FieldSpec] {
             FLOW_FIELDS
         }
-        fn decode_fields(input: &ObjectRef<'_>) -> Result<Self, DecodeError> {
+        fn decode_fields(input: &ObjectRef<'_, 'a>) -> Result<Self, DecodeError> {
             Ok(Flow {
                 version: decode::required(input, &FLOW_FIELD_SPECS[0])?,
                 account: decode::optional(input, &FLOW_FIELD_SPECS[1])?,
@@ -513,7 +536,7 @@ mod tests {
             source_file: "test",
             parser,
             fields: FLOW_FIELDS,
-            parse_event: parse_event::<Flow>,
+            parse_event: |input, meta, out| parse_event::<Flow>(input, meta, out),
         }
     }
 

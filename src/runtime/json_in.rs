@@ -59,6 +59,27 @@ impl<'a> InputValue<'a> {
         }
     }
 
+    /// The same value with every string copied out of the text it was parsed from.
+    pub fn into_owned(self) -> InputValue<'static> {
+        let owned = |text: Cow<'_, str>| Cow::Owned(text.into_owned());
+        match self {
+            InputValue::Null => InputValue::Null,
+            InputValue::Bool(boolean) => InputValue::Bool(boolean),
+            InputValue::Number(number) => InputValue::Number(number),
+            InputValue::String(text) => InputValue::String(owned(text)),
+            InputValue::Array(elements) => {
+                InputValue::Array(elements.into_iter().map(InputValue::into_owned).collect())
+            }
+            InputValue::Object(object) => InputValue::Object(InputObject {
+                members: object
+                    .members
+                    .into_iter()
+                    .map(|(key, value)| (owned(key), value.into_owned()))
+                    .collect(),
+            }),
+        }
+    }
+
     /// The same value as a `serde_json::Value` (what a `json` field holds).
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value;
