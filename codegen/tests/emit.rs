@@ -478,11 +478,11 @@ fn keywords_and_odd_names_are_escaped() {
     check_golden(&crate_dir().join("tests/golden/odd_names.rs"), &code);
     syn::parse_file(&code).expect("output parses");
     for expected in [
-        "pub r#type: ::std::string::String,",
-        "pub self_: ::core::option::Option<::std::string::String>,",
+        "pub r#type: ::std::borrow::Cow<'a, str>,",
+        "pub self_: ::core::option::Option<::std::borrow::Cow<'a, str>>,",
         "pub r#fn: ::core::option::Option<i32>,",
         "pub option: ::core::option::Option<bool>,",
-        "pub ünïcode: ::core::option::Option<::std::string::String>,",
+        "pub ünïcode: ::core::option::Option<::std::borrow::Cow<'a, str>>,",
         r#"keys: &["say \"hi\"\\", "line\nbreak"],"#,
         r#"out.optional("say \"hi\"\\", &self.say_hi);"#,
         r#"    "^\"(\\S+)\"\\\\$",
@@ -598,7 +598,7 @@ fn adding_a_field_adds_only_its_own_lines() {
     let added = added.join("\n");
     for expected in [
         "/// The client.",
-        "pub client: ::core::option::Option<::std::string::String>,",
+        "pub client: ::core::option::Option<::std::borrow::Cow<'a, str>>,",
         "pub static EXAMPLE_DNS__CLIENT: ::logschema::runtime::FieldSpec",
         "&EXAMPLE_DNS__CLIENT,",
         "client: ::logschema::runtime::decode::optional(input, &EXAMPLE_DNS__CLIENT)?,",
@@ -628,7 +628,9 @@ fn delimited_log_type_entry() {
         default_columns: &["version", "account-id", "srcAddr"],
     }),
     fields: EXAMPLE_FLOW_FIELDS,
-    parse_event: ::logschema::runtime::parse_event::<ExampleFlow>,
+    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
+        ExampleFlow<'_>,
+    >(input, meta, out),
 };"#;
     assert!(code.contains(expected), "{code}");
     assert!(code.contains(r#"keys: &["account-id", "account_id"],"#));

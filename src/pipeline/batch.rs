@@ -1,7 +1,7 @@
 //! Groups the lines of one input into batches that can be parsed independently of each other.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::runtime::ColumnMap;
 
@@ -11,8 +11,11 @@ pub const MAX_BATCH_LINES: usize = 4096;
 pub const MAX_BATCH_BYTES: usize = 2 * 1024 * 1024;
 
 /// Consecutive lines of one input. All line texts live in one buffer, so a batch is a few
-/// allocations however many lines it holds.
-#[derive(Debug, Default)]
+/// allocations however many lines it holds. The buffers are recycled (`Default` takes them from
+/// a small pool, `Drop` gives them back): a fresh multi-megabyte buffer per batch is mapped and
+/// unmapped by the allocator each time, page faults and all, which at `--threads 2` costs more
+/// than the copying it saves (BENCHMARKS.md).
+#[derive(Debug)]
 pub struct Batch {
     text: String,
     pub items: Vec<BatchItem>,
@@ -35,6 +38,79 @@ pub enum BatchItem {
         /// The raw line as lossy UTF-8.
         raw: Range<usize>,
     },
+}
+
+static BATCH_BUFFERS: Recycler<(String, Vec<BatchItem>)> = Recycler::new();
+
+impl Default for Batch {
+    fn default() -> Self {
+        let (text, items) = BATCH_BUFFERS.take().unwrap_or_default();
+        Batch { text, items }
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        let (mut text, mut items) = (
+            std::mem::take(&mut self.text),
+            std::mem::take(&mut self.items),
+        );
+        if text.capacity() == 0 {
+            return;
+        }
+        text.clear();
+        items.clear();
+        BATCH_BUFFERS.give_back((text, items));
+    }
+}
+
+/// A few spare buffers shared by all threads: at most `Recycler::KEEP`, and none larger than
+/// `Recycler::MAX_BYTES` (an odd huge line's buffer is freed, not kept), so memory stays bounded.
+pub(crate) struct Recycler<T> {
+    spare: Mutex<Vec<T>>,
+}
+
+/// What a pooled buffer's size is measured by.
+pub(crate) trait Capacity {
+    fn bytes(&self) -> usize;
+}
+
+impl Capacity for Vec<u8> {
+    fn bytes(&self) -> usize {
+        self.capacity()
+    }
+}
+
+impl Capacity for (String, Vec<BatchItem>) {
+    fn bytes(&self) -> usize {
+        self.0.capacity() + self.1.capacity() * std::mem::size_of::<BatchItem>()
+    }
+}
+
+impl<T: Capacity> Recycler<T> {
+    const KEEP: usize = 8;
+    const MAX_BYTES: usize = 4 * MAX_BATCH_BYTES;
+
+    pub(crate) const fn new() -> Self {
+        Recycler {
+            spare: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn take(&self) -> Option<T> {
+        self.spare.lock().ok()?.pop()
+    }
+
+    pub(crate) fn give_back(&self, buffer: T) {
+        if buffer.bytes() > Self::MAX_BYTES {
+            return;
+        }
+        if let Ok(mut spare) = self.spare.lock() {
+            if spare.len() < Self::KEEP {
+                spare.push(buffer);
+            }
+        }
+    }
 }
 
 impl Batch {
@@ -107,6 +183,22 @@ mod tests {
             })
             .collect();
         assert_eq!(texts, ["first", "\u{fffd}bad", "third"]);
+    }
+
+    #[test]
+    fn the_recycler_keeps_a_few_buffers_of_bounded_size() {
+        let recycler: Recycler<Vec<u8>> = Recycler::new();
+        assert!(recycler.take().is_none());
+        for _ in 0..Recycler::<Vec<u8>>::KEEP + 3 {
+            recycler.give_back(Vec::with_capacity(16));
+        }
+        recycler.give_back(Vec::with_capacity(Recycler::<Vec<u8>>::MAX_BYTES + 1));
+        let mut kept = 0;
+        while let Some(buffer) = recycler.take() {
+            assert!(buffer.capacity() <= Recycler::<Vec<u8>>::MAX_BYTES);
+            kept += 1;
+        }
+        assert_eq!(kept, Recycler::<Vec<u8>>::KEEP);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::panic::{self, AssertUnwindSafe};
 
-use super::batch::{Batch, BatchItem};
+use super::batch::{Batch, BatchItem, Recycler};
 use crate::runtime::{self, ColumnMap, EventMeta, LogType, RowId};
 
 /// What the run adds to every event besides its fields.
@@ -13,7 +13,8 @@ pub struct RunMeta {
     pub source_label: Option<String>,
 }
 
-/// The outcome of one batch, in line order.
+/// The outcome of one batch, in line order. `events` is recycled through a pool when the batch
+/// is dropped (after it was written), as `Batch` buffers are.
 #[derive(Debug, Default)]
 pub struct ParsedBatch {
     /// The event JSON lines, each ending in `\n`.
@@ -30,9 +31,22 @@ pub struct Reject {
     pub raw: String,
 }
 
+static EVENT_BUFFERS: Recycler<Vec<u8>> = Recycler::new();
+
+impl Drop for ParsedBatch {
+    fn drop(&mut self) {
+        let mut events = std::mem::take(&mut self.events);
+        if events.capacity() > 0 {
+            events.clear();
+            EVENT_BUFFERS.give_back(events);
+        }
+    }
+}
+
 pub fn parse_batch(log_type: &'static LogType, run: &RunMeta, batch: &Batch) -> ParsedBatch {
     let parse_time = chrono::Utc::now();
     let mut parsed = ParsedBatch::default();
+    parsed.events = EVENT_BUFFERS.take().unwrap_or_default();
     // Events are larger than their input lines (about 1.7x for JSON lines, 3.5x for flow logs):
     // start big rather than growing (and copying) the buffer many times per batch.
     parsed.events.reserve(batch.text_len() * 2);

@@ -1,5 +1,6 @@
 //! Decoding and validating values, as Panther does (see docs/schema-language.md).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -75,14 +76,17 @@ impl std::error::Error for DecodeError {}
 
 /// A value type the generated structs hold: `String`, `i16`, `i32`, `i64`, `f64`, `bool`,
 /// `Timestamp`, `serde_json::Value`, `Vec<T>`, and every generated struct (through `Object`).
-pub trait Decode: Sized {
+pub trait Decode<'a>: Sized {
     /// `Ok(None)`: the value is absent (null, or one of `spec.empty_values`).
-    fn decode(value: ValueRef<'_>, spec: &'static ValueSpec) -> Result<Option<Self>, DecodeError>;
+    fn decode(
+        value: ValueRef<'_, 'a>,
+        spec: &'static ValueSpec,
+    ) -> Result<Option<Self>, DecodeError>;
 }
 
 /// A required field: absent or null is an error naming the field.
-pub fn required<T: Decode>(
-    input: &ObjectRef<'_>,
+pub fn required<'a, T: Decode<'a>>(
+    input: &ObjectRef<'_, 'a>,
     spec: &'static FieldSpec,
 ) -> Result<T, DecodeError> {
     optional(input, spec)?
@@ -90,8 +94,8 @@ pub fn required<T: Decode>(
 }
 
 /// An optional field.
-pub fn optional<T: Decode>(
-    input: &ObjectRef<'_>,
+pub fn optional<'a, T: Decode<'a>>(
+    input: &ObjectRef<'_, 'a>,
     spec: &'static FieldSpec,
 ) -> Result<Option<T>, DecodeError> {
     match input.get(spec) {
@@ -102,7 +106,7 @@ pub fn optional<T: Decode>(
 
 /// The value unless it is null or one of the spec's empty values (text compared trimmed; a
 /// number or boolean by its JSON text).
-fn present<'a>(value: ValueRef<'a>, spec: &ValueSpec) -> Option<ValueRef<'a>> {
+fn present<'r, 'a>(value: ValueRef<'r, 'a>, spec: &ValueSpec) -> Option<ValueRef<'r, 'a>> {
     if let ValueRef::Json(InputValue::Null) = value {
         return None;
     }
@@ -122,7 +126,7 @@ fn present<'a>(value: ValueRef<'a>, spec: &ValueSpec) -> Option<ValueRef<'a>> {
 }
 
 /// How a value shows in an error message: JSON text, shortened when long.
-fn describe(value: ValueRef<'_>) -> String {
+fn describe(value: ValueRef<'_, '_>) -> String {
     const MAX: usize = 80;
     let text = match value {
         ValueRef::Json(InputValue::Object(_)) => return "an object".to_string(),
@@ -140,7 +144,7 @@ fn describe(value: ValueRef<'_>) -> String {
     format!("{}...", &text[..end])
 }
 
-fn invalid(value: ValueRef<'_>, kind: ValueKind) -> DecodeError {
+fn invalid(value: ValueRef<'_, '_>, kind: ValueKind) -> DecodeError {
     DecodeError::value(format!(
         "{} is not a valid {}",
         describe(value),
@@ -151,16 +155,25 @@ fn invalid(value: ValueRef<'_>, kind: ValueKind) -> DecodeError {
 /// For object/array/json values: a string that is (or, for delimited text, may be) JSON is
 /// parsed first. `Ok(None)`: use the value as it is.
 fn embedded_json<'a>(
-    value: ValueRef<'a>,
+    value: ValueRef<'_, 'a>,
     spec: &ValueSpec,
 ) -> Result<Option<InputValue<'a>>, DecodeError> {
-    let text: &'a str = match value {
-        ValueRef::Json(InputValue::String(text)) if spec.embedded_json => text,
+    let parsed = match value {
+        // Text of the input line: the parsed tree can borrow from it.
+        ValueRef::Json(InputValue::String(Cow::Borrowed(text))) if spec.embedded_json => {
+            super::json_in::parse(text)
+        }
+        // Text with JSON escapes lives only as long as the tree holding it: copy it out.
+        ValueRef::Json(InputValue::String(Cow::Owned(text))) if spec.embedded_json => {
+            super::json_in::parse(text).map(InputValue::into_owned)
+        }
         // Delimited text holds no structure of its own: an object or array must be JSON text.
-        ValueRef::Text(text) if spec.embedded_json || spec.kind != ValueKind::Json => text,
+        ValueRef::Text(text) if spec.embedded_json || spec.kind != ValueKind::Json => {
+            super::json_in::parse(text)
+        }
         _ => return Ok(None),
     };
-    super::json_in::parse(text).map(Some).map_err(|error| {
+    parsed.map(Some).map_err(|error| {
         DecodeError::value(format!(
             "{} is not valid embedded JSON: {error}",
             describe(value)
@@ -168,8 +181,11 @@ fn embedded_json<'a>(
     })
 }
 
-impl<T: super::Object> Decode for T {
-    fn decode(value: ValueRef<'_>, spec: &'static ValueSpec) -> Result<Option<Self>, DecodeError> {
+impl<'a, T: super::Object<'a>> Decode<'a> for T {
+    fn decode(
+        value: ValueRef<'_, 'a>,
+        spec: &'static ValueSpec,
+    ) -> Result<Option<Self>, DecodeError> {
         let Some(value) = present(value, spec) else {
             return Ok(None);
         };
@@ -185,8 +201,11 @@ impl<T: super::Object> Decode for T {
     }
 }
 
-impl<T: Decode> Decode for Vec<T> {
-    fn decode(value: ValueRef<'_>, spec: &'static ValueSpec) -> Result<Option<Self>, DecodeError> {
+impl<'a, T: Decode<'a>> Decode<'a> for Vec<T> {
+    fn decode(
+        value: ValueRef<'_, 'a>,
+        spec: &'static ValueSpec,
+    ) -> Result<Option<Self>, DecodeError> {
         let Some(value) = present(value, spec) else {
             return Ok(None);
         };
@@ -215,8 +234,11 @@ impl<T: Decode> Decode for Vec<T> {
     }
 }
 
-impl Decode for Value {
-    fn decode(value: ValueRef<'_>, spec: &'static ValueSpec) -> Result<Option<Self>, DecodeError> {
+impl<'a> Decode<'a> for Value {
+    fn decode(
+        value: ValueRef<'_, 'a>,
+        spec: &'static ValueSpec,
+    ) -> Result<Option<Self>, DecodeError> {
         let Some(value) = present(value, spec) else {
             return Ok(None);
         };
@@ -236,8 +258,36 @@ impl Decode for Value {
     }
 }
 
-impl Decode for String {
-    fn decode(value: ValueRef<'_>, spec: &'static ValueSpec) -> Result<Option<Self>, DecodeError> {
+/// The string type of generated structs: borrowed from the input line when the text is there
+/// as it is, so most string fields cost no allocation.
+impl<'a> Decode<'a> for Cow<'a, str> {
+    fn decode(
+        value: ValueRef<'_, 'a>,
+        spec: &'static ValueSpec,
+    ) -> Result<Option<Self>, DecodeError> {
+        let Some(value) = present(value, spec) else {
+            return Ok(None);
+        };
+        let text = match value {
+            // Numbers and booleans keep their JSON text.
+            ValueRef::Json(json @ (InputValue::Number(_) | InputValue::Bool(_))) => {
+                Cow::Owned(json.to_string())
+            }
+            _ => match value.text_of_line() {
+                Some(text) => text,
+                None => return Err(invalid(value, ValueKind::String)),
+            },
+        };
+        validate_string(&text, spec)?;
+        Ok(Some(text))
+    }
+}
+
+impl<'a> Decode<'a> for String {
+    fn decode(
+        value: ValueRef<'_, 'a>,
+        spec: &'static ValueSpec,
+    ) -> Result<Option<Self>, DecodeError> {
         let Some(value) = present(value, spec) else {
             return Ok(None);
         };
@@ -324,23 +374,26 @@ fn is_cidr(text: &str, version: IpVersion) -> bool {
 }
 
 /// The integer in a JSON number or (trimmed) text, with "not an integer" and "out of range" told
-/// apart.
+/// apart. The text shown in an out-of-range message is only built for that message.
 fn decode_integer(
-    value: ValueRef<'_>,
+    value: ValueRef<'_, '_>,
     kind: ValueKind,
     min: i64,
     max: i64,
 ) -> Result<i64, DecodeError> {
     let out_of_range =
         |shown: &str| DecodeError::value(format!("{shown} is out of range for {}", kind.as_str()));
-    let (parsed, shown) = match value {
+    match value {
         ValueRef::Json(InputValue::Number(number)) => {
             if let Some(integer) = number.as_i64() {
-                (integer, number.to_string())
+                if integer < min || integer > max {
+                    return Err(out_of_range(&number.to_string()));
+                }
+                Ok(integer)
             } else if number.is_u64() {
-                return Err(out_of_range(&number.to_string()));
+                Err(out_of_range(&number.to_string()))
             } else {
-                return Err(invalid(value, kind));
+                Err(invalid(value, kind))
             }
         }
         _ => {
@@ -353,22 +406,18 @@ fn decode_integer(
                 return Err(invalid(value, kind));
             }
             match trimmed.parse::<i64>() {
-                Ok(integer) => (integer, trimmed.to_string()),
-                Err(_) => return Err(out_of_range(trimmed)),
+                Ok(integer) if integer >= min && integer <= max => Ok(integer),
+                _ => Err(out_of_range(trimmed)),
             }
         }
-    };
-    if parsed < min || parsed > max {
-        return Err(out_of_range(&shown));
     }
-    Ok(parsed)
 }
 
 macro_rules! decode_integer_type {
     ($integer:ty, $kind:expr) => {
-        impl Decode for $integer {
+        impl<'a> Decode<'a> for $integer {
             fn decode(
-                value: ValueRef<'_>,
+                value: ValueRef<'_, 'a>,
                 spec: &'static ValueSpec,
             ) -> Result<Option<Self>, DecodeError> {
                 let Some(value) = present(value, spec) else {
@@ -386,8 +435,11 @@ decode_integer_type!(i16, ValueKind::SmallInt);
 decode_integer_type!(i32, ValueKind::Int);
 decode_integer_type!(i64, ValueKind::BigInt);
 
-impl Decode for f64 {
-    fn decode(value: ValueRef<'_>, spec: &'static ValueSpec) -> Result<Option<Self>, DecodeError> {
+impl<'a> Decode<'a> for f64 {
+    fn decode(
+        value: ValueRef<'_, 'a>,
+        spec: &'static ValueSpec,
+    ) -> Result<Option<Self>, DecodeError> {
         let Some(value) = present(value, spec) else {
             return Ok(None);
         };
@@ -412,8 +464,11 @@ impl Decode for f64 {
     }
 }
 
-impl Decode for bool {
-    fn decode(value: ValueRef<'_>, spec: &'static ValueSpec) -> Result<Option<Self>, DecodeError> {
+impl<'a> Decode<'a> for bool {
+    fn decode(
+        value: ValueRef<'_, 'a>,
+        spec: &'static ValueSpec,
+    ) -> Result<Option<Self>, DecodeError> {
         let Some(value) = present(value, spec) else {
             return Ok(None);
         };
@@ -428,8 +483,11 @@ impl Decode for bool {
     }
 }
 
-impl Decode for Timestamp {
-    fn decode(value: ValueRef<'_>, spec: &'static ValueSpec) -> Result<Option<Self>, DecodeError> {
+impl<'a> Decode<'a> for Timestamp {
+    fn decode(
+        value: ValueRef<'_, 'a>,
+        spec: &'static ValueSpec,
+    ) -> Result<Option<Self>, DecodeError> {
         let Some(value) = present(value, spec) else {
             return Ok(None);
         };
@@ -558,11 +616,11 @@ mod tests {
         value: Option<i32>,
     }
 
-    impl Object for Pair {
+    impl<'a> Object<'a> for Pair {
         fn fields() -> &'static [&'static FieldSpec] {
             PAIR_FIELDS
         }
-        fn decode_fields(input: &ObjectRef<'_>) -> Result<Self, DecodeError> {
+        fn decode_fields(input: &ObjectRef<'_, 'a>) -> Result<Self, DecodeError> {
             Ok(Pair {
                 key: required(input, &PAIR_KEY)?,
                 value: optional(input, &PAIR_VALUE)?,
@@ -575,13 +633,38 @@ mod tests {
         fn collect_indicators(&self, _sink: &mut crate::runtime::IndicatorSink) {}
     }
 
-    fn json<T: Decode>(input: &str, spec: &'static ValueSpec) -> Result<Option<T>, String> {
+    fn json<T: for<'a> Decode<'a>>(
+        input: &str,
+        spec: &'static ValueSpec,
+    ) -> Result<Option<T>, String> {
         let value = crate::runtime::json_in::parse(input).unwrap();
         T::decode(ValueRef::Json(&value), spec).map_err(|error| error.to_string())
     }
 
-    fn text<T: Decode>(input: &str, spec: &'static ValueSpec) -> Result<Option<T>, String> {
+    fn text<T: for<'a> Decode<'a>>(
+        input: &str,
+        spec: &'static ValueSpec,
+    ) -> Result<Option<T>, String> {
         T::decode(ValueRef::Text(input), spec).map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn borrowed_strings_borrow_from_the_line_unless_escaped() {
+        let line = r#"{"a":"plain","b":"esc\"aped","n":12}"#;
+        let value = crate::runtime::json_in::parse(line).unwrap();
+        let InputValue::Object(object) = &value else {
+            panic!("an object")
+        };
+        let decode = |key: &str| {
+            <Cow<'_, str>>::decode(ValueRef::Json(object.get(key).unwrap()), &STRING).unwrap()
+        };
+        assert!(matches!(decode("a"), Some(Cow::Borrowed("plain"))));
+        assert!(matches!(decode("b"), Some(Cow::Owned(text)) if text == "esc\"aped"));
+        assert!(matches!(decode("n"), Some(Cow::Owned(text)) if text == "12"));
+        assert!(matches!(
+            <Cow<'_, str>>::decode(ValueRef::Text(" - "), &STRING),
+            Ok(Some(Cow::Borrowed(" - ")))
+        ));
     }
 
     #[test]
@@ -913,11 +996,7 @@ mod tests {
     #[test]
     fn rows_read_columns_by_slot() {
         let columns = ColumnMap::new(PAIR_FIELDS, vec![Some(1), None, Some(0)]);
-        let row = Row {
-            values: &["7", "ignored", "k"],
-            columns: &columns,
-            empty_values: &["-"],
-        };
+        let row = Row::new(&["7", "ignored", "k"], &columns, &["-"]);
         assert_eq!(
             Pair::decode_fields(&ObjectRef::Row(&row)),
             Ok(Pair {
@@ -925,11 +1004,7 @@ mod tests {
                 value: Some(7)
             })
         );
-        let row = Row {
-            values: &["-", "ignored", "k"],
-            columns: &columns,
-            empty_values: &["-"],
-        };
+        let row = Row::new(&["-", "ignored", "k"], &columns, &["-"]);
         assert_eq!(
             Pair::decode_fields(&ObjectRef::Row(&row)),
             Ok(Pair {

@@ -4,12 +4,13 @@ use super::{
     DecodeError, FieldSpec, IndicatorSink, JsonObjectWriter, ObjectRef, Timestamp, WriteJson,
 };
 
-/// Implemented by every generated struct.
-pub trait Object: Sized {
+/// Implemented by every generated struct; `'a` is the input line's lifetime, which the struct's
+/// strings borrow from.
+pub trait Object<'a>: Sized {
     /// This object's fields, in schema order.
     fn fields() -> &'static [&'static FieldSpec];
     /// Reads and validates every field.
-    fn decode_fields(input: &ObjectRef<'_>) -> Result<Self, DecodeError>;
+    fn decode_fields(input: &ObjectRef<'_, 'a>) -> Result<Self, DecodeError>;
     /// Writes the present fields as JSON object members, in schema order.
     fn write_fields(&self, out: &mut JsonObjectWriter<'_>);
     /// Adds this object's indicator values (nested objects included) to the sink.
@@ -40,8 +41,8 @@ pub struct EventMeta<'a> {
 /// The `parse_event` of every registry entry: decode `T`, then append its JSON line to `out`.
 /// Everything that can fail happens before the first byte is written, so on error `out` is as it
 /// was.
-pub fn parse_event<T: Object>(
-    input: &ObjectRef<'_>,
+pub fn parse_event<'a, T: Object<'a>>(
+    input: &ObjectRef<'_, 'a>,
     meta: &EventMeta<'_>,
     out: &mut Vec<u8>,
 ) -> Result<(), DecodeError> {
@@ -59,7 +60,7 @@ pub fn parse_event<T: Object>(
     Ok(())
 }
 
-fn write_event<T: Object>(
+fn write_event<'a, T: Object<'a>>(
     event: &T,
     indicators: &mut IndicatorSink,
     meta: &EventMeta<'_>,
@@ -127,11 +128,11 @@ mod tests {
         note: String,
     }
 
-    impl Object for Note {
+    impl<'a> Object<'a> for Note {
         fn fields() -> &'static [&'static FieldSpec] {
             NOTE_FIELDS
         }
-        fn decode_fields(input: &ObjectRef<'_>) -> Result<Self, DecodeError> {
+        fn decode_fields(input: &ObjectRef<'_, 'a>) -> Result<Self, DecodeError> {
             Ok(Note {
                 note: decode::required(input, &NOTE)?,
             })

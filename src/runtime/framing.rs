@@ -1,5 +1,6 @@
 //! From text lines to records: blank lines, header lines and column mappings.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -20,17 +21,28 @@ pub struct ColumnMap {
     /// by a hash of the address (0 = empty slot): `column_of` runs for every field of every row,
     /// and a hash probe is cheaper there than a binary search.
     column_of_field: Vec<(usize, usize)>,
+    /// Per slot of `fields`, in schema order: (address of the field's spec, the first column
+    /// feeding it). Generated decoders read a row's fields in schema order, so a row keeps a
+    /// cursor into this list and `column_of` is one comparison instead of a hash probe.
+    in_slot_order: Vec<(usize, Option<usize>)>,
 }
 
 impl ColumnMap {
     /// `slot_of_column` indexes into `fields`.
     pub fn new(fields: &[&'static FieldSpec], slot_of_column: Vec<Option<usize>>) -> Self {
+        let mut in_slot_order: Vec<(usize, Option<usize>)> = fields
+            .iter()
+            .map(|field| (spec_address(field), None))
+            .collect();
         let mut column_of_field: Vec<(usize, usize)> = Vec::new();
         for (column, slot) in slot_of_column.iter().enumerate() {
             let Some(field) = slot.and_then(|slot| fields.get(slot)) else {
                 continue;
             };
             let address = spec_address(field);
+            if let Some((_, first @ None)) = slot.and_then(|slot| in_slot_order.get_mut(slot)) {
+                *first = Some(column);
+            }
             if !column_of_field.iter().any(|(known, _)| *known == address) {
                 column_of_field.push((address, column));
             }
@@ -48,6 +60,7 @@ impl ColumnMap {
         ColumnMap {
             slot_of_column,
             column_of_field,
+            in_slot_order,
         }
     }
 
@@ -61,6 +74,20 @@ impl ColumnMap {
             fields,
             names.into_iter().map(|name| lookup.slot(name)).collect(),
         )
+    }
+
+    /// The column that feeds `field`, if any, trying the slot `next_slot` first (a reader going
+    /// through the fields in schema order); `next_slot` moves past a field found there.
+    #[inline]
+    pub fn column_of_next(&self, field: &FieldSpec, next_slot: &Cell<usize>) -> Option<usize> {
+        let slot = next_slot.get();
+        if let Some(&(address, column)) = self.in_slot_order.get(slot) {
+            if address == spec_address(field) {
+                next_slot.set(slot + 1);
+                return column;
+            }
+        }
+        self.column_of(field)
     }
 
     /// The column that feeds `field`, if any.
@@ -297,11 +324,47 @@ fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
         .map(|offset| at + offset)
 }
 
+/// Calls `f(start, end)` with the byte range of each value of `bytes` split on the ASCII byte
+/// `delimiter`, as `split_values` splits (empty values skipped when `merge`). The hot paths'
+/// splitter: each eight-byte word is checked once and gives a mask of all its delimiters (exact
+/// per byte), which are then read off the mask, so short values cost a few instructions each.
+#[inline]
+fn for_each_value(bytes: &[u8], delimiter: u8, merge: bool, mut f: impl FnMut(usize, usize)) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let pattern = ONES * u64::from(delimiter);
+    let mut start = 0;
+    let mut value_end = |end: usize, start: &mut usize| {
+        if !(merge && end == *start) {
+            f(*start, end);
+        }
+        *start = end + 1;
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ pattern;
+        // High bit set exactly in the bytes of `x` that are zero (the delimiters).
+        let mut mask = !(((x & LOW) + LOW) | x | LOW);
+        while mask != 0 {
+            value_end(base + (mask.trailing_zeros() / 8) as usize, &mut start);
+            mask &= mask - 1;
+        }
+        base += 8;
+    }
+    for (offset, &byte) in words.remainder().iter().enumerate() {
+        if byte == delimiter {
+            value_end(base + offset, &mut start);
+        }
+    }
+    value_end(bytes.len(), &mut start);
+}
+
 /// (values, values that could be a known name) of a delimited line, counted as `split_values`
 /// splits it, when known names start with a letter. A value that starts with a letter could be
 /// one; so could one starting with whitespace (names are looked up trimmed) or a non-ASCII
-/// byte (Unicode whitespace). For an ASCII delimiter, `memchr` finds the values' bounds and only
-/// their first bytes are looked at.
+/// byte (Unicode whitespace). For an ASCII delimiter, `for_each_value` finds the values' bounds
+/// and only their first bytes are looked at.
 fn count_name_candidates(line: &str, spec: &DelimitedSpec) -> (usize, usize) {
     let could_start_name = |byte: u8| byte.is_ascii_alphabetic() || !byte.is_ascii_graphic();
     if !spec.delimiter.is_ascii() {
@@ -311,17 +374,19 @@ fn count_name_candidates(line: &str, spec: &DelimitedSpec) -> (usize, usize) {
         });
     }
     let bytes = line.as_bytes();
-    let (mut count, mut candidates, mut start) = (0usize, 0usize, 0usize);
-    let ends = memchr::memchr_iter(spec.delimiter as u8, bytes).chain(std::iter::once(bytes.len()));
-    for end in ends {
-        if end > start {
+    let (mut count, mut candidates) = (0usize, 0usize);
+    for_each_value(
+        bytes,
+        spec.delimiter as u8,
+        spec.merge_delimiters,
+        |start, end| {
             count += 1;
-            candidates += usize::from(could_start_name(bytes[start]));
-        } else if !spec.merge_delimiters {
-            count += 1;
-        }
-        start = end + 1;
-    }
+            if end > start {
+                candidates +=
+                    usize::from(bytes.get(start).is_some_and(|&byte| could_start_name(byte)));
+            }
+        },
+    );
     (count, candidates)
 }
 
@@ -336,9 +401,9 @@ const INLINE_COLUMNS: usize = 48;
 /// Parses one record line (as classified by a `Framer`) and appends its JSON event line to `out`.
 /// `columns` is the mapping `LineKind::Record` gave (None for JSON lines). On error `out` is
 /// unchanged and the error says why (too few columns, bad JSON, a field's problem).
-pub fn parse_record(
+pub fn parse_record<'l>(
     log_type: &LogType,
-    line: &str,
+    line: &'l str,
     columns: Option<&ColumnMap>,
     meta: &EventMeta<'_>,
     out: &mut Vec<u8>,
@@ -365,7 +430,7 @@ pub fn parse_record(
             let mut inline = [""; INLINE_COLUMNS];
             let mut spilled: Vec<&str> = Vec::new();
             let mut count = 0;
-            for value in split_values(line, spec) {
+            let mut keep = |value: &'l str| {
                 if count < INLINE_COLUMNS {
                     inline[count] = value;
                 } else {
@@ -375,6 +440,20 @@ pub fn parse_record(
                     spilled.push(value);
                 }
                 count += 1;
+            };
+            if spec.delimiter.is_ascii() {
+                let delimiter = spec.delimiter as u8;
+                for_each_value(
+                    line.as_bytes(),
+                    delimiter,
+                    spec.merge_delimiters,
+                    |start, end| {
+                        // Bounds next to an ASCII delimiter (or the line's ends): char boundaries.
+                        keep(line.get(start..end).unwrap_or_default())
+                    },
+                );
+            } else {
+                split_values(line, spec).for_each(keep);
             }
             let values = if count <= INLINE_COLUMNS {
                 &inline[..count]
@@ -388,11 +467,7 @@ pub fn parse_record(
                     values.len()
                 )));
             }
-            let row = Row {
-                values,
-                columns,
-                empty_values: spec.empty_values,
-            };
+            let row = Row::new(values, columns, spec.empty_values);
             (log_type.parse_event)(&ObjectRef::Row(&row), meta, out)
         }
     }
@@ -478,11 +553,11 @@ mod tests {
         start: Option<Timestamp>,
     }
 
-    impl Object for Flow {
+    impl<'a> Object<'a> for Flow {
         fn fields() -> &'static [&'static FieldSpec] {
             FLOW_FIELDS
         }
-        fn decode_fields(input: &ObjectRef<'_>) -> Result<Self, DecodeError> {
+        fn decode_fields(input: &ObjectRef<'_, 'a>) -> Result<Self, DecodeError> {
             Ok(Flow {
                 version: decode::required(input, &FLOW_FIELD_SPECS[0])?,
                 account: decode::optional(input, &FLOW_FIELD_SPECS[1])?,
@@ -513,7 +588,7 @@ mod tests {
             source_file: "test",
             parser,
             fields: FLOW_FIELDS,
-            parse_event: parse_event::<Flow>,
+            parse_event: |input, meta, out| parse_event::<Flow>(input, meta, out),
         }
     }
 
@@ -647,6 +722,33 @@ version account-id interface-id srcaddr start
             find_byte(b"\xff\xfe\x01\x01\x01\x01\x01\x01\x01 ", b' '),
             Some(9)
         );
+    }
+
+    #[test]
+    fn the_word_splitter_splits_as_split_values() {
+        let text = "a bb  ccc dddd eeeee ffffff  ggggggg hhhhhhhh iiiiiiiii x\u{e9}y,, ,1,2,,3 ";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let Some(line) = text.get(start..end) else {
+                    continue;
+                };
+                for delimiter in [' ', ','] {
+                    for merge in [false, true] {
+                        let spec = DelimitedSpec {
+                            delimiter,
+                            merge_delimiters: merge,
+                            ..SPACE
+                        };
+                        let mut found = Vec::new();
+                        for_each_value(line.as_bytes(), delimiter as u8, merge, |start, end| {
+                            found.push(&line[start..end])
+                        });
+                        let expected: Vec<&str> = split_values(line, &spec).collect();
+                        assert_eq!(found, expected, "{line:?} {delimiter:?} {merge}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

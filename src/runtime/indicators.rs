@@ -1,5 +1,6 @@
 //! Indicator extraction: the 15 kinds, normalisation, and the per-event `p_any_*` lists.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use super::json_out::{write_json_string, WriteJson};
@@ -384,6 +385,24 @@ impl IndicatorValues for String {
         f(self)
     }
 }
+impl IndicatorValues for Cow<'_, str> {
+    fn for_each_str(&self, f: &mut dyn FnMut(&str)) {
+        f(self)
+    }
+}
+
+impl AsText for Cow<'_, str> {
+    fn as_text(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl AsText for Option<Cow<'_, str>> {
+    fn as_text(&self) -> Option<&str> {
+        self.as_deref()
+    }
+}
+
 impl<T: IndicatorValues> IndicatorValues for Option<T> {
     fn for_each_str(&self, f: &mut dyn FnMut(&str)) {
         if let Some(v) = self {
@@ -408,7 +427,7 @@ impl AsText for Option<String> {
         self.as_deref()
     }
 }
-impl<T: super::Object> NestedIndicators for T {
+impl<'a, T: super::Object<'a>> NestedIndicators for T {
     fn collect_nested(&self, sink: &mut IndicatorSink) {
         self.collect_indicators(sink)
     }
@@ -432,7 +451,7 @@ impl EventTimeSource for Timestamp {
         Some(*self)
     }
 }
-impl<T: super::Object> EventTimeSource for T {
+impl<'a, T: super::Object<'a>> EventTimeSource for T {
     fn event_time(&self) -> Option<Timestamp> {
         super::Object::event_time(self)
     }

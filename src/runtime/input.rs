@@ -1,12 +1,17 @@
 //! Borrowed views of one input record, the same for JSON objects and delimited rows.
 
+use std::borrow::Cow;
+use std::cell::Cell;
+
 use super::{ColumnMap, FieldSpec, InputObject, InputValue};
 
-/// An object to read fields from: a JSON object, or a delimited row (flat, all text).
+/// An object to read fields from: a JSON object, or a delimited row (flat, all text). `'a` is
+/// the input line's lifetime (the strings decoded fields borrow), `'r` that of the parsed tree
+/// or row being read, which can be shorter (embedded JSON is parsed during decoding).
 #[derive(Debug, Clone, Copy)]
-pub enum ObjectRef<'a> {
-    Json(&'a InputObject<'a>),
-    Row(&'a Row<'a>),
+pub enum ObjectRef<'r, 'a> {
+    Json(&'r InputObject<'a>),
+    Row(&'r Row<'a>),
 }
 
 /// A delimited line split into values, with the column mapping in force for it.
@@ -16,32 +21,56 @@ pub struct Row<'a> {
     pub columns: &'a ColumnMap,
     /// The parser's `emptyValues`: a column holding one of these (trimmed) is absent.
     pub empty_values: &'a [&'a str],
+    /// The slot of the field expected to be read next (`ColumnMap::column_of_next`).
+    next_slot: Cell<usize>,
 }
 
-/// One value of the input.
+impl<'a> Row<'a> {
+    pub fn new(values: &'a [&'a str], columns: &'a ColumnMap, empty_values: &'a [&'a str]) -> Self {
+        Row {
+            values,
+            columns,
+            empty_values,
+            next_slot: Cell::new(0),
+        }
+    }
+}
+
+/// One value of the input (lifetimes as for `ObjectRef`).
 #[derive(Debug, Clone, Copy)]
-pub enum ValueRef<'a> {
-    Json(&'a InputValue<'a>),
+pub enum ValueRef<'r, 'a> {
+    Json(&'r InputValue<'a>),
     Text(&'a str),
 }
 
-impl<'a> ValueRef<'a> {
+impl<'r, 'a> ValueRef<'r, 'a> {
     /// The text of delimited text or of a JSON string; `None` for other JSON values.
-    pub fn as_text(&self) -> Option<&'a str> {
+    pub fn as_text(&self) -> Option<&'r str> {
         match *self {
             ValueRef::Text(text) => Some(text),
             ValueRef::Json(InputValue::String(text)) => Some(text),
             ValueRef::Json(_) => None,
         }
     }
+
+    /// Like `as_text`, borrowed from the input line when the text is there as it is (no JSON
+    /// escapes), else copied.
+    pub fn text_of_line(&self) -> Option<Cow<'a, str>> {
+        match *self {
+            ValueRef::Text(text) => Some(Cow::Borrowed(text)),
+            ValueRef::Json(InputValue::String(Cow::Borrowed(text))) => Some(Cow::Borrowed(text)),
+            ValueRef::Json(InputValue::String(Cow::Owned(text))) => Some(Cow::Owned(text.clone())),
+            ValueRef::Json(_) => None,
+        }
+    }
 }
 
-impl<'a> ObjectRef<'a> {
+impl<'r, 'a> ObjectRef<'r, 'a> {
     /// The field's value: for JSON the first of `spec.keys` present (null counts as absent, so an
     /// alias can stand in); for a row the column mapped to this field, if the row has it and it
     /// is not one of the parser's empty values. The field's own empty values are the decoder's job.
     #[inline]
-    pub fn get(&self, spec: &FieldSpec) -> Option<ValueRef<'a>> {
+    pub fn get(&self, spec: &FieldSpec) -> Option<ValueRef<'r, 'a>> {
         match *self {
             ObjectRef::Json(map) => spec
                 .keys
@@ -50,7 +79,8 @@ impl<'a> ObjectRef<'a> {
                 .find(|value| !value.is_null())
                 .map(ValueRef::Json),
             ObjectRef::Row(row) => {
-                let text = *row.values.get(row.columns.column_of(spec)?)?;
+                let column = row.columns.column_of_next(spec, &row.next_slot)?;
+                let text = *row.values.get(column)?;
                 let is_empty =
                     !row.empty_values.is_empty() && row.empty_values.contains(&trim(text));
                 (!is_empty).then_some(ValueRef::Text(text))
@@ -90,7 +120,7 @@ mod tests {
     static THIRD: FieldSpec = field(&["d"]);
     static FIELDS: &[&FieldSpec] = &[&FIRST, &SECOND, &THIRD];
 
-    fn text(value: Option<ValueRef<'_>>) -> Option<String> {
+    fn text(value: Option<ValueRef<'_, '_>>) -> Option<String> {
         value.map(|value| match value {
             ValueRef::Text(text) => format!("text:{text}"),
             ValueRef::Json(json) => format!("json:{json}"),
@@ -128,11 +158,7 @@ mod tests {
     fn rows_map_slots_to_columns() {
         // Column 0 feeds slot 1, column 1 is unknown, column 2 feeds slot 0; slot 2 has no column.
         let columns = ColumnMap::new(FIELDS, vec![Some(1), None, Some(0)]);
-        let row = Row {
-            values: &["x", "y", " - "],
-            columns: &columns,
-            empty_values: &["-"],
-        };
+        let row = Row::new(&["x", "y", " - "], &columns, &["-"]);
         assert_eq!(
             text(ObjectRef::Row(&row).get(&SECOND)).as_deref(),
             Some("text:x")
@@ -143,11 +169,22 @@ mod tests {
             "an empty value"
         );
         assert_eq!(text(ObjectRef::Row(&row).get(&THIRD)), None, "no column");
-        let short = Row {
-            values: &["x"],
-            columns: &columns,
-            empty_values: &[],
-        };
+        // In schema order (the cursor's fast path), after the out-of-order reads above.
+        let row = Row::new(&["x", "y", "z"], &columns, &["-"]);
+        let read: Vec<_> = [&FIRST, &SECOND, &THIRD, &FIRST]
+            .into_iter()
+            .map(|spec| text(ObjectRef::Row(&row).get(spec)))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                Some("text:z".into()),
+                Some("text:x".into()),
+                None,
+                Some("text:z".into())
+            ]
+        );
+        let short = Row::new(&["x"], &columns, &[]);
         assert_eq!(
             text(ObjectRef::Row(&short).get(&FIRST)),
             None,

@@ -142,7 +142,7 @@ fn write_key(name: &str, out: &mut Vec<u8>) {
     }
 }
 
-impl<T: super::Object> WriteJson for T {
+impl<'a, T: super::Object<'a>> WriteJson for T {
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = JsonObjectWriter::new(out);
         self.write_fields(&mut object);
@@ -151,6 +151,12 @@ impl<T: super::Object> WriteJson for T {
 }
 
 impl WriteJson for str {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_json_string(self, out)
+    }
+}
+
+impl WriteJson for std::borrow::Cow<'_, str> {
     fn write_json(&self, out: &mut Vec<u8>) {
         write_json_string(self, out)
     }

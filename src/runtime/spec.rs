@@ -21,7 +21,8 @@ pub struct LogType {
     pub parse_event: ParseEventFn,
 }
 
-pub type ParseEventFn = fn(&ObjectRef<'_>, &EventMeta<'_>, &mut Vec<u8>) -> Result<(), DecodeError>;
+pub type ParseEventFn =
+    fn(&ObjectRef<'_, '_>, &EventMeta<'_>, &mut Vec<u8>) -> Result<(), DecodeError>;
 
 #[derive(Debug, Clone, Copy)]
 pub enum ParserSpec {

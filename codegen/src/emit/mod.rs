@@ -64,6 +64,9 @@ pub(crate) struct LogTypeContext<'a> {
     log_type: &'a ir::LogType,
     /// Per object: it has an `isEventTime` field itself or in a nested object (not in arrays).
     has_event_time: Vec<bool>,
+    /// Per object: it holds strings itself or in nested objects, so its struct borrows from the
+    /// input line (`Cow<'a, str>` fields) and has a lifetime parameter.
+    borrows: Vec<bool>,
 }
 
 impl<'a> LogTypeContext<'a> {
@@ -81,9 +84,17 @@ impl<'a> LogTypeContext<'a> {
                 _ => false,
             });
         }
+        let mut borrows = vec![false; objects.len()];
+        for (index, object) in objects.iter().enumerate().rev() {
+            borrows[index] = object
+                .fields
+                .iter()
+                .any(|field| value_borrows(&field.value, index, &borrows));
+        }
         LogTypeContext {
             log_type,
             has_event_time,
+            borrows,
         }
     }
 
@@ -98,6 +109,21 @@ impl<'a> LogTypeContext<'a> {
 
     pub(crate) fn has_event_time(&self, index: usize) -> bool {
         self.has_event_time.get(index).copied().unwrap_or(false)
+    }
+
+    pub(crate) fn borrows(&self, index: usize) -> bool {
+        self.borrows.get(index).copied().unwrap_or(false)
+    }
+}
+
+/// Whether a value of object `index` holds a string (itself, as array elements, or in a nested
+/// object already known to borrow).
+fn value_borrows(value: &ir::Value, index: usize, borrows: &[bool]) -> bool {
+    match &value.ty {
+        ir::Type::String => true,
+        ir::Type::Array(element) => value_borrows(element, index, borrows),
+        ir::Type::Object(child) => *child > index && borrows.get(*child).copied().unwrap_or(false),
+        _ => false,
     }
 }
 
@@ -119,7 +145,8 @@ fn log_type_tokens(log_type: &ir::LogType) -> Result<TokenStream, EmitError> {
     let structs = log_type
         .objects
         .iter()
-        .map(|object| structs::object_struct(&ctx, object))
+        .enumerate()
+        .map(|(index, object)| structs::object_struct(&ctx, index, object))
         .collect::<Result<Vec<_>, _>>()?;
     let registry_entry = specs::log_type_static(&ctx)?;
     let field_tables = log_type

@@ -27,8 +27,13 @@ pub(super) fn object_impl(
     let write_fields = write_fields(object, &field_idents);
     let collect_indicators = collect_indicators(ctx, object, &field_idents)?;
     let event_time = event_time(ctx, object_index, object, &field_idents);
+    let lifetime = if ctx.borrows(object_index) {
+        quote!(<'a>)
+    } else {
+        TokenStream::new()
+    };
     Ok(quote! {
-        impl #object_trait for #name {
+        impl<'a> #object_trait<'a> for #name #lifetime {
             fn fields() -> &'static [&'static #field_spec] {
                 #table
             }
@@ -60,7 +65,7 @@ fn decode_fields(object: &ir::Object, field_idents: &[Ident]) -> Result<TokenStr
         initialisers.push(quote!(#field_ident: #decode(input, &#spec)?,));
     }
     Ok(quote! {
-        fn decode_fields(#input: &#object_ref<'_>) -> ::core::result::Result<Self, #decode_error> {
+        fn decode_fields(#input: &#object_ref<'_, 'a>) -> ::core::result::Result<Self, #decode_error> {
             ::core::result::Result::Ok(Self { #(#initialisers)* })
         }
     })

@@ -49,7 +49,12 @@ fn static_case_allowance(name: &str) -> TokenStream {
 pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitError> {
     let log_type = ctx.log_type;
     let root = ctx.object(0)?;
-    let root_type = ident(&root.rust_name)?;
+    let root_name = ident(&root.rust_name)?;
+    let root_type = if ctx.borrows(0) {
+        quote!(#root_name<'_>)
+    } else {
+        quote!(#root_name)
+    };
     let root_fields = ident(&root.fields_static)?;
     let doc = doc_attrs(Some(&format!("The registry entry of {}.", log_type.name)));
     let name = str_lit(&log_type.name);
@@ -68,7 +73,7 @@ pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitE
             source_file: #source_file,
             parser: #parser,
             fields: #root_fields,
-            parse_event: #parse_event::<#root_type>,
+            parse_event: |input, meta, out| #parse_event::<#root_type>(input, meta, out),
         };
     })
 }

@@ -10,9 +10,15 @@ use crate::ir;
 /// `pub struct <Object> { ... }` for one object.
 pub(super) fn object_struct(
     ctx: &LogTypeContext,
+    object_index: usize,
     object: &ir::Object,
 ) -> Result<TokenStream, EmitError> {
     let name = ident(&object.rust_name)?;
+    let lifetime = if ctx.borrows(object_index) {
+        quote!(<'a>)
+    } else {
+        TokenStream::new()
+    };
     let docs = doc_attrs(object.description.as_deref());
     let fields = object
         .fields
@@ -35,16 +41,17 @@ pub(super) fn object_struct(
     Ok(quote! {
         #docs
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
-        pub struct #name {
+        pub struct #name #lifetime {
             #(#fields)*
         }
     })
 }
 
-/// The Rust type that holds one present value.
+/// The Rust type that holds one present value. Strings borrow from the input line (`'a`) unless
+/// they held JSON escapes.
 fn rust_type(ctx: &LogTypeContext, value: &ir::Value) -> Result<TokenStream, EmitError> {
     Ok(match &value.ty {
-        ir::Type::String => quote!(::std::string::String),
+        ir::Type::String => quote!(::std::borrow::Cow<'a, str>),
         ir::Type::SmallInt => quote!(i16),
         ir::Type::Int => quote!(i32),
         ir::Type::BigInt => quote!(i64),
@@ -59,7 +66,11 @@ fn rust_type(ctx: &LogTypeContext, value: &ir::Value) -> Result<TokenStream, Emi
         ir::Type::Object(index) => {
             let object = ctx.object(*index)?;
             let name = ident(&object.rust_name)?;
-            quote!(#name)
+            if ctx.borrows(*index) {
+                quote!(#name<'a>)
+            } else {
+                quote!(#name)
+            }
         }
     })
 }
