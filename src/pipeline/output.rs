@@ -124,7 +124,7 @@ impl<S: EventSink, E: Write> Output<S, E> {
     }
 
     fn write_batch(&mut self, mut batch: ParsedBatch) -> Result<(), Stop> {
-        self.sink.write_owned(std::mem::take(&mut batch.events))?;
+        self.sink.write_events_from(&mut batch.events)?;
         let tally = self.summary.current();
         tally.events += batch.event_count;
         tally.rejected += batch.rejects.len() as u64;

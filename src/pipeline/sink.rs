@@ -16,9 +16,10 @@ const OUTPUT_BUFFER_BYTES: usize = 256 * 1024;
 pub trait EventSink {
     /// Appends a batch of events, given as JSON lines.
     fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop>;
-    /// The same, for a sink that can use the buffer itself (one on another thread).
-    fn write_owned(&mut self, lines: Vec<u8>) -> Result<(), Stop> {
-        self.write_events(&lines)
+    /// The same, from a buffer the sink may take (one on another thread does); otherwise the
+    /// buffer stays with the caller, to be recycled.
+    fn write_events_from(&mut self, lines: &mut Vec<u8>) -> Result<(), Stop> {
+        self.write_events(lines)
     }
     /// Makes everything written so far reach its destination.
     fn finish(&mut self) -> Result<(), Stop>;
@@ -269,10 +270,11 @@ fn drain<S: EventSink>(mut sink: S, batches: Receiver<ToSink>) -> SinkOutcome {
 
 impl EventSink for BackgroundSink {
     fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
-        self.write_owned(lines.to_vec())
+        self.write_events_from(&mut lines.to_vec())
     }
 
-    fn write_owned(&mut self, lines: Vec<u8>) -> Result<(), Stop> {
+    fn write_events_from(&mut self, lines: &mut Vec<u8>) -> Result<(), Stop> {
+        let lines = std::mem::take(lines);
         let sent = match &self.batches {
             Some(batches) => batches.send(ToSink::Lines(lines)).is_ok(),
             None => false,
@@ -348,7 +350,7 @@ mod tests {
         let recorder = Recorder::default();
         let mut sink = BackgroundSink::spawn(recorder.clone());
         for batch in ["a\n", "b\n", "c\n", "d\n", "e\n", "f\n"] {
-            sink.write_owned(batch.as_bytes().to_vec()).unwrap();
+            sink.write_events(batch.as_bytes()).unwrap();
         }
         sink.finish().unwrap();
         assert_eq!(
@@ -362,7 +364,7 @@ mod tests {
     fn a_dropped_background_sink_is_not_finished() {
         let recorder = Recorder::default();
         let mut sink = BackgroundSink::spawn(recorder.clone());
-        sink.write_owned(b"a\n".to_vec()).unwrap();
+        sink.write_events(b"a\n").unwrap();
         drop(sink);
         assert_eq!(seen(&recorder), ["a\n"]);
     }
@@ -370,11 +372,11 @@ mod tests {
     #[test]
     fn the_sink_threads_error_stops_the_run() {
         let mut sink = BackgroundSink::spawn(Recorder::default());
-        sink.write_owned(b"fail".to_vec()).unwrap();
+        sink.write_events(b"fail").unwrap();
         // Reported at a later write, or at the latest by finish.
         let mut outcome = Ok(());
         for _ in 0..(BACKGROUND_BATCHES_AHEAD + 2) {
-            outcome = sink.write_owned(b"more\n".to_vec());
+            outcome = sink.write_events(b"more\n");
             if outcome.is_err() {
                 break;
             }
