@@ -143,6 +143,16 @@ impl ParquetSink {
         })
     }
 
+    /// The schema of the Arrow batches [`Self::write_arrow`] takes.
+    pub fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    /// Appends events already decoded into Arrow batches of [`Self::schema`].
+    pub fn write_arrow(&mut self, batches: &[RecordBatch]) -> Result<(), String> {
+        batches.iter().try_for_each(|batch| self.write_batch(batch))
+    }
+
     /// Appends events given as JSON lines (what `--format json` prints).
     pub fn write_json_lines(&mut self, lines: &[u8]) -> Result<(), String> {
         let mut at = 0;
@@ -308,9 +318,14 @@ fn event_decoder(schema: &SchemaRef) -> Result<Decoder, String> {
 }
 
 /// The events (JSON lines, as `--format json` writes them) as Arrow batches: what the Parquet
-/// files would hold. For checks; [`ParquetSink`] streams instead.
+/// files would hold.
 pub fn arrow_batches(log_type: &LogType, lines: &[u8]) -> Result<Vec<RecordBatch>, String> {
-    let mut decoder = event_decoder(&super::arrow_schema(log_type))?;
+    decode_events(&super::arrow_schema(log_type), lines)
+}
+
+/// [`arrow_batches`] with the schema at hand: the pipeline's workers call it per batch.
+pub fn decode_events(schema: &SchemaRef, lines: &[u8]) -> Result<Vec<RecordBatch>, String> {
+    let mut decoder = event_decoder(schema)?;
     let mut batches = Vec::new();
     let mut at = 0;
     loop {

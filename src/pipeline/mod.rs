@@ -102,6 +102,7 @@ pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, message
         row_id_prefix: options.run_id,
         source_id: options.source_id.clone(),
         source_label: options.source_label.clone(),
+        arrow_schema: sink.arrow_schema(),
     });
     let mut output = Output::new(sink, messages, rejects, options.progress.clone());
     // Enough batches in flight to keep every worker busy while the writer catches up.

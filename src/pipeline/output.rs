@@ -124,7 +124,11 @@ impl<S: EventSink, E: Write> Output<S, E> {
     }
 
     fn write_batch(&mut self, mut batch: ParsedBatch) -> Result<(), Stop> {
-        self.sink.write_events_from(&mut batch.events)?;
+        match batch.arrow.take() {
+            Some(Ok(arrow)) => self.sink.write_arrow(arrow)?,
+            Some(Err(message)) => return Err(Stop::Fatal(message)),
+            None => self.sink.write_events_from(&mut batch.events)?,
+        }
         let tally = self.summary.current();
         tally.events += batch.event_count;
         tally.rejected += batch.rejects.len() as u64;

@@ -2,7 +2,11 @@
 
 use std::panic::{self, AssertUnwindSafe};
 
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+
 use super::batch::{Batch, BatchItem, Recycler};
+use crate::lake::parquet_sink::decode_events;
 use crate::runtime::{self, ColumnMap, EventMeta, LogType, RowId};
 
 /// What the run adds to every event besides its fields.
@@ -11,6 +15,9 @@ pub struct RunMeta {
     pub row_id_prefix: u64,
     pub source_id: Option<String>,
     pub source_label: Option<String>,
+    /// Set when the sink takes Arrow batches (Parquet): the workers decode each batch's events
+    /// into this schema, in parallel, instead of the sink doing it on one thread.
+    pub arrow_schema: Option<SchemaRef>,
 }
 
 /// The outcome of one batch, in line order. `events` is recycled through a pool when the batch
@@ -21,6 +28,8 @@ pub struct ParsedBatch {
     pub events: Vec<u8>,
     pub event_count: u64,
     pub rejects: Vec<Reject>,
+    /// The events as Arrow batches, when the run asked for them (`RunMeta::arrow_schema`).
+    pub arrow: Option<Result<Vec<RecordBatch>, String>>,
 }
 
 /// A line that produced no event.
@@ -95,6 +104,9 @@ pub fn parse_batch(log_type: &'static LogType, run: &RunMeta, batch: &Batch) -> 
                 raw: batch.text(raw).to_string(),
             }),
         }
+    }
+    if let Some(schema) = &run.arrow_schema {
+        parsed.arrow = Some(decode_events(schema, &parsed.events));
     }
     parsed
 }

@@ -7,6 +7,9 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
 use super::output::Stop;
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+
 use crate::lake::ParquetSink;
 use crate::store::{S3Store, S3Url, S3Writer};
 
@@ -26,6 +29,18 @@ pub trait EventSink {
     /// A last summary line about the output, if it has something to say.
     fn summary(&self) -> Option<String> {
         None
+    }
+
+    /// The schema of the Arrow batches this sink takes instead of JSON lines, if it does: the
+    /// workers then decode the events (in parallel) and [`Self::write_arrow`] gets them.
+    fn arrow_schema(&self) -> Option<SchemaRef> {
+        None
+    }
+
+    fn write_arrow(&mut self, _batches: Vec<RecordBatch>) -> Result<(), Stop> {
+        Err(Stop::Fatal(
+            "internal error: this output takes no Arrow batches".into(),
+        ))
     }
 }
 
@@ -202,6 +217,14 @@ impl EventSink for ParquetSink {
     fn summary(&self) -> Option<String> {
         Some(ParquetSink::summary(self))
     }
+
+    fn arrow_schema(&self) -> Option<SchemaRef> {
+        Some(self.schema())
+    }
+
+    fn write_arrow(&mut self, batches: Vec<RecordBatch>) -> Result<(), Stop> {
+        ParquetSink::write_arrow(self, &batches).map_err(Stop::Fatal)
+    }
 }
 
 /// Batches queued for a [`BackgroundSink`]: bounds its memory to a few batches.
@@ -212,6 +235,7 @@ const BACKGROUND_BATCHES_AHEAD: usize = 4;
 /// sink stops the run at the next batch or at the end.
 pub struct BackgroundSink {
     batches: Option<SyncSender<ToSink>>,
+    arrow_schema: Option<SchemaRef>,
     worker: Option<JoinHandle<SinkOutcome>>,
     summary: Option<String>,
 }
@@ -221,6 +245,7 @@ type SinkOutcome = Result<Option<String>, Stop>;
 
 enum ToSink {
     Lines(Vec<u8>),
+    Arrow(Vec<RecordBatch>),
     /// Everything was sent: finish the sink. Without it the sink is dropped unfinished.
     Finish,
 }
@@ -228,12 +253,29 @@ enum ToSink {
 impl BackgroundSink {
     pub fn spawn<S: EventSink + Send + 'static>(sink: S) -> Self {
         let (batches, received) = sync_channel(BACKGROUND_BATCHES_AHEAD);
+        let arrow_schema = sink.arrow_schema();
         let worker = std::thread::spawn(move || drain(sink, received));
         BackgroundSink {
             batches: Some(batches),
+            arrow_schema,
             worker: Some(worker),
             summary: None,
         }
+    }
+
+    fn send(&mut self, message: ToSink) -> Result<(), Stop> {
+        let sent = match &self.batches {
+            Some(batches) => batches.send(message).is_ok(),
+            None => false,
+        };
+        if sent {
+            return Ok(());
+        }
+        // The thread stopped early: its error says why.
+        self.join()?;
+        Err(Stop::Fatal(
+            "internal error: the output thread stopped".into(),
+        ))
     }
 
     /// Waits for the thread; its error, if it had one.
@@ -259,6 +301,7 @@ fn drain<S: EventSink>(mut sink: S, batches: Receiver<ToSink>) -> SinkOutcome {
     for message in batches {
         match message {
             ToSink::Lines(lines) => sink.write_events(&lines)?,
+            ToSink::Arrow(batches) => sink.write_arrow(batches)?,
             ToSink::Finish => {
                 sink.finish()?;
                 return Ok(sink.summary());
@@ -274,19 +317,15 @@ impl EventSink for BackgroundSink {
     }
 
     fn write_events_from(&mut self, lines: &mut Vec<u8>) -> Result<(), Stop> {
-        let lines = std::mem::take(lines);
-        let sent = match &self.batches {
-            Some(batches) => batches.send(ToSink::Lines(lines)).is_ok(),
-            None => false,
-        };
-        if sent {
-            return Ok(());
-        }
-        // The thread stopped early: its error says why.
-        self.join()?;
-        Err(Stop::Fatal(
-            "internal error: the output thread stopped".into(),
-        ))
+        self.send(ToSink::Lines(std::mem::take(lines)))
+    }
+
+    fn arrow_schema(&self) -> Option<SchemaRef> {
+        self.arrow_schema.clone()
+    }
+
+    fn write_arrow(&mut self, batches: Vec<RecordBatch>) -> Result<(), Stop> {
+        self.send(ToSink::Arrow(batches))
     }
 
     /// Waits until the sink has written everything. Dropping instead (the run failed) lets the
