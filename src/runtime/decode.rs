@@ -283,26 +283,13 @@ impl<'a> Decode<'a> for Cow<'a, str> {
     }
 }
 
+/// An owned string: the borrowed decoding, copied.
 impl<'a> Decode<'a> for String {
     fn decode(
         value: ValueRef<'_, 'a>,
         spec: &'static ValueSpec,
     ) -> Result<Option<Self>, DecodeError> {
-        let Some(value) = present(value, spec) else {
-            return Ok(None);
-        };
-        let text = match value {
-            // Numbers and booleans keep their JSON text.
-            ValueRef::Json(json @ (InputValue::Number(_) | InputValue::Bool(_))) => {
-                json.to_string()
-            }
-            _ => match value.as_text() {
-                Some(text) => text.to_string(),
-                None => return Err(invalid(value, ValueKind::String)),
-            },
-        };
-        validate_string(&text, spec)?;
-        Ok(Some(text))
+        Ok(Cow::<'a, str>::decode(value, spec)?.map(Cow::into_owned))
     }
 }
 
