@@ -255,13 +255,16 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
         ));
     }
     // Every event converts to the log type's Parquet rows (`--format parquet`).
-    let batches =
-        logschema::lake::parquet_sink::arrow_batches(log_type, &all_events).map_err(|problem| {
-            format!(
-                "{problem}\n  events: {}",
-                String::from_utf8_lossy(&all_events)
-            )
-        })?;
+    let batches = logschema::lake::parquet_sink::decode_events(
+        &logschema::lake::arrow_schema(log_type),
+        &all_events,
+    )
+    .map_err(|problem| {
+        format!(
+            "{problem}\n  events: {}",
+            String::from_utf8_lossy(&all_events)
+        )
+    })?;
     let rows: usize = batches.iter().map(|batch| batch.num_rows()).sum();
     if rows as u64 != events {
         return Err(format!("{events} events but {rows} Arrow rows"));

@@ -100,7 +100,6 @@ struct OpenFile {
 
 pub struct ParquetSink {
     schema: SchemaRef,
-    decoder: Decoder,
     event_time_column: usize,
     table: String,
     run_id: String,
@@ -119,7 +118,6 @@ impl ParquetSink {
         let event_time_column = schema
             .index_of("p_event_time")
             .map_err(|error| format!("internal error: {error}"))?;
-        let decoder = event_decoder(&schema)?;
         let properties = WriterProperties::builder()
             .set_compression(Compression::ZSTD(
                 ZstdLevel::try_new(ZSTD_LEVEL).map_err(|error| error.to_string())?,
@@ -130,7 +128,6 @@ impl ParquetSink {
             .build();
         Ok(ParquetSink {
             schema,
-            decoder,
             event_time_column,
             table: table_name(log_type.name),
             run_id: options.run_id,
@@ -155,24 +152,8 @@ impl ParquetSink {
 
     /// Appends events given as JSON lines (what `--format json` prints).
     pub fn write_json_lines(&mut self, lines: &[u8]) -> Result<(), String> {
-        let mut at = 0;
-        while at < lines.len() {
-            let consumed = self
-                .decoder
-                .decode(&lines[at..])
-                .map_err(conversion_error)?;
-            at += consumed;
-            // The decoder stops at a full batch; flushing makes room for the rest.
-            self.flush_decoded()?;
-        }
-        self.flush_decoded()
-    }
-
-    fn flush_decoded(&mut self) -> Result<(), String> {
-        if let Some(batch) = self.decoder.flush().map_err(conversion_error)? {
-            self.write_batch(&batch)?;
-        }
-        Ok(())
+        let batches = decode_events(&self.schema, lines)?;
+        self.write_arrow(&batches)
     }
 
     fn write_batch(&mut self, batch: &RecordBatch) -> Result<(), String> {
@@ -291,7 +272,6 @@ impl ParquetSink {
 
     /// Finishes and publishes every open file, in partition order.
     pub fn finish(&mut self) -> Result<(), String> {
-        self.flush_decoded()?;
         while let Some((_, file)) = self.open.pop_first() {
             self.finish_file(file)?;
         }
@@ -317,13 +297,8 @@ fn event_decoder(schema: &SchemaRef) -> Result<Decoder, String> {
         .map_err(|error| format!("internal error: no Arrow decoder for the events: {error}"))
 }
 
-/// The events (JSON lines, as `--format json` writes them) as Arrow batches: what the Parquet
-/// files would hold.
-pub fn arrow_batches(log_type: &LogType, lines: &[u8]) -> Result<Vec<RecordBatch>, String> {
-    decode_events(&super::arrow_schema(log_type), lines)
-}
-
-/// [`arrow_batches`] with the schema at hand: the pipeline's workers call it per batch.
+/// The events (JSON lines, as `--format json` writes them) as Arrow batches of `schema` (the log
+/// type's `arrow_schema`): what the Parquet files hold. The pipeline's workers call it per batch.
 pub fn decode_events(schema: &SchemaRef, lines: &[u8]) -> Result<Vec<RecordBatch>, String> {
     let mut decoder = event_decoder(schema)?;
     let mut batches = Vec::new();
