@@ -28,6 +28,9 @@ pub struct LineReader<R> {
     /// Bytes consumed from the (decompressed) stream, line ends included.
     bytes_read: u64,
     max_line_bytes: usize,
+    /// Bytes of the reader's buffer that the last line (returned in place) still occupies: they
+    /// are consumed when the next line is asked for.
+    pending_consume: usize,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -42,6 +45,7 @@ impl<R: BufRead> LineReader<R> {
             line_number: 0,
             bytes_read: 0,
             max_line_bytes,
+            pending_consume: 0,
         }
     }
 
@@ -58,7 +62,32 @@ impl<R: BufRead> LineReader<R> {
 
     /// The next line and its number; `Ok(None)` at the end of the input.
     pub fn next_line(&mut self) -> io::Result<Option<(u64, Line<'_>)>> {
+        self.reader
+            .consume(std::mem::take(&mut self.pending_consume));
         self.buffer.clear();
+        // The usual case: the whole line is in the reader's buffer. It is returned in place,
+        // not copied, which saves a copy of every line on the (serial) reading thread.
+        let in_place = loop {
+            match self.reader.fill_buf() {
+                Ok(bytes) => {
+                    break memchr::memchr(b'\n', bytes)
+                        .filter(|&position| position <= self.max_line_bytes)
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error),
+            }
+        };
+        if let Some(position) = in_place {
+            self.pending_consume = position + 1;
+            self.bytes_read += (position + 1) as u64;
+            self.line_number += 1;
+            // The bytes just looked at: a non-empty buffer is returned again, not refilled.
+            let line =
+                self.reader.fill_buf()?.get(..position).ok_or_else(|| {
+                    io::Error::other("the input stream changed its buffered bytes")
+                })?;
+            return Ok(Some((self.line_number, text_line(line))));
+        }
         let Some(total_len) = self.read_raw_line()? else {
             return Ok(None);
         };
@@ -71,18 +100,7 @@ impl<R: BufRead> LineReader<R> {
             let raw = &self.buffer[..self.buffer.len().min(OVER_LONG_RAW_BYTES)];
             return Ok(Some((self.line_number, Line::Invalid { raw, reason })));
         }
-        let mut content: &[u8] = &self.buffer;
-        if let Some(stripped) = content.strip_suffix(b"\r") {
-            content = stripped;
-        }
-        let line = match std::str::from_utf8(content) {
-            Ok(text) => Line::Text(text),
-            Err(_) => Line::Invalid {
-                raw: content,
-                reason: "invalid UTF-8".to_string(),
-            },
-        };
-        Ok(Some((self.line_number, line)))
+        Ok(Some((self.line_number, text_line(&self.buffer))))
     }
 
     /// Appends the next line's bytes (without `\n`, at most `max_line_bytes + 1` of them) to the
@@ -120,6 +138,18 @@ impl<R: BufRead> LineReader<R> {
                 return Ok(Some(total_len));
             }
         }
+    }
+}
+
+/// A line's bytes without its `\n`: text without a trailing `\r`, or invalid UTF-8.
+fn text_line(bytes: &[u8]) -> Line<'_> {
+    let content = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    match std::str::from_utf8(content) {
+        Ok(text) => Line::Text(text),
+        Err(_) => Line::Invalid {
+            raw: content,
+            reason: "invalid UTF-8".to_string(),
+        },
     }
 }
 
