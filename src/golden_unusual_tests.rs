@@ -16,11 +16,12 @@ fn parse(log_type: &'static LogType, line: &str) -> Result<serde_json::Value, St
         source_id: None,
         source_label: None,
     };
-    let LineKind::Record(columns) = Framer::new(log_type).classify(line) else {
+    let mut framer = Framer::new(log_type);
+    let LineKind::Record(columns) = framer.classify(line) else {
         return Err("not a record line".to_string());
     };
     let mut out = Vec::new();
-    parse_record(log_type, line, columns.as_deref(), &meta, &mut out)
+    parse_record(log_type, line, columns.map(|map| &**map), &meta, &mut out)
         .map_err(|error| error.to_string())?;
     serde_json::from_slice(&out).map_err(|error| error.to_string())
 }

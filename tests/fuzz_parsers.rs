@@ -224,7 +224,7 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
         out.clear();
         out.extend_from_slice(b"before");
         let meta = meta(log_type, records);
-        match runtime::parse_record(log_type, text, columns.as_deref(), &meta, &mut out) {
+        match runtime::parse_record(log_type, text, columns.map(|map| &**map), &meta, &mut out) {
             Err(_) if out != b"before" => {
                 return Err(format!(
                     "line {line_number}: a rejection changed the output"

@@ -19,6 +19,8 @@ pub const MAX_BATCH_BYTES: usize = 2 * 1024 * 1024;
 pub struct Batch {
     text: String,
     pub items: Vec<BatchItem>,
+    /// The column mappings the records use (usually one), each held once.
+    column_maps: Vec<Arc<ColumnMap>>,
 }
 
 /// One line that needs an outcome: a record to parse, or a line already rejected while reading.
@@ -29,8 +31,9 @@ pub enum BatchItem {
         /// The record's place among all records of the run: the row id's sequence number.
         sequence: u64,
         text: Range<usize>,
-        /// The column mapping the framer gave this record (delimited log types).
-        columns: Option<Arc<ColumnMap>>,
+        /// Which of the batch's column mappings the framer gave this record (delimited log
+        /// types); `Batch::column_map` finds it.
+        columns: Option<usize>,
     },
     Rejected {
         line_number: u64,
@@ -45,7 +48,11 @@ static BATCH_BUFFERS: Recycler<(String, Vec<BatchItem>)> = Recycler::new();
 impl Default for Batch {
     fn default() -> Self {
         let (text, items) = BATCH_BUFFERS.take().unwrap_or_default();
-        Batch { text, items }
+        Batch {
+            text,
+            items,
+            column_maps: Vec::new(),
+        }
     }
 }
 
@@ -119,9 +126,10 @@ impl Batch {
         line_number: u64,
         sequence: u64,
         text: &str,
-        columns: Option<Arc<ColumnMap>>,
+        columns: Option<&Arc<ColumnMap>>,
     ) {
         let text = self.append_text(text);
+        let columns = columns.map(|columns| self.column_map_index(columns));
         self.items.push(BatchItem::Record {
             line_number,
             sequence,
@@ -137,6 +145,21 @@ impl Batch {
             reason,
             raw,
         });
+    }
+
+    /// The column mapping of a record (its `columns` index).
+    pub fn column_map(&self, index: Option<usize>) -> Option<&ColumnMap> {
+        self.column_maps.get(index?).map(Arc::as_ref)
+    }
+
+    /// The index of `columns` among the batch's mappings, added when new. Records arrive in
+    /// order, so a mapping in use is always the last one.
+    fn column_map_index(&mut self, columns: &Arc<ColumnMap>) -> usize {
+        match self.column_maps.last() {
+            Some(last) if Arc::ptr_eq(last, columns) => {}
+            _ => self.column_maps.push(Arc::clone(columns)),
+        }
+        self.column_maps.len() - 1
     }
 
     /// The text of a range that `items` holds.

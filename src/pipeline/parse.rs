@@ -82,7 +82,7 @@ pub fn parse_batch(log_type: &'static LogType, run: &RunMeta, batch: &Batch) -> 
                 match parse_line(
                     log_type,
                     line,
-                    columns.as_deref(),
+                    batch.column_map(*columns),
                     &meta,
                     &mut parsed.events,
                 ) {

@@ -263,12 +263,11 @@ mod example_dns_tests {
         let super::super::LineKind::Record(columns) = framer.classify(line) else {
             panic!("a record line")
         };
-        super::super::parse_record(log_type, line, columns.as_deref(), &meta, &mut out).map_err(
-            |error| {
+        super::super::parse_record(log_type, line, columns.map(|map| &**map), &meta, &mut out)
+            .map_err(|error| {
                 assert!(out.is_empty());
                 error.to_string()
-            },
-        )?;
+            })?;
         Ok(String::from_utf8(out).unwrap())
     }
 

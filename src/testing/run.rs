@@ -1,5 +1,7 @@
 //! Running one test case's input through its log type, exactly as `logschema parse` does.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::pipeline::lines::{Line, LineReader};
@@ -34,7 +36,7 @@ pub fn parse_input(log_type: &'static LogType, input: &str) -> CaseOutput {
         };
         let columns = match framer.classify(text) {
             LineKind::Blank | LineKind::Header => continue,
-            LineKind::Record(columns) => columns,
+            LineKind::Record(columns) => columns.map(Arc::as_ref),
         };
         let meta = EventMeta {
             log_type: log_type.name,
@@ -48,7 +50,7 @@ pub fn parse_input(log_type: &'static LogType, input: &str) -> CaseOutput {
         };
         sequence += 1;
         event_line.clear();
-        match parse_line(log_type, text, columns.as_deref(), &meta, &mut event_line) {
+        match parse_line(log_type, text, columns, &meta, &mut event_line) {
             Ok(()) => match serde_json::from_slice(&event_line) {
                 Ok(event) => output.events.push(event),
                 Err(error) => output.problems.push(format!(
