@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 use super::progress::Progress;
@@ -186,10 +187,7 @@ pub fn open_stream<R: Read + Send + 'static>(mut raw: R) -> io::Result<Opened> {
     let stream: Box<dyn BufRead + Send> = if is_gzip {
         let decoder =
             flate2::read::MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER_BYTES, stream));
-        Box::new(BufReader::with_capacity(
-            READ_BUFFER_BYTES,
-            InflateThread::spawn(decoder),
-        ))
+        Box::new(InflateThread::spawn(decoder))
     } else {
         Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, stream))
     };
@@ -204,21 +202,25 @@ const INFLATE_CHUNKS_AHEAD: usize = 4;
 
 /// Runs a (decompressing) reader on its own thread, so inflating overlaps the line splitting and
 /// framing of the reader thread. The bytes, and an error after them, arrive exactly as the inner
-/// reader gave them.
+/// reader gave them. It is itself the buffer the lines are read from (no second copy), and spent
+/// chunks go back to the thread to be filled again (no fresh, zeroed allocation per chunk).
 struct InflateThread {
-    chunks: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    chunks: Receiver<io::Result<Vec<u8>>>,
+    spent: SyncSender<Vec<u8>>,
     chunk: Vec<u8>,
     at: usize,
 }
 
 impl InflateThread {
     fn spawn<R: Read + Send + 'static>(mut inner: R) -> Self {
-        let (sender, chunks) = std::sync::mpsc::sync_channel(INFLATE_CHUNKS_AHEAD);
+        let (sender, chunks) = sync_channel(INFLATE_CHUNKS_AHEAD);
+        let (spent, returned) = sync_channel::<Vec<u8>>(INFLATE_CHUNKS_AHEAD + 2);
         // Not joined: it ends at the end of the stream, at an error, or when the receiver is
         // dropped (its next send fails).
         std::thread::spawn(move || loop {
             // Fill a chunk (the bytes before an error are kept and sent first).
-            let mut chunk = vec![0; READ_BUFFER_BYTES];
+            let mut chunk = returned.try_recv().unwrap_or_default();
+            chunk.resize(READ_BUFFER_BYTES, 0);
             let (mut filled, mut error) = (0, None);
             while filled < chunk.len() {
                 match inner.read(&mut chunk[filled..]) {
@@ -246,27 +248,41 @@ impl InflateThread {
         });
         InflateThread {
             chunks,
+            spent,
             chunk: Vec::new(),
             at: 0,
         }
     }
 }
 
-impl Read for InflateThread {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+impl BufRead for InflateThread {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.at == self.chunk.len() {
             match self.chunks.recv() {
                 Ok(chunk) => {
-                    self.chunk = chunk?;
+                    let spent = std::mem::replace(&mut self.chunk, chunk?);
                     self.at = 0;
+                    // The thread may have ended, or have enough spare chunks: then just free it.
+                    let _ = self.spent.try_send(spent);
                 }
                 // The thread is done: end of stream.
-                Err(_) => return Ok(0),
+                Err(_) => return Ok(&[]),
             }
         }
-        let count = buf.len().min(self.chunk.len() - self.at);
-        buf[..count].copy_from_slice(&self.chunk[self.at..self.at + count]);
-        self.at += count;
+        Ok(&self.chunk[self.at..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.at = (self.at + amount).min(self.chunk.len());
+    }
+}
+
+impl Read for InflateThread {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let count = buf.len().min(available.len());
+        buf[..count].copy_from_slice(&available[..count]);
+        self.consume(count);
         Ok(count)
     }
 }
