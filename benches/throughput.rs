@@ -392,6 +392,18 @@ fn report(
             m.log_type,
             verdict(ratio <= 1.25)
         );
+        // The gzip job does all of the plain job's work and the inflating too, on the same two
+        // cores; inflating one stream cannot be split. So it cannot beat this floor.
+        if let Some((_, two)) = m.binary.iter().find(|(n, _)| *n == 2) {
+            let floor = two.seconds + m.inflate.seconds / 2.0;
+            let _ = writeln!(
+                out,
+                "  (floor on 2 cores: plain --threads 2 + inflate alone / 2 = {floor:.3} s = \
+                 {:.2}x inflate alone; 1.25x needs parsing {:.1}x faster than today)",
+                floor / m.inflate.seconds,
+                two.seconds / (1.25 * m.inflate.seconds - m.inflate.seconds / 2.0).max(1e-9)
+            );
+        }
     }
     match big {
         Some((_, t)) => {
