@@ -72,14 +72,28 @@ pub fn write_json_string(text: &str, out: &mut Vec<u8>) {
     let mut run_start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8) {
-            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-            if !word_needs_escape(word) {
-                i += 8;
-                continue;
-            }
-        }
         let end = (i + 8).min(bytes.len());
+        let word = match (bytes.get(i..i + 8), bytes.len().checked_sub(8)) {
+            (Some(word), _) => word,
+            // The last few bytes of a longer text: the word ending there (bytes before `i`
+            // were found clean already, so checking them again changes nothing).
+            (None, Some(last_start)) => &bytes[last_start..],
+            (None, None) => &bytes[i..end],
+        };
+        let word = match <[u8; 8]>::try_from(word) {
+            Ok(word) => u64::from_le_bytes(word),
+            // Under eight bytes in all: a space (which needs no escape) pads them out.
+            Err(_) => word
+                .iter()
+                .rev()
+                .fold(u64::from_le_bytes([b' '; 8]), |padded, &byte| {
+                    (padded << 8) | u64::from(byte)
+                }),
+        };
+        if !word_needs_escape(word) {
+            i = end;
+            continue;
+        }
         for (at, &byte) in bytes.iter().enumerate().take(end).skip(i) {
             if NEEDS_ESCAPE[usize::from(byte)] {
                 out.extend_from_slice(&bytes[run_start..at]);
@@ -251,6 +265,22 @@ mod tests {
             assert_eq!(json(text), serde_json::to_string(text).unwrap(), "{text:?}");
             let back: String = serde_json::from_str(&json(text)).unwrap();
             assert_eq!(back, text);
+        }
+    }
+
+    /// The word-at-a-time check, its padded short words and its overlapping last word, with a
+    /// byte to escape at every place of every length up to 20.
+    #[test]
+    fn every_position_of_an_escape_is_found() {
+        for length in 0..=20 {
+            for special in ['"', '\\', '\n', '\u{1f}', '\u{0}', ' ', '~', 'é'] {
+                for at in 0..length {
+                    let text: String = (0..length)
+                        .map(|i| if i == at { special } else { 'a' })
+                        .collect();
+                    assert_eq!(json(text.as_str()), serde_json::to_string(&text).unwrap());
+                }
+            }
         }
     }
 
