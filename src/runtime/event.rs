@@ -51,11 +51,15 @@ pub fn parse_event<'a, T: Object<'a>>(
     thread_local! {
         static SINK: std::cell::RefCell<IndicatorSink> = Default::default();
     }
-    SINK.with(|sink| {
-        let mut indicators = sink.take();
-        indicators.clear();
-        write_event(&event, &mut indicators, meta, out);
-        sink.replace(indicators);
+    SINK.with(|sink| match sink.try_borrow_mut() {
+        // Used in place: moving the sink (a dozen vectors) out and back cost four copies of it
+        // per event.
+        Ok(mut indicators) => {
+            indicators.clear();
+            write_event(&event, &mut indicators, meta, out);
+        }
+        // Only if parsing were ever re-entered on this thread: a sink of its own, not a panic.
+        Err(_) => write_event(&event, &mut IndicatorSink::default(), meta, out),
     });
     Ok(())
 }
