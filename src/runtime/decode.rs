@@ -120,7 +120,7 @@ fn present<'r, 'a>(value: ValueRef<'r, 'a>, spec: &ValueSpec) -> Option<ValueRef
         }
         _ => value
             .as_text()
-            .is_some_and(|text| is_empty_value(text.trim())),
+            .is_some_and(|text| is_empty_value(super::text::trim(text))),
     };
     (!is_empty).then_some(value)
 }
@@ -387,7 +387,7 @@ fn decode_integer(
             let Some(text) = value.as_text() else {
                 return Err(invalid(value, kind));
             };
-            let trimmed = text.trim();
+            let trimmed = super::text::trim(text);
             let digits = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(invalid(value, kind));

@@ -75,7 +75,7 @@ impl IndicatorSink {
     /// caller with `condition_holds`) to every string in `values`.
     pub fn add<V: IndicatorValues + ?Sized>(&mut self, spec: &IndicatorSpec, values: &V) {
         values.for_each_str(&mut |value| {
-            let value = value.trim();
+            let value = super::text::trim(value);
             match spec.pattern {
                 Some(pattern) => {
                     if let Some(captured) = pattern.capture(value) {
@@ -89,7 +89,7 @@ impl IndicatorSink {
 
     /// Applies one kind to one value (trimmed; empty values add nothing).
     pub fn add_value(&mut self, kind: IndicatorKind, value: &str) {
-        let value = value.trim();
+        let value = super::text::trim(value);
         if value.is_empty() {
             return;
         }
@@ -188,7 +188,7 @@ impl IndicatorSink {
     }
 
     fn add_hostname(&mut self, value: &str) {
-        let value = value.trim();
+        let value = super::text::trim(value);
         if is_ip(value) {
             self.push(IndicatorList::IpAddresses, value);
         } else if !value.is_empty() {

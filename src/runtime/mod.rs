@@ -10,6 +10,7 @@ pub mod json_in;
 pub mod json_out;
 pub mod pattern;
 pub mod spec;
+pub mod text;
 pub mod time;
 
 pub use decode::{Decode, DecodeError};

@@ -28,7 +28,7 @@ pub fn parse_with_format(input: TimeInput<'_>, format: TimeFormat) -> Option<Tim
 
 fn read_with_format(input: TimeInput<'_>, format: TimeFormat) -> Option<Timestamp> {
     let (text, is_number) = match input {
-        TimeInput::Text(text) => (text.trim(), false),
+        TimeInput::Text(text) => (super::text::trim(text), false),
         TimeInput::Number(text) => (text, true),
     };
     match format {
