@@ -65,6 +65,20 @@ static NEEDS_ESCAPE: [bool; 256] = {
 /// Appends `text` as a JSON string literal: `"`, `\` and control characters escaped.
 pub fn write_json_string(text: &str, out: &mut Vec<u8>) {
     let bytes = text.as_bytes();
+    // Most values are short and clean: one word, checked at once and stored at once (a
+    // fixed-size copy, not a call to memcpy), then cut to length.
+    if bytes.len() <= 8 {
+        let word = padded_word(bytes);
+        if !word_needs_escape(word) {
+            out.reserve(10);
+            out.push(b'"');
+            let end = out.len() + bytes.len();
+            out.extend_from_slice(&word.to_le_bytes());
+            out.truncate(end);
+            out.push(b'"');
+            return;
+        }
+    }
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     // Most values need no escaping: copy clean runs whole. Eight bytes are checked at a time;
@@ -80,16 +94,7 @@ pub fn write_json_string(text: &str, out: &mut Vec<u8>) {
             (None, Some(last_start)) => &bytes[last_start..],
             (None, None) => &bytes[i..end],
         };
-        let word = match <[u8; 8]>::try_from(word) {
-            Ok(word) => u64::from_le_bytes(word),
-            // Under eight bytes in all: a space (which needs no escape) pads them out.
-            Err(_) => word
-                .iter()
-                .rev()
-                .fold(u64::from_le_bytes([b' '; 8]), |padded, &byte| {
-                    (padded << 8) | u64::from(byte)
-                }),
-        };
+        let word = padded_word(word);
         if !word_needs_escape(word) {
             i = end;
             continue;
@@ -105,6 +110,20 @@ pub fn write_json_string(text: &str, out: &mut Vec<u8>) {
     }
     out.extend_from_slice(&bytes[run_start..]);
     out.push(b'"');
+}
+
+/// Up to eight bytes as a little-endian word, padded with spaces (which need no escape).
+#[inline]
+fn padded_word(bytes: &[u8]) -> u64 {
+    match <[u8; 8]>::try_from(bytes) {
+        Ok(word) => u64::from_le_bytes(word),
+        Err(_) => bytes
+            .iter()
+            .rev()
+            .fold(u64::from_le_bytes([b' '; 8]), |padded, &byte| {
+                (padded << 8) | u64::from(byte)
+            }),
+    }
 }
 
 /// Whether any of the eight bytes of `word` is `"`, `\` or below 0x20 (the classic "has a zero
