@@ -401,6 +401,23 @@ fn decode_integer(
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(invalid(value, kind));
             }
+            // Up to 18 digits cannot overflow an i64: summed directly, in the same pass that
+            // `str::parse` would make with an overflow check per digit.
+            if digits.len() <= 18 {
+                let magnitude = digits
+                    .bytes()
+                    .fold(0i64, |sum, digit| sum * 10 + i64::from(digit - b'0'));
+                let integer = if trimmed.starts_with('-') {
+                    -magnitude
+                } else {
+                    magnitude
+                };
+                return if integer >= min && integer <= max {
+                    Ok(integer)
+                } else {
+                    Err(out_of_range(trimmed))
+                };
+            }
             match trimmed.parse::<i64>() {
                 Ok(integer) if integer >= min && integer <= max => Ok(integer),
                 _ => Err(out_of_range(trimmed)),
@@ -737,6 +754,29 @@ mod tests {
             Err("2147483648 is out of range for int".into())
         );
         assert_eq!(text::<i32>("2147483647", &INT), Ok(Some(2147483647)));
+        // Either side of the 18 digits summed without overflow checks, signs and leading zeros:
+        // as `str::parse` reads them.
+        for digits in [
+            "0",
+            "007",
+            "999999999999999999",
+            "000000000000000001",
+            "9223372036854775807",
+            "9223372036854775808",
+            "0000000000000000000009",
+        ] {
+            for sign in ["", "+", "-"] {
+                let text_value = format!("{sign}{digits}");
+                let expected = text_value
+                    .parse::<i64>()
+                    .map_err(|_| format!("{text_value} is out of range for bigint"));
+                assert_eq!(
+                    text::<i64>(&text_value, &BIGINT),
+                    expected.map(Some),
+                    "{text_value}"
+                );
+            }
+        }
     }
 
     #[test]
