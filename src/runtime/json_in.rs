@@ -36,11 +36,6 @@ pub struct InputObject<'a> {
 
 /// Parses one JSON text (trailing whitespace allowed, nothing else).
 pub fn parse(text: &str) -> Result<InputValue<'_>, serde_json::Error> {
-    // The hand-written parser answers for the usual record; serde_json for the rest, errors
-    // included (json_scan explains why both give the same tree).
-    if let Some(value) = super::json_scan::parse(text) {
-        return Ok(value);
-    }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = InputValue::deserialize(&mut deserializer)?;
     deserializer.end()?;
@@ -122,10 +117,6 @@ impl fmt::Display for InputValue<'_> {
 }
 
 impl<'a> InputObject<'a> {
-    pub(super) fn from_members(members: Vec<(Cow<'a, str>, InputValue<'a>)>) -> Self {
-        InputObject { members }
-    }
-
     /// The value of `key`; of its last occurrence when the key is repeated.
     pub fn get(&self, key: &str) -> Option<&InputValue<'a>> {
         self.members
@@ -320,37 +311,6 @@ mod tests {
             Some(InputValue::String(Cow::Owned(text))) if text == "y\""
         ));
         assert_eq!(object.get("c"), None);
-    }
-
-    #[test]
-    fn lookups_find_the_last_of_repeated_keys_of_any_length() {
-        for key in [
-            "",
-            "a",
-            "abcd",
-            "version",
-            "srcaddr1",
-            "query_timestamp",
-            "x".repeat(17).as_str(),
-        ] {
-            let text = format!(r#"{{"{key}":1,"{key}z":2,"{key}":3,"v{key}":4}}"#);
-            let InputValue::Object(object) = parse(&text).unwrap() else {
-                panic!("an object");
-            };
-            assert_eq!(
-                object.get(key).map(ToString::to_string).as_deref(),
-                Some("3"),
-                "{text}"
-            );
-            let zkey = format!("{key}z");
-            assert_eq!(
-                object.get(&zkey).map(ToString::to_string).as_deref(),
-                Some("2"),
-                "{text}"
-            );
-            let missing = format!("{key}w");
-            assert_eq!(object.get(&missing), None, "{text}");
-        }
     }
 
     #[test]

@@ -8,7 +8,6 @@ pub mod indicators;
 pub mod input;
 pub mod json_in;
 pub mod json_out;
-mod json_scan;
 pub mod pattern;
 pub mod spec;
 pub mod text;
