@@ -4,7 +4,8 @@
 //! output-unchanged check. See BENCHMARKS.md.
 //!
 //! Environment:
-//! - `LOGSCHEMA_BENCH_RUNS=N`: runs per measurement, the best one counts (default 3).
+//! - `LOGSCHEMA_BENCH_RUNS=N`: rounds; each measurement runs once per round and its best run
+//!   counts (default 5).
 //! - `LOGSCHEMA_BENCH_BIG=1`: also the peak memory (and throughput) on a ~1 GB flow input.
 //! - `LOGSCHEMA_BENCH_BIN=PATH`: measure that binary instead of building the release one.
 //! - `LOGSCHEMA_BENCH_SAVE_REFERENCE=1`: save this run's output as the new reference.
@@ -73,7 +74,7 @@ fn bench() -> io::Result<()> {
     let runs: usize = std::env::var("LOGSCHEMA_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+        .unwrap_or(5);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut thread_counts = vec![1, 2];
     if cores > 2 {
@@ -128,34 +129,58 @@ fn measure(
     let plain_bytes = fs::metadata(&job.plain)?.len();
     let gzip_bytes = fs::metadata(&job.gzip)?.len();
     let log_type = job.log_type;
-    println!("{log_type}: measuring (best of {runs})...");
+    println!("{log_type}: measuring (best of {runs}, the jobs taking turns)...");
 
+    // Round-robin rather than each job's runs back to back: this VM's speed drifts by tens of
+    // percent over minutes, and the ratios (logschema against the baseline, gzip against
+    // inflating alone) should compare runs made in the same spell.
+    let mut binary_best: Vec<run::Best> =
+        thread_counts.iter().map(|_| run::Best::default()).collect();
+    let mut baseline_best = run::Best::default();
+    let mut gzip_best = run::Best::default();
+    let mut inflate_best = run::Best::default();
+    for _round in 0..runs.max(1) {
+        for (best, &threads) in binary_best.iter_mut().zip(thread_counts) {
+            best.keep(run::run_binary(
+                binary,
+                log_type,
+                threads,
+                &[&job.plain],
+                Sink::DevNull,
+            )?);
+        }
+        baseline_best.keep(run::time_in_process(|out| {
+            Ok((job.baseline)(&job.plain, out)?.events)
+        })?);
+        gzip_best.keep(run::run_binary(
+            binary,
+            log_type,
+            2,
+            &[&job.gzip],
+            Sink::DevNull,
+        )?);
+        inflate_best.keep(run::inflate_only(&job.gzip)?);
+    }
     let mut binary_timings = Vec::new();
-    for &threads in thread_counts {
-        let timing = run::best_of(runs, || {
-            run::run_binary(binary, log_type, threads, &[&job.plain], Sink::DevNull)
-        })?;
+    for (best, &threads) in binary_best.iter().zip(thread_counts) {
+        let timing = best.get()?;
         println!(
             "  logschema --threads {threads}: {:.3} s, {} events",
             timing.seconds, timing.events
         );
         binary_timings.push((threads, timing));
     }
-    let baseline = run::best_of(runs, || {
-        run::time_in_process(|out| Ok((job.baseline)(&job.plain, out)?.events))
-    })?;
+    let baseline = baseline_best.get()?;
     println!(
         "  baseline: {:.3} s, {} events",
         baseline.seconds, baseline.events
     );
-    let gzip_two_threads = run::best_of(runs, || {
-        run::run_binary(binary, log_type, 2, &[&job.gzip], Sink::DevNull)
-    })?;
+    let gzip_two_threads = gzip_best.get()?;
     println!(
         "  logschema --threads 2 on gzip: {:.3} s",
         gzip_two_threads.seconds
     );
-    let inflate = run::best_of(runs, || run::inflate_only(&job.gzip))?;
+    let inflate = inflate_best.get()?;
     println!("  flate2 inflate alone: {:.3} s", inflate.seconds);
 
     // Output checks: the binary's normalised output (all cores), and the baseline's against it.

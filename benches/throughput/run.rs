@@ -146,24 +146,29 @@ fn vm_hwm_kib(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// The fastest of `runs` runs (best of N: the machine is shared, noise only adds time).
-pub fn best_of<F: FnMut() -> io::Result<Timing>>(runs: usize, mut run: F) -> io::Result<Timing> {
-    let mut best: Option<Timing> = None;
-    for _ in 0..runs.max(1) {
-        let timing = run()?;
-        best = Some(match best {
-            Some(b) if b.seconds <= timing.seconds => Timing {
-                peak_kib: b.peak_kib.max(timing.peak_kib),
-                ..b
+/// The best (fastest) of several runs of one measurement; the peak memory is the highest seen.
+#[derive(Default)]
+pub struct Best(Option<Timing>);
+
+impl Best {
+    pub fn keep(&mut self, timing: Timing) {
+        self.0 = Some(match self.0.take() {
+            Some(best) if best.seconds <= timing.seconds => Timing {
+                peak_kib: best.peak_kib.max(timing.peak_kib),
+                ..best
             },
-            Some(b) => Timing {
-                peak_kib: b.peak_kib.max(timing.peak_kib),
+            Some(best) => Timing {
+                peak_kib: best.peak_kib.max(timing.peak_kib),
                 ..timing
             },
             None => timing,
         });
     }
-    Ok(best.expect("at least one run"))
+
+    pub fn get(&self) -> io::Result<Timing> {
+        self.0
+            .ok_or_else(|| io::Error::other("a measurement was never run"))
+    }
 }
 
 /// Inflates a gzip file with flate2 (multi-member, as logschema reads it) and throws the text
