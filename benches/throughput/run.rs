@@ -146,7 +146,8 @@ fn vm_hwm_kib(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// The best (fastest) of several runs of one measurement; the peak memory is the highest seen.
+/// The fastest of several runs of one measurement (the machine is shared: noise only adds time);
+/// the peak memory is the highest seen.
 #[derive(Default)]
 pub struct Best(Option<Timing>);
 
