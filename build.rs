@@ -18,14 +18,11 @@ fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(messages) => {
-            // The summary shows at the top of cargo's output; the located messages, in the
-            // compiler's format, follow in the build script's stderr.
-            println!(
-                "cargo::error={} problem(s) in the log schemas under {SCHEMA_DIR}/ (listed below)",
-                messages.len()
-            );
-            for message in &messages {
-                eprintln!("{message}");
+            // One `cargo::error=` line per problem: cargo shows them first, above its "failed to
+            // run custom build command" block, each in the compiler's `file:line:col` format.
+            // A message is one line; should one ever hold more, each line stays an error line.
+            for line in messages.iter().flat_map(|message| message.lines()) {
+                println!("cargo::error={line}");
             }
             ExitCode::FAILURE
         }
@@ -56,10 +53,11 @@ fn run() -> Result<(), Vec<String>> {
         return Err(problems);
     }
 
+    // Cargo prefixes each `cargo::error=` line with `error: `: the diagnostic's own is left out.
     let files = generate(&sources).map_err(|diagnostics| {
         diagnostics
             .iter()
-            .map(ToString::to_string)
+            .map(|diagnostic| format!("{}: {}", diagnostic.location, diagnostic.message))
             .collect::<Vec<_>>()
     })?;
 

@@ -280,11 +280,61 @@ fn describe_serde_error(message: &str) -> String {
         Some((path, detail)) if !path.contains(' ') => (Some(path), detail),
         _ => (None, message.as_str()),
     };
-    let detail = reword_detail(detail);
+    let detail = match path {
+        None => reword_syntax_error(detail).unwrap_or_else(|| reword_detail(detail)),
+        Some(_) => reword_detail(detail),
+    };
     match path {
         Some(path) => format!("{path}: {detail}"),
         None => detail,
     }
+}
+
+/// libyaml's syntax errors, in this tool's words, each with a hint at the usual cause.
+const SYNTAX_ERRORS: &[(&str, &str)] = &[
+    (
+        "did not find expected '-' indicator",
+        "bad indentation: this line is not aligned with the list items above it (hint: the `- ` \
+         of every item of a list starts in the same column, and an item's keys line up under its \
+         first key)",
+    ),
+    (
+        "did not find expected key",
+        "bad indentation: this line does not line up with the keys of its mapping (hint: the keys \
+         of one mapping start in the same column)",
+    ),
+    (
+        "mapping values are not allowed in this context",
+        "a `key: value` is not allowed here (hint: check this line's indentation, or quote a \
+         value that contains `: `)",
+    ),
+    (
+        "found character that cannot start any plain scalar",
+        "a value cannot start with this character (hint: quote it, e.g. '%{field}' or '@x')",
+    ),
+    (
+        "found a tab character that violates indentation",
+        "found a tab character that violates indentation (hint: indent with spaces only)",
+    ),
+    (
+        "found unexpected end of stream",
+        "unexpected end of file (hint: a quote, `[` or `{` is not closed)",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "a `[...]` list is not closed (hint: separate items with `,` and end with `]`)",
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "a `{...}` mapping is not closed (hint: separate entries with `,` and end with `}`)",
+    ),
+];
+
+fn reword_syntax_error(detail: &str) -> Option<String> {
+    SYNTAX_ERRORS
+        .iter()
+        .find(|(libyaml, _)| detail.starts_with(libyaml))
+        .map(|(_, ours)| (*ours).to_owned())
 }
 
 fn reword_detail(detail: &str) -> String {
@@ -364,7 +414,16 @@ mod tests {
             describe_serde_error(
                 "did not find expected key at line 3 column 5, while parsing a block mapping at line 1 column 1"
             ),
-            "did not find expected key, while parsing a block mapping"
+            "bad indentation: this line does not line up with the keys of its mapping (hint: the \
+             keys of one mapping start in the same column)"
+        );
+        assert_eq!(
+            describe_serde_error(
+                "did not find expected '-' indicator, while parsing a block collection at line 13 column 4"
+            ),
+            "bad indentation: this line is not aligned with the list items above it (hint: the \
+             `- ` of every item of a list starts in the same column, and an item's keys line up \
+             under its first key)"
         );
         assert_eq!(strip_positions("looked at it"), "looked at it");
     }

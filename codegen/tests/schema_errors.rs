@@ -44,6 +44,13 @@ fn yaml_syntax_error() {
         &tab,
         "schemas/x.yml:2:1: error: found a tab character that violates indentation",
     );
+    // The second list item indented one column too far: libyaml's words become ours, with a hint.
+    let misaligned = "schema: Test.Thing\nfields:\n  - name: x\n    type: string\n   - name: y\n";
+    assert_starts(
+        &error(misaligned),
+        "schemas/x.yml:5:4: error: bad indentation: this line is not aligned with the list items",
+    );
+    assert!(error(misaligned).contains("(hint: "));
 }
 
 #[test]
