@@ -1,6 +1,8 @@
 //! Command-line arguments of `logschema` (this file) and the `show` description (`show`).
 
+pub mod check;
 pub mod diff;
+mod schema_files;
 pub mod show;
 
 use std::path::PathBuf;
@@ -33,6 +35,12 @@ pub enum Command {
     /// Run the *_tests.yml test cases found below the given paths.
     Test {
         /// Test files or directories searched recursively.
+        #[arg(default_value = "schemas")]
+        paths: Vec<PathBuf>,
+    },
+    /// Check schema files without building: print every problem like the build does (exit 1).
+    Check {
+        /// Schema files or directories searched recursively (`*_tests.yml` files are skipped).
         #[arg(default_value = "schemas")]
         paths: Vec<PathBuf>,
     },

@@ -1,0 +1,62 @@
+//! `logschema check`: the front end on schema files, without building.
+
+mod common;
+use common::*;
+
+#[test]
+fn the_shipped_schemas_check_clean() {
+    let output = run(&["check", "schemas"], b"");
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    assert!(
+        stderr_text(&output).contains("no problems"),
+        "{}",
+        stderr_text(&output)
+    );
+}
+
+#[test]
+fn every_problem_of_every_file_is_listed_with_its_location() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Two problems in one file (a misspelt type, a time format on an integer) and a YAML syntax
+    // error in another: all three are reported in one run.
+    std::fs::write(
+        dir.path().join("audit.yml"),
+        "schema: GitHub.Audit\nfields:\n  - name: actor\n    type: strnig\n  - name: created_at\n    type: int\n    timeFormat: unix\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("other.yml"),
+        "schema: GitHub.Other\nfields:\n  - name: a\n    type: string\n   - name: b\n    type: string\n",
+    )
+    .expect("write");
+    // Test files are not schemas.
+    std::fs::write(dir.path().join("audit_tests.yml"), "name: x\n").expect("write");
+    let output = run(&["check", dir.path().to_str().expect("utf-8")], b"");
+    assert_eq!(exit_code(&output), 1);
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.contains("audit.yml:4:11: error: unknown type 'strnig'"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("audit.yml:7:5: error: `timeFormat` is only allowed on timestamps"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("other.yml:5:4: error: bad indentation:") && stderr.contains("(hint: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("audit_tests.yml"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("3 problems"), "{stderr}");
+}
+
+#[test]
+fn a_missing_path_or_no_schema_is_an_error() {
+    let missing = run(&["check", "no/such/schema.yml"], b"");
+    assert_eq!(exit_code(&missing), 1);
+    assert!(stderr_text(&missing).contains("no/such/schema.yml"));
+    let empty = tempfile::tempdir().expect("tempdir");
+    let nothing = run(&["check", empty.path().to_str().expect("utf-8")], b"");
+    assert_eq!(exit_code(&nothing), 1);
+    assert!(stderr_text(&nothing).contains("no schema files"));
+}
