@@ -337,3 +337,73 @@ fn a_full_disk_for_the_rejects_file_is_a_clear_error_and_exit_1() {
         "{stderr}"
     );
 }
+
+// ---- names, locations, settings and counts from the command line ----
+
+/// A file name holding a newline and a line of our own summary: every message names the file
+/// escaped on one line, so no line can be forged.
+#[test]
+fn a_file_name_with_a_newline_cannot_forge_a_line_on_stderr() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "flow.log\nsummary: total: 999 events written, 0 records rejected in 1 input";
+    let mut text = vpcflow_text(1);
+    text.push_str("2 123456789010 eni-1\n");
+    write_file(&dir.path().join(name), text.as_bytes());
+    let output = parse("AWS.VPCFlow", &[path_text(dir.path())], b"");
+    assert_no_panic(&output);
+    assert_eq!(exit_code(&output), 2);
+    assert_eq!(events(&output).len(), 1);
+    let stderr = stderr_text(&output);
+    let shown = format!("{}/{}", dir.path().display(), name.replace('\n', "\\n"));
+    assert!(
+        stderr.contains(&format!("{shown}:3: too few columns")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "summary: {shown}: 1 event written, 1 record rejected\n"
+        )),
+        "{stderr}"
+    );
+    let totals: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("summary: total:"))
+        .collect();
+    assert_eq!(
+        totals,
+        ["summary: total: 1 event written, 1 record rejected in 1 input"],
+        "{stderr}"
+    );
+}
+
+/// A file name that is not UTF-8: the rejects file's `path` keeps its bytes as `\xNN`, not
+/// U+FFFD, so the file can be found again.
+#[test]
+fn a_file_name_that_is_not_utf8_keeps_its_bytes_in_the_rejects_file() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9-\xff.log");
+    let input = dir.path().join(name);
+    write_file(&input, format!("{DNS_RECORD}\nnot json\n").as_bytes());
+    let rejects = dir.path().join("rejects.jsonl");
+    let output = logschema()
+        .args(["parse", "--log-type", "AWS.VPCDns", "--rejects"])
+        .arg(&rejects)
+        .arg(&input)
+        .output()
+        .expect("logschema runs");
+    assert_no_panic(&output);
+    assert_eq!(exit_code(&output), 2, "{}", stderr_text(&output));
+    let shown = format!("{}/caf\\xe9-\\xff.log", dir.path().display());
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.contains(&format!("{shown}:2: invalid JSON")),
+        "{stderr}"
+    );
+    let text = std::fs::read_to_string(&rejects).expect("rejects file");
+    let line: Value = serde_json::from_str(text.trim_end()).expect("one JSON line");
+    assert_eq!(line["path"], shown.as_str(), "{text}");
+    assert_eq!(line["line"], 2);
+    assert!(!text.contains('\u{fffd}'), "{text}");
+}
+

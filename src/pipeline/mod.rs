@@ -82,7 +82,7 @@ pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, message
         Some(path) => match RejectsFile::open(path) {
             Ok(rejects) => Some(rejects),
             Err(error) => {
-                let path = path.display();
+                let path = crate::escape::path(path);
                 report_fatal(
                     messages,
                     &format!("{path}: cannot open the rejects file: {error}"),
