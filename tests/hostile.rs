@@ -407,3 +407,37 @@ fn a_file_name_that_is_not_utf8_keeps_its_bytes_in_the_rejects_file() {
     assert!(!text.contains('\u{fffd}'), "{text}");
 }
 
+/// The endpoint's user name and password never reach a message: neither ours, which names the
+/// endpoint, nor the HTTP client's, which names the request URL.
+#[test]
+fn a_password_in_the_endpoint_url_is_not_printed() {
+    // A port nothing listens on: the connection is refused (after object_store's retries).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let output = logschema()
+        .args(["parse", "--log-type", "AWS.VPCFlow", "s3://logs/AWSLogs/"])
+        .env(
+            "AWS_ENDPOINT_URL",
+            format!("http://minio:hunter2-secret@127.0.0.1:{port}"),
+        )
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI")
+        .env_remove("AWS_ENDPOINT_URL_S3")
+        .env_remove("AWS_PROFILE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("logschema runs");
+    assert_no_panic(&output);
+    assert_eq!(exit_code(&output), 1);
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.contains(&format!("(endpoint http://***@127.0.0.1:{port})")),
+        "{stderr}"
+    );
+    for secret in ["hunter2-secret", "minio:", "wJalrXUtnFEMI"] {
+        assert!(!stderr.contains(secret), "{secret} in {stderr}");
+    }
+}
+
