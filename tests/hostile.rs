@@ -441,3 +441,46 @@ fn a_password_in_the_endpoint_url_is_not_printed() {
     }
 }
 
+#[test]
+fn ddl_refuses_a_snowflake_location_that_is_sql() {
+    let output = run(
+        &[
+            "ddl",
+            "AWS.VPCFlow",
+            "--dialect",
+            "snowflake",
+            "--location",
+            "@st/a; DROP TABLE users; --",
+        ],
+        b"",
+    );
+    assert_eq!(exit_code(&output), 1);
+    assert_eq!(stdout_text(&output), "", "no SQL is printed");
+    assert!(
+        stderr_text(&output).contains("@[database.][schema.]stage[/path]"),
+        "{}",
+        stderr_text(&output)
+    );
+}
+
+#[test]
+fn ddl_escapes_a_backslash_in_an_athena_location() {
+    let output = run(
+        &[
+            "ddl",
+            "AWS.VPCFlow",
+            "--dialect",
+            "athena",
+            "--location",
+            r"s3://lake/a\';DROP TABLE users;--",
+        ],
+        b"",
+    );
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    let sql = stdout_text(&output);
+    assert!(
+        sql.contains(r"LOCATION 's3://lake/a\\\';DROP TABLE users;--/aws_vpcflow/'"),
+        "{sql}"
+    );
+}
+
