@@ -407,6 +407,29 @@ mod tests {
     }
 
     #[test]
+    fn a_symbolic_link_loop_is_named_escaped_on_one_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("logs\nsummary: forged");
+        std::fs::create_dir(&root).expect("mkdir");
+        std::os::unix::fs::symlink(&root, root.join("loop")).expect("symlink");
+        let messages: Vec<(String, String)> = expand(&InputArg::Path(root.clone()))
+            .into_iter()
+            .filter_map(|expanded| match expanded {
+                Expanded::Unreadable { name, message } => Some((name, message)),
+                Expanded::Source(_) => None,
+            })
+            .collect();
+        let shown = format!("{}/logs\\nsummary: forged", dir.path().display());
+        assert_eq!(
+            messages,
+            [(
+                format!("{shown}/loop"),
+                format!("a symbolic link loop: it points to its ancestor {shown}")
+            )]
+        );
+    }
+
+    #[test]
     fn directories_expand_to_sorted_files() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir(dir.path().join("b")).expect("mkdir");
