@@ -6,6 +6,7 @@
 // Generated code names the runtime as `::logschema::runtime`, inside this crate too.
 extern crate self as logschema;
 
+pub mod escape;
 pub mod lake;
 pub mod pipeline;
 pub mod runtime;

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command, DdlArgs, DialectArg, Format, ParseArgs};
+use logschema::escape;
 use logschema::lake::ddl::{self, Dialect};
 use logschema::lake::parquet_sink::{LocalDirectory, ParquetOptions, ParquetSink, Publisher};
 use logschema::lake::s3_publisher::S3Prefix;
@@ -47,10 +48,11 @@ fn parse(args: ParseArgs) -> ExitCode {
     let Some(log_type) = find_log_type(&args.log_type) else {
         return ExitCode::from(1);
     };
-    let threads = match args.threads {
-        Some(threads) => usize::from(threads),
-        None => std::thread::available_parallelism().map_or(1, |cores| cores.get()),
-    };
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map_or(1, |cores| cores.get())
+            .min(pipeline::MAX_THREADS)
+    });
     let options = ParseOptions {
         log_type,
         inputs: InputArg::from_args(&args.paths),
@@ -72,12 +74,16 @@ fn parse(args: ParseArgs) -> ExitCode {
         (Format::Json, None) => pipeline::run(&options, io::stdout().lock(), stderr),
         (Format::Json, Some(url)) if is_s3_url(url) => match s3_object_writer(url) {
             Ok(object) => {
-                pipeline::run_into(&options, CompletedJsonLines::new(object, url), stderr)
+                let name = escape::name(url);
+                pipeline::run_into(&options, CompletedJsonLines::new(object, &name), stderr)
             }
             Err(message) => return fatal(&message),
         },
         (Format::Json, Some(path)) => match StagedFile::create(Path::new(path)) {
-            Ok(file) => pipeline::run_into(&options, CompletedJsonLines::new(file, path), stderr),
+            Ok(file) => {
+                let name = escape::name(path);
+                pipeline::run_into(&options, CompletedJsonLines::new(file, &name), stderr)
+            }
             Err(message) => return fatal(&message),
         },
         (Format::Parquet, None) => {

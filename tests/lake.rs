@@ -224,6 +224,40 @@ fn flow_logs_over_a_day_land_in_hour_partitions_and_query_through_the_duckdb_vie
     );
 }
 
+/// A lake directory whose name is SQL (quotes, a statement, a comment): the DuckDB view quotes
+/// it, so DuckDB runs exactly one statement and reads exactly these files.
+#[test]
+fn the_duckdb_view_reads_a_lake_whose_directory_name_is_hostile_sql() {
+    let work = tempfile::tempdir().unwrap();
+    let input = work.path().join("flow.log");
+    std::fs::write(&input, flow_log_over_hours(2, 5)).unwrap();
+    let lake = work.path().join("it's'; DROP VIEW aws_vpcflow; -- '' lake");
+    parse(&[
+        "parse",
+        "--log-type",
+        "AWS.VPCFlow",
+        "--format",
+        "parquet",
+        "--output",
+        lake.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    let ddl = logschema()
+        .args(["ddl", "AWS.VPCFlow", "--dialect", "duckdb", "--location"])
+        .arg(&lake)
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&ddl), 0, "{}", stderr_text(&ddl));
+    let ddl_file = work.path().join("view.sql");
+    std::fs::write(&ddl_file, &ddl.stdout).unwrap();
+    let result = lake_check(&[
+        "query",
+        ddl_file.to_str().unwrap(),
+        "SELECT count(*), sum(packets) FROM aws_vpcflow",
+    ]);
+    assert_eq!(result.trim(), "[[10, 30]]", "{}", stdout_text(&ddl));
+}
+
 /// DDL for every dialect, for the shipped AWS log types: `UPDATE_GOLDEN=1` rewrites them.
 #[test]
 fn ddl_matches_the_golden_files() {

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use logschema::pipeline::lines::DEFAULT_MAX_LINE_BYTES;
+use logschema::pipeline::MAX_THREADS;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -111,9 +112,9 @@ pub struct ParseArgs {
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
 
-    /// Worker threads parsing in parallel [default: the number of cores].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
+    /// Worker threads parsing in parallel, 1 to 1024 [default: the number of cores].
+    #[arg(long, value_name = "N", value_parser = thread_count)]
+    pub threads: Option<usize>,
 
     /// Lines longer than N bytes are rejected (and skipped without being held in memory).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_LINE_BYTES, value_parser = positive_usize)]
@@ -137,6 +138,18 @@ fn positive_usize(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(0) => Err("must be at least 1".to_string()),
         Ok(value) => Ok(value),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+fn thread_count(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(count) if count > MAX_THREADS => Err(format!(
+            "must be at most {MAX_THREADS}: parsing is bound by the cores, and each idle worker \
+             costs every other one time"
+        )),
+        Ok(count) => Ok(count),
         Err(error) => Err(error.to_string()),
     }
 }

@@ -22,6 +22,7 @@ use parquet::file::properties::WriterProperties;
 
 use super::json_text::JsonTextFactory;
 use super::layout::{table_name, Partition};
+use crate::escape;
 use crate::runtime::LogType;
 
 /// Rows per row group at most: large enough for engines to read efficiently (DuckDB and
@@ -62,7 +63,7 @@ impl Publisher for LocalDirectory {
         let target = self.root.join(relative);
         let directory = target.parent().unwrap_or(&self.root).to_path_buf();
         std::fs::create_dir_all(&directory)
-            .map_err(|error| format!("{}: cannot create: {error}", directory.display()))?;
+            .map_err(|error| format!("{}: cannot create: {error}", escape::path(&directory)))?;
         let name = target
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
@@ -72,13 +73,17 @@ impl Publisher for LocalDirectory {
     }
 
     fn location_of(&self, relative: &str) -> String {
-        self.root.join(relative).display().to_string()
+        escape::path(&self.root.join(relative))
     }
 
     fn publish(&mut self, staged: &Path, relative: &str) -> Result<String, String> {
         let target = self.root.join(relative);
-        std::fs::rename(staged, &target)
-            .map_err(|error| format!("{}: cannot rename into place: {error}", target.display()))?;
+        std::fs::rename(staged, &target).map_err(|error| {
+            format!(
+                "{}: cannot rename into place: {error}",
+                escape::path(&target)
+            )
+        })?;
         Ok(target.display().to_string())
     }
 }
@@ -198,9 +203,12 @@ impl ParquetSink {
             return Err("internal error: the partition's file is not open".to_string());
         };
         file.last_used = self.batches_written;
-        file.writer
-            .write(batch)
-            .map_err(|error| format!("{}: cannot write Parquet: {error}", file.staged.display()))
+        file.writer.write(batch).map_err(|error| {
+            format!(
+                "{}: cannot write Parquet: {error}",
+                escape::path(&file.staged)
+            )
+        })
     }
 
     fn start_file(&mut self, partition: Partition) -> Result<OpenFile, String> {
@@ -214,9 +222,9 @@ impl ParquetSink {
         );
         let staged = self.publisher.staging_path(&relative)?;
         let file = File::create(&staged)
-            .map_err(|error| format!("{}: cannot create: {error}", staged.display()))?;
+            .map_err(|error| format!("{}: cannot create: {error}", escape::path(&staged)))?;
         let writer = ArrowWriter::try_new(file, self.schema.clone(), Some(self.properties.clone()))
-            .map_err(|error| format!("{}: cannot start Parquet: {error}", staged.display()))?;
+            .map_err(|error| format!("{}: cannot start Parquet: {error}", escape::path(&staged)))?;
         Ok(OpenFile {
             writer,
             staged,
@@ -251,7 +259,7 @@ impl ParquetSink {
             let _ = std::fs::remove_file(&staged);
             return Err(format!(
                 "{}: cannot finish Parquet: {error}",
-                staged.display()
+                escape::path(&staged)
             ));
         }
         let location = self.publisher.publish(&staged, &relative);

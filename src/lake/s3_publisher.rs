@@ -43,7 +43,8 @@ impl Publisher for S3Prefix {
     }
 
     fn location_of(&self, relative: &str) -> String {
-        self.store.url_of(&format!("{}{relative}", self.key_prefix))
+        let url = self.store.url_of(&format!("{}{relative}", self.key_prefix));
+        crate::escape::name(&url).into_owned()
     }
 
     fn publish(&mut self, staged: &Path, relative: &str) -> Result<String, String> {

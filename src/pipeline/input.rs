@@ -8,6 +8,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 use super::progress::Progress;
+use crate::escape;
 use crate::store::{is_s3_url, S3Store, S3Url};
 
 /// How standard input is named in messages, the summary and the rejects file.
@@ -61,11 +62,13 @@ pub enum Source {
 }
 
 impl Source {
+    /// The name messages, the summary and the rejects file give it, escaped
+    /// ([`crate::escape`]): a file name may hold a newline or bytes that are not UTF-8.
     pub fn name(&self) -> String {
         match self {
             Source::Stdin => STDIN_NAME.to_string(),
-            Source::File(path) => path.display().to_string(),
-            Source::S3 { store, key, .. } => store.url_of(key),
+            Source::File(path) => escape::path(path),
+            Source::S3 { store, key, .. } => escape::name(&store.url_of(key)).into_owned(),
         }
     }
 
@@ -111,7 +114,7 @@ pub fn expand(arg: &InputArg) -> Vec<Expanded> {
 fn expand_s3(url: &str) -> Vec<Expanded> {
     let unreadable = |message: String| {
         vec![Expanded::Unreadable {
-            name: url.to_string(),
+            name: escape::name(url).into_owned(),
             message,
         }]
     };
@@ -151,7 +154,7 @@ fn expand_directory(root: &Path) -> Vec<Expanded> {
             Ok(entry) if entry.file_type().is_dir() => None,
             Ok(entry) => Some(Expanded::Source(Source::File(entry.into_path()))),
             Err(error) => {
-                let name = error.path().unwrap_or(root).display().to_string();
+                let name = escape::path(error.path().unwrap_or(root));
                 Some(Expanded::Unreadable {
                     name,
                     message: describe_walk_error(&error),
@@ -162,9 +165,14 @@ fn expand_directory(root: &Path) -> Vec<Expanded> {
 }
 
 fn describe_walk_error(error: &walkdir::Error) -> String {
-    match error.io_error() {
-        Some(io_error) => io_error.to_string(),
-        None => error.to_string(),
+    match (error.io_error(), error.loop_ancestor()) {
+        (Some(io_error), _) => io_error.to_string(),
+        // walkdir's own message names both paths unescaped.
+        (None, Some(ancestor)) => format!(
+            "a symbolic link loop: it points to its ancestor {}",
+            escape::path(ancestor)
+        ),
+        (None, None) => "cannot be listed".to_string(),
     }
 }
 
@@ -395,6 +403,29 @@ mod tests {
         assert_eq!(
             args,
             vec![InputArg::Stdin, InputArg::Path(PathBuf::from("a.log"))]
+        );
+    }
+
+    #[test]
+    fn a_symbolic_link_loop_is_named_escaped_on_one_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("logs\nsummary: forged");
+        std::fs::create_dir(&root).expect("mkdir");
+        std::os::unix::fs::symlink(&root, root.join("loop")).expect("symlink");
+        let messages: Vec<(String, String)> = expand(&InputArg::Path(root.clone()))
+            .into_iter()
+            .filter_map(|expanded| match expanded {
+                Expanded::Unreadable { name, message } => Some((name, message)),
+                Expanded::Source(_) => None,
+            })
+            .collect();
+        let shown = format!("{}/logs\\nsummary: forged", dir.path().display());
+        assert_eq!(
+            messages,
+            [(
+                format!("{shown}/loop"),
+                format!("a symbolic link loop: it points to its ancestor {shown}")
+            )]
         );
     }
 

@@ -31,11 +31,17 @@ use progress::Progress;
 use reader::Reader;
 use sink::{EventSink, JsonLines};
 
+/// The most worker threads a run takes (`--threads`). Parsing is bound by the cores, so more
+/// threads than cores only add overhead; and idle workers look for work in one another's
+/// queues, so starting N of them costs N squared (10,000 took over a minute).
+pub const MAX_THREADS: usize = 1024;
+
 /// Everything `logschema parse` was asked to do.
 #[derive(Debug, Clone)]
 pub struct ParseOptions {
     pub log_type: &'static LogType,
     pub inputs: Vec<InputArg>,
+    /// 1 to [`MAX_THREADS`].
     pub threads: usize,
     /// Longer lines are rejected (`lines::DEFAULT_MAX_LINE_BYTES` unless `--max-line-bytes`).
     pub max_line_bytes: usize,
@@ -77,12 +83,20 @@ pub fn run<W: Write, E: Write>(options: &ParseOptions, events: W, messages: E) -
 
 /// Runs the pipeline, handing events to `sink`.
 pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, messages: E) -> RunStatus {
+    if options.threads > MAX_THREADS {
+        let message = format!(
+            "{} worker threads asked for: at most {MAX_THREADS}",
+            options.threads
+        );
+        report_fatal(messages, &message);
+        return RunStatus::Failed;
+    }
     let rejects = match &options.rejects {
         None => None,
         Some(path) => match RejectsFile::open(path) {
             Ok(rejects) => Some(rejects),
             Err(error) => {
-                let path = path.display();
+                let path = crate::escape::path(path);
                 report_fatal(
                     messages,
                     &format!("{path}: cannot open the rejects file: {error}"),

@@ -3,8 +3,13 @@
 //! The producer submits jobs and in-band messages through an `OrderedSender`; the consumer reads
 //! them back from the `OrderedReceiver` in exactly that order, each job's result waiting for the
 //! jobs before it. The queue between them is bounded, so a slow consumer stops the producer.
+//! The jobs run on a [`WorkerPool`].
 
-use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::io;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{self, JoinHandle};
 
 enum Step<T, M> {
     Job(Receiver<T>),
@@ -26,7 +31,7 @@ pub struct Closed;
 
 pub struct OrderedSender<'pool, T, M> {
     steps: SyncSender<Step<T, M>>,
-    pool: &'pool rayon::ThreadPool,
+    pool: &'pool WorkerPool,
 }
 
 pub struct OrderedReceiver<T, M> {
@@ -35,7 +40,7 @@ pub struct OrderedReceiver<T, M> {
 
 /// At most `in_flight` jobs and messages wait for the consumer (plus the one it is waiting on).
 pub fn ordered_channel<T, M>(
-    pool: &rayon::ThreadPool,
+    pool: &WorkerPool,
     in_flight: usize,
 ) -> (OrderedSender<'_, T, M>, OrderedReceiver<T, M>) {
     let (steps_sender, steps_receiver) = mpsc::sync_channel(in_flight.max(1));
@@ -60,10 +65,10 @@ impl<T: Send + 'static, M> OrderedSender<'_, T, M> {
         self.steps
             .send(Step::Job(result_receiver))
             .map_err(|_| Closed)?;
-        self.pool.spawn(move || {
+        self.pool.spawn(Box::new(move || {
             // The consumer may have gone away; the result is then not needed.
             let _ = result_sender.send(work());
-        });
+        }));
         Ok(())
     }
 
@@ -84,13 +89,68 @@ impl<T, M> Iterator for OrderedReceiver<T, M> {
     }
 }
 
-/// A pool of `threads` workers whose panics end only the job that panicked.
-pub fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .thread_name(|index| format!("logschema-parse-{index}"))
-        .panic_handler(|_| {})
-        .build()
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// Worker threads taking jobs from one shared queue, first come first served; a job that
+/// panics ends only itself. The jobs are whole batches, so one queue is all the balancing they
+/// need; and unlike a work-stealing pool, where every idle worker searches every other
+/// worker's queue (so starting N workers costs N squared: 1,024 took 40 s), an idle worker here
+/// just waits, and starting N costs N.
+pub struct WorkerPool {
+    jobs: Option<Sender<Job>>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl WorkerPool {
+    fn spawn(&self, job: Job) {
+        if let Some(jobs) = &self.jobs {
+            // The workers outlive the sender (they end when it is dropped), so this succeeds.
+            let _ = jobs.send(job);
+        }
+    }
+}
+
+/// Lets the workers finish the jobs already queued, then waits for them to end.
+impl Drop for WorkerPool {
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+/// A pool of `threads` workers (at least one).
+pub fn worker_pool(threads: usize) -> io::Result<WorkerPool> {
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    let mut pool = WorkerPool {
+        jobs: Some(sender),
+        workers: Vec::with_capacity(threads.max(1)),
+    };
+    for index in 0..threads.max(1) {
+        let receiver = Arc::clone(&receiver);
+        // On failure the pool is dropped, which ends the workers started so far.
+        let worker = thread::Builder::new()
+            .name(format!("logschema-parse-{index}"))
+            .spawn(move || run_jobs(&receiver))?;
+        pool.workers.push(worker);
+    }
+    Ok(pool)
+}
+
+fn run_jobs(jobs: &Mutex<Receiver<Job>>) {
+    loop {
+        // One idle worker waits on the queue, the others on the lock; nobody spins.
+        let job = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        match job {
+            // A panic drops the job's result sender: the consumer sees the job as lost.
+            Ok(job) => {
+                let _ = catch_unwind(AssertUnwindSafe(job));
+            }
+            Err(_) => return,
+        }
+    }
 }
 
 #[cfg(test)]

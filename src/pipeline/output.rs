@@ -67,7 +67,7 @@ impl RejectsFile {
     fn failure(&self, error: io::Error) -> Stop {
         Stop::Fatal(format!(
             "{}: cannot write rejects: {error}",
-            self.path.display()
+            crate::escape::path(&self.path)
         ))
     }
 }

@@ -141,11 +141,11 @@ impl StagedFile {
         };
         let name = target
             .file_name()
-            .ok_or_else(|| format!("{}: not a file name", target.display()))?
+            .ok_or_else(|| format!("{}: not a file name", crate::escape::path(target)))?
             .to_string_lossy();
         let staged = directory.join(format!(".{name}.tmp"));
         let file = File::create(&staged)
-            .map_err(|error| format!("{}: cannot create: {error}", staged.display()))?;
+            .map_err(|error| format!("{}: cannot create: {error}", crate::escape::path(&staged)))?;
         Ok(StagedFile {
             file,
             staged,
@@ -170,7 +170,7 @@ impl Completable for StagedFile {
         self.file
             .sync_all()
             .and_then(|()| std::fs::rename(&self.staged, &self.target))
-            .map_err(|error| format!("{}: {error}", self.target.display()))?;
+            .map_err(|error| format!("{}: {error}", crate::escape::path(&self.target)))?;
         self.completed = true;
         Ok(())
     }
@@ -196,7 +196,8 @@ pub fn s3_object_writer(url: &str) -> Result<S3Writer, String> {
     let location = S3Url::parse(url).map_err(|error| error.to_string())?;
     if location.prefix.is_empty() || location.prefix.ends_with('/') {
         return Err(format!(
-            "{url}: JSON output needs an object key, s3://bucket/path/events.jsonl"
+            "{}: JSON output needs an object key, s3://bucket/path/events.jsonl",
+            crate::escape::name(url)
         ));
     }
     let store = S3Store::connect(&location.bucket).map_err(|error| error.to_string())?;

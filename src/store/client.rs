@@ -13,6 +13,7 @@ use tokio::runtime::Runtime;
 
 use super::error::{StoreError, StoreErrorKind};
 use super::reader::ObjectReader;
+use super::redact::redact_url_credentials;
 use super::settings::S3Settings;
 use super::url::object_url;
 use super::writer::S3Writer;
@@ -26,14 +27,24 @@ pub struct ObjectInfo {
 
 /// A client for one bucket. Cheap to share between threads (`&S3Store` is enough: every call
 /// blocks the calling thread only).
-#[derive(Debug)]
 pub struct S3Store {
     bucket: String,
+    /// The endpoint override as messages show it: credentials in it hidden.
     endpoint: Option<String>,
     s3: Arc<AmazonS3>,
     /// object_store is async; a current-thread runtime is all a blocking caller needs. Several
     /// threads may block on it at once (tokio hands the I/O driver between them).
     runtime: Arc<Runtime>,
+}
+
+/// Only the bucket and endpoint: object_store's client would show the endpoint unredacted.
+impl std::fmt::Debug for S3Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Store")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
 }
 
 impl S3Store {
@@ -65,7 +76,9 @@ impl S3Store {
         };
         Ok(S3Store {
             bucket: bucket.to_string(),
-            endpoint: settings.endpoint().map(str::to_string),
+            endpoint: settings
+                .endpoint()
+                .map(|endpoint| redact_url_credentials(endpoint).into_owned()),
             s3: Arc::new(s3),
             runtime: Arc::new(runtime),
         })

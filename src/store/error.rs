@@ -3,6 +3,8 @@
 use std::fmt;
 use std::io;
 
+use super::redact::redact_url_credentials;
+
 /// The broad reason, for callers that react differently (a missing object against a network
 /// failure, say). The message is in [`StoreError`]'s `Display`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,10 +42,13 @@ impl StoreError {
         self.kind
     }
 
+    /// The one way messages are made: the subject (a URL, key or path from outside) is escaped
+    /// onto one line, and credentials in URLs (an endpoint's `user:password@`) are hidden.
     pub(crate) fn new(kind: StoreErrorKind, subject: &str, message: impl fmt::Display) -> Self {
+        let message = format!("{}: {message}", crate::escape::name(subject));
         StoreError {
             kind,
-            message: format!("{subject}: {message}"),
+            message: redact_url_credentials(&message).into_owned(),
         }
     }
 
@@ -148,7 +153,7 @@ pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
         }
         source = cause.source();
     }
-    one_line(&shorten_xml_error(&text))
+    redact_url_credentials(&one_line(&shorten_xml_error(&text))).into_owned()
 }
 
 /// `...: <?xml ...?><Error><Code>NoSuchKey</Code><Message>The specified key does not
@@ -258,6 +263,25 @@ mod tests {
             error.to_string(),
             "s3://logs/out.json: cannot write (endpoint http://127.0.0.1:1): connection refused"
         );
+    }
+
+    #[test]
+    fn credentials_in_the_endpoint_and_in_the_cause_are_hidden() {
+        let io = io::Error::other(
+            "error sending request for url (http://minio:hunter2@127.0.0.1:1/logs?list-type=2)",
+        );
+        let error = StoreError::from_io(
+            "s3://logs/",
+            "cannot list objects",
+            Some("http://minio:hunter2@127.0.0.1:1"),
+            &io,
+        );
+        assert_eq!(
+            error.to_string(),
+            "s3://logs/: cannot list objects (endpoint http://***@127.0.0.1:1): \
+             error sending request for url (http://***@127.0.0.1:1/logs?list-type=2)"
+        );
+        assert!(!error_chain(&io).contains("hunter2"));
     }
 
     #[test]

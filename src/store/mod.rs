@@ -52,6 +52,7 @@
 mod client;
 mod error;
 mod reader;
+mod redact;
 mod settings;
 mod url;
 mod writer;

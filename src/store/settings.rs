@@ -1,23 +1,52 @@
 //! Which S3 service to talk to and with which credentials, from `AWS_*` environment variables.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::time::Duration;
 
 use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::RetryConfig;
 
 use super::error::{StoreError, StoreErrorKind};
+use super::redact::{redact_url_credentials, HIDDEN};
 
 /// Where no region is configured, as the AWS SDKs do for S3.
 const DEFAULT_REGION: &str = "us-east-1";
 
 /// The `AWS_*` variables an S3 client is built from (see the module documentation for which
-/// ones count), and the retry policy.
-#[derive(Debug, Clone)]
+/// ones count), and the retry policy. `Debug` hides the secrets.
+#[derive(Clone)]
 pub struct S3Settings {
     /// `AWS_*` variables with non-empty values (an empty `AWS_SESSION_TOKEN=` left by a CI
     /// script means "none", not "the empty token").
     vars: Vec<(String, String)>,
     retry: RetryConfig,
+}
+
+impl fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let vars: Vec<(&str, Cow<'_, str>)> = self
+            .vars
+            .iter()
+            .map(|(key, value)| (key.as_str(), shown_value(key, value)))
+            .collect();
+        f.debug_struct("S3Settings")
+            .field("vars", &vars)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+/// A variable's value as `Debug` shows it: secrets hidden whole, credentials in URLs hidden.
+fn shown_value<'a>(key: &str, value: &'a str) -> Cow<'a, str> {
+    let secret = ["SECRET", "TOKEN", "PASSWORD"]
+        .iter()
+        .any(|word| key.contains(word));
+    if secret {
+        Cow::Borrowed(HIDDEN)
+    } else {
+        redact_url_credentials(value)
+    }
 }
 
 impl S3Settings {
@@ -171,6 +200,32 @@ mod tests {
         assert_eq!(region(&[("AWS_DEFAULT_REGION", "eu-west-1")]), "eu-west-1");
         assert_eq!(region(&[("AWS_REGION", "")]), "us-east-1");
         assert_eq!(region(&[]), "us-east-1");
+    }
+
+    #[test]
+    fn debug_output_hides_secrets_and_passwords_in_endpoints() {
+        let settings = S3Settings::from_vars([
+            ("AWS_ENDPOINT_URL", "http://minio:hunter2@127.0.0.1:9000"),
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI"),
+            ("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEB"),
+            ("AWS_REGION", "eu-west-1"),
+        ]);
+        let shown = format!("{settings:?}");
+        for secret in ["hunter2", "minio:", "wJalrXUtnFEMI", "FwoGZXIvYXdzEB"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        for kept in ["http://***@127.0.0.1:9000", "AKIDEXAMPLE", "eu-west-1"] {
+            assert!(shown.contains(kept), "{kept} not in {shown}");
+        }
+        // The client built from them shows no more.
+        let store = crate::store::S3Store::connect_with("logs", &settings).expect("client");
+        let shown = format!("{store:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("wJalr"),
+            "{shown}"
+        );
+        assert!(shown.contains("http://***@127.0.0.1:9000"), "{shown}");
     }
 
     #[test]

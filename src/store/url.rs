@@ -175,9 +175,10 @@ mod tests {
             error("s3://-logs/x"),
             "s3://-logs/x: bucket name \"-logs\" must start and end with a letter or digit"
         );
+        // The URL is named escaped: a newline in it cannot start a line of its own.
         assert_eq!(
             error("s3://logs/a\nb"),
-            "s3://logs/a\nb: the key prefix holds a control character ('\\n')"
+            "s3://logs/a\\nb: the key prefix holds a control character ('\\n')"
         );
     }
 

@@ -55,7 +55,7 @@ impl TestReport {
     /// `PASS file: name` / `FAIL file: name` with the differences indented below, then the counts.
     pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
         for outcome in &self.outcomes {
-            let file = outcome.file.display();
+            let file = crate::escape::path(&outcome.file);
             let verdict = if outcome.passed() { "PASS" } else { "FAIL" };
             let mut details = outcome.failures.iter();
             match &outcome.name {
