@@ -92,7 +92,7 @@ impl<'pool> Reader<'pool> {
             match lines.next_line() {
                 Ok(None) => break,
                 Ok(Some((line_number, Line::Text(text)))) => match framer.classify(text) {
-                    LineKind::Blank | LineKind::Header => {}
+                    LineKind::Blank | LineKind::Header | LineKind::Skipped => {}
                     LineKind::Record(columns) => {
                         batch.push_record(line_number, self.next_sequence, text, columns);
                         self.next_sequence += 1;

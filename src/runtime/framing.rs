@@ -4,6 +4,9 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::csv::{self, CsvSpec};
+use super::fastmatch;
+use super::text_record::{text_column_map, TextRecordSpec};
 use super::{
     json_in, DecodeError, DelimitedSpec, EventMeta, FieldSpec, HeaderMode, InputValue, LogType,
     ObjectRef, ParserSpec, Row,
@@ -25,6 +28,9 @@ pub struct ColumnMap {
     /// feeding it). Generated decoders read a row's fields in schema order, so a row keeps a
     /// cursor into this list and `column_of` is one comparison instead of a hash probe.
     in_slot_order: Vec<(usize, Option<usize>)>,
+    /// Text parsers with `expandFields` only: for each template key in order (every entry's
+    /// `%{key}` parts), the column holding that key's value (`text_record::text_column_map`).
+    pub template_columns: Vec<Option<usize>>,
 }
 
 impl ColumnMap {
@@ -61,6 +67,7 @@ impl ColumnMap {
             slot_of_column,
             column_of_field,
             in_slot_order,
+            template_columns: Vec::new(),
         }
     }
 
@@ -190,6 +197,8 @@ pub enum LineKind<'f> {
     Blank,
     /// A header line: not a record; it changed the column mapping.
     Header,
+    /// A line a text parser's `skipLines` or `skipPrefix` skips: not a record.
+    Skipped,
     /// A record, with the column mapping in force for it (delimited log types only).
     Record(Option<&'f Arc<ColumnMap>>),
 }
@@ -202,6 +211,10 @@ pub struct Framer {
     lookup: Option<ColumnLookup>,
     /// The mapping in force: the default columns, then the last header's.
     columns: Option<Arc<ColumnMap>>,
+    /// Lines classified so far (for `skipLines`).
+    lines_seen: u64,
+    /// A csv header line was read (or skipped) in this file.
+    header_seen: bool,
 }
 
 impl Framer {
@@ -220,17 +233,68 @@ impl Framer {
                 });
                 (Some(lookup), columns)
             }
+            ParserSpec::FastMatch(spec) => {
+                let columns =
+                    text_column_map(log_type.fields, spec.keys.iter().copied(), &spec.text);
+                (None, Some(Arc::new(columns)))
+            }
+            ParserSpec::Csv(spec) => {
+                let columns = (!spec.columns.is_empty()).then(|| {
+                    let columns =
+                        text_column_map(log_type.fields, spec.columns.iter().copied(), &spec.text);
+                    Arc::new(columns)
+                });
+                (None, columns)
+            }
         };
         Framer {
             log_type,
             lookup,
             columns,
+            lines_seen: 0,
+            header_seen: false,
         }
+    }
+
+    /// `classify` for the text parsers: `skipLines`, blank lines, `skipPrefix`, then a csv
+    /// header line.
+    fn classify_text(
+        &mut self,
+        line: &str,
+        text: &TextRecordSpec,
+        csv: Option<&CsvSpec>,
+    ) -> LineKind<'_> {
+        self.lines_seen += 1;
+        if self.lines_seen <= text.skip_lines {
+            return LineKind::Skipped;
+        }
+        if line.trim().is_empty() {
+            return LineKind::Blank;
+        }
+        if text.skips(line) {
+            return LineKind::Skipped;
+        }
+        if let Some(csv) = csv.filter(|csv| csv.has_header && !self.header_seen) {
+            self.header_seen = true;
+            if csv.columns.is_empty() {
+                let names = csv::header_names(line, csv.delimiter);
+                let columns =
+                    text_column_map(self.log_type.fields, names.iter().map(String::as_str), text);
+                self.columns = Some(Arc::new(columns));
+            }
+            return LineKind::Header;
+        }
+        LineKind::Record(self.columns.as_ref())
     }
 
     /// `line` has no line end (`\n` and a trailing `\r` already removed).
     pub fn classify(&mut self, line: &str) -> LineKind<'_> {
         let line = strip_bom(line);
+        match &self.log_type.parser {
+            ParserSpec::FastMatch(spec) => return self.classify_text(line, &spec.text, None),
+            ParserSpec::Csv(spec) => return self.classify_text(line, &spec.text, Some(spec)),
+            ParserSpec::JsonLines | ParserSpec::Delimited(_) => {}
+        }
         // A visible first character settles it without `trim` (which runs for every line).
         let visible_start = line
             .bytes()
@@ -493,8 +557,20 @@ pub fn parse_record<'l>(
             let row = Row::new(values, columns, spec.empty_values);
             (log_type.parse_event)(&ObjectRef::Row(&row), meta, out)
         }
+        ParserSpec::FastMatch(spec) => {
+            let columns = columns.ok_or_else(|| DecodeError::record(NO_TEXT_COLUMNS))?;
+            fastmatch::parse_fastmatch(log_type, spec, line, columns, meta, out)
+        }
+        ParserSpec::Csv(spec) => {
+            let columns = columns.ok_or_else(|| DecodeError::record(NO_TEXT_COLUMNS))?;
+            csv::parse_csv(log_type, spec, line, columns, meta, out)
+        }
     }
 }
+
+/// A text parser's record always comes with the mapping its `Framer` made; only a caller
+/// that skipped the framer gets here.
+const NO_TEXT_COLUMNS: &str = "no column names: the line was not classified by a Framer";
 
 #[cfg(test)]
 mod tests {

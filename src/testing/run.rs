@@ -35,7 +35,7 @@ pub fn parse_input(log_type: &'static LogType, input: &str) -> CaseOutput {
             }
         };
         let columns = match framer.classify(text) {
-            LineKind::Blank | LineKind::Header => continue,
+            LineKind::Blank | LineKind::Header | LineKind::Skipped => continue,
             LineKind::Record(columns) => columns.map(Arc::as_ref),
         };
         let meta = EventMeta {
