@@ -15,8 +15,6 @@ use crate::Diagnostic;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Schema {
-    /// Panther's reserved `version: 0`; any YAML value here, so `check` reports a wrong one.
-    pub version: Option<serde_yaml::Value>,
     pub schema: String,
     pub description: Option<String>,
     #[serde(rename = "referenceURL")]
@@ -24,6 +22,8 @@ pub(crate) struct Schema {
     pub parser: Option<Parser>,
     /// Optional here so that a missing list is reported with a position by `check`.
     pub fields: Option<Vec<Field>>,
+    /// Panther's reserved `version: 0`; any YAML value here, so `check` reports a wrong one.
+    pub version: Option<serde_yaml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
