@@ -579,6 +579,7 @@ mod tests {
         decode, parse_event, IndicatorKind, IndicatorSink, IndicatorSpec, JsonObjectWriter, Object,
         RowId, TimeFormat, Timestamp, ValueKind, ValueSpec,
     };
+    use crate::runtime::{FastCapture, FastMatchSpec, FastPattern, TemplatePart};
 
     const fn field(
         name: &'static str,
@@ -717,6 +718,71 @@ mod tests {
     );
     static FLOW_JSON: LogType = flow_log_type("Test.Flow", ParserSpec::JsonLines);
 
+    const TEXT: TextRecordSpec = TextRecordSpec {
+        skip_lines: 0,
+        skip_prefix: None,
+        trim_space: false,
+        empty_values: &[],
+        expand_fields: &[],
+    };
+    const CSV: CsvSpec = CsvSpec {
+        delimiter: ',',
+        has_header: true,
+        columns: &[],
+        text: TEXT,
+    };
+    static FLOW_CSV_HEADER: LogType = flow_log_type("Test.Flow", ParserSpec::Csv(CSV));
+    static FLOW_CSV_SKIP_HEADER: LogType = flow_log_type(
+        "Test.Flow",
+        ParserSpec::Csv(CsvSpec {
+            columns: &["start", "version"],
+            ..CSV
+        }),
+    );
+    static FLOW_CSV_EXPAND: LogType = flow_log_type(
+        "Test.Flow",
+        ParserSpec::Csv(CsvSpec {
+            has_header: false,
+            columns: &["version", "a", "b"],
+            text: TextRecordSpec {
+                empty_values: &["-", "x"],
+                expand_fields: &[crate::runtime::ExpandSpec {
+                    name: "account_id",
+                    template: &[TemplatePart::Key("a"), TemplatePart::Key("b")],
+                }],
+                ..TEXT
+            },
+            ..CSV
+        }),
+    );
+    static FLOW_FASTMATCH: LogType = flow_log_type(
+        "Test.Flow",
+        ParserSpec::FastMatch(FastMatchSpec {
+            keys: &["version", "srcaddr"],
+            patterns: &[FastPattern {
+                prefix: "v",
+                captures: &[
+                    FastCapture {
+                        column: Some(0),
+                        until: " from ",
+                        quote: None,
+                    },
+                    FastCapture {
+                        column: Some(1),
+                        until: "",
+                        quote: None,
+                    },
+                ],
+            }],
+            text: TextRecordSpec {
+                skip_lines: 2,
+                skip_prefix: Some("//"),
+                trim_space: true,
+                ..TEXT
+            },
+        }),
+    );
+
     fn meta() -> EventMeta<'static> {
         EventMeta {
             log_type: "Test.Flow",
@@ -738,6 +804,7 @@ mod tests {
             match framer.classify(line) {
                 LineKind::Blank => results.push("blank".to_string()),
                 LineKind::Header => results.push("header".to_string()),
+                LineKind::Skipped => results.push("skipped".to_string()),
                 LineKind::Record(columns) => {
                     let mut out = b"kept|".to_vec();
                     match parse_record(log_type, line, columns.map(|map| &**map), &meta(), &mut out)
@@ -1010,6 +1077,64 @@ version account-id interface-id srcaddr start
                 r#""p_any_aws_account_ids":["123456789012"],"p_any_ip_addresses":["10.0.0.1"]}"#,
                 "\n"
             )
+        );
+    }
+
+    #[test]
+    fn csv_header_names_the_columns_of_each_file() {
+        let file = "start,version,srcaddr\n1418530010,2,10.0.0.1\n1418530070,3";
+        assert_eq!(
+            run(&FLOW_CSV_HEADER, file),
+            vec![
+                "header".to_string(),
+                r#"{"version":2,"srcAddr":"10.0.0.1","start":"2014-12-14 04:06:50.000000000"}"#
+                    .into(),
+                // A missing trailing value is "" (a string field keeps it).
+                r#"{"version":3,"srcAddr":"","start":"2014-12-14 04:07:50.000000000"}"#.into(),
+            ]
+        );
+        // A new Framer (file) reads its own header.
+        assert_eq!(run(&FLOW_CSV_HEADER, "version\n4")[1], r#"{"version":4}"#);
+    }
+
+    #[test]
+    fn csv_header_with_columns_is_skipped() {
+        assert_eq!(
+            run(&FLOW_CSV_SKIP_HEADER, "anything,at all\n1418530010,5"),
+            vec![
+                "header".to_string(),
+                r#"{"version":5,"start":"2014-12-14 04:06:50.000000000"}"#.into(),
+            ]
+        );
+    }
+
+    #[test]
+    fn expand_fields_read_values_after_empty_values() {
+        let results = run(&FLOW_CSV_EXPAND, "1,1234,5678\n2,-,x\n3,12,-");
+        assert_eq!(results[0], r#"{"version":1,"account":"12345678"}"#);
+        // Both parts absent: the result is "", which is not added.
+        assert_eq!(results[1], r#"{"version":2}"#);
+        assert_eq!(results[2], r#"{"version":3,"account":"12"}"#);
+        // An empty value ("") and an absent one give "" too.
+        assert_eq!(run(&FLOW_CSV_EXPAND, "4,,x")[0], r#"{"version":4}"#);
+    }
+
+    #[test]
+    fn fastmatch_skips_first_lines_then_prefixed_ones() {
+        let results = run(
+            &FLOW_FASTMATCH,
+            "v9 from 10.0.0.1\n\nv1 from  10.0.0.2 \n// comment\nv2 from 10.0.0.3\nv3 to x",
+        );
+        assert_eq!(
+            results,
+            vec![
+                "skipped".to_string(),
+                "skipped".into(),
+                r#"{"version":1,"srcAddr":"10.0.0.2"}"#.into(),
+                "skipped".into(),
+                r#"{"version":2,"srcAddr":"10.0.0.3"}"#.into(),
+                "error: the line does not match the pattern".into(),
+            ]
         );
     }
 }
