@@ -581,11 +581,35 @@ fn kitchen_sink_survives_hostile_input() {
 }
 
 #[test]
+fn fastmatch_access_survives_hostile_input() {
+    fuzz_log_type("Test.FastMatchAccess");
+}
+
+#[test]
+fn fastmatch_w3c_survives_hostile_input() {
+    fuzz_log_type("Test.FastMatchW3C");
+}
+
+#[test]
+fn csv_zeek_http_survives_hostile_input() {
+    fuzz_log_type("Test.CsvZeekHttp");
+}
+
+#[test]
+fn csv_salesforce_login_survives_hostile_input() {
+    fuzz_log_type("Test.CsvSalesforceLogin");
+}
+
+#[test]
 fn every_log_type_is_fuzzed() {
     let fuzzed = [
         "AWS.VPCDns",
         "AWS.VPCFlow",
         "Custom.WebAudit",
+        "Test.CsvSalesforceLogin",
+        "Test.CsvZeekHttp",
+        "Test.FastMatchAccess",
+        "Test.FastMatchW3C",
         "Test.KitchenSink",
     ];
     for log_type in logschema::log_types() {
