@@ -268,7 +268,11 @@ impl Framer {
         if self.lines_seen <= text.skip_lines {
             return LineKind::Skipped;
         }
-        if line.trim().is_empty() {
+        let visible_start = line
+            .bytes()
+            .next()
+            .is_some_and(|byte| byte.is_ascii_graphic());
+        if !visible_start && line.trim().is_empty() {
             return LineKind::Blank;
         }
         if text.skips(line) {
