@@ -211,6 +211,7 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
         };
         let text = match line {
             Line::Text(text) => text,
+            Line::Invalid { .. } if framer.skips_unreadable() => continue,
             Line::Invalid { .. } => {
                 records += 1;
                 rejected += 1;

@@ -99,7 +99,9 @@ impl<'pool> Reader<'pool> {
                     }
                 },
                 Ok(Some((line_number, Line::Invalid { raw, reason }))) => {
-                    batch.push_rejected(line_number, raw, reason)
+                    if !framer.skips_unreadable() {
+                        batch.push_rejected(line_number, raw, reason)
+                    }
                 }
                 Err(error) => {
                     self.submit(std::mem::take(&mut batch))?;

@@ -256,6 +256,18 @@ impl Framer {
         }
     }
 
+    /// A line that could not be read as text (invalid UTF-8, too long) still counts for
+    /// `skipLines`: true when it is one of the lines skipped, so not a rejection.
+    pub fn skips_unreadable(&mut self) -> bool {
+        let skip_lines = match &self.log_type.parser {
+            ParserSpec::FastMatch(spec) => spec.text.skip_lines,
+            ParserSpec::Csv(spec) => spec.text.skip_lines,
+            ParserSpec::JsonLines | ParserSpec::Delimited(_) => return false,
+        };
+        self.lines_seen += 1;
+        self.lines_seen <= skip_lines
+    }
+
     /// `classify` for the text parsers: `skipLines`, blank lines, `skipPrefix`, then a csv
     /// header line.
     fn classify_text(

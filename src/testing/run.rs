@@ -30,7 +30,9 @@ pub fn parse_input(log_type: &'static LogType, input: &str) -> CaseOutput {
         let text = match line {
             Line::Text(text) => text,
             Line::Invalid { reason, .. } => {
-                output.rejections.push((line_number, reason));
+                if !framer.skips_unreadable() {
+                    output.rejections.push((line_number, reason));
+                }
                 continue;
             }
         };
