@@ -11,13 +11,33 @@ pub mod custom_webaudit {
     include!(concat!(env!("OUT_DIR"), "/generated/custom_webaudit.rs"));
 }
 
+pub mod test_csvsalesforcelogin {
+    include!(concat!(env!("OUT_DIR"), "/generated/test_csvsalesforcelogin.rs"));
+}
+
+pub mod test_csvzeekhttp {
+    include!(concat!(env!("OUT_DIR"), "/generated/test_csvzeekhttp.rs"));
+}
+
+pub mod test_fastmatchaccess {
+    include!(concat!(env!("OUT_DIR"), "/generated/test_fastmatchaccess.rs"));
+}
+
+pub mod test_fastmatchw3c {
+    include!(concat!(env!("OUT_DIR"), "/generated/test_fastmatchw3c.rs"));
+}
+
 pub mod test_kitchensink {
     include!(concat!(env!("OUT_DIR"), "/generated/test_kitchensink.rs"));
 }
 
-pub static LOG_TYPES: [&::logschema::runtime::LogType; 4] = [
+pub static LOG_TYPES: [&::logschema::runtime::LogType; 8] = [
     &aws_vpcdns::LOG_TYPE,
     &aws_vpcflow::LOG_TYPE,
     &custom_webaudit::LOG_TYPE,
+    &test_csvsalesforcelogin::LOG_TYPE,
+    &test_csvzeekhttp::LOG_TYPE,
+    &test_fastmatchaccess::LOG_TYPE,
+    &test_fastmatchw3c::LOG_TYPE,
     &test_kitchensink::LOG_TYPE,
 ];

@@ -286,6 +286,55 @@ fn rejected_records_go_to_stderr_and_the_rejects_file_and_exit_2() {
 }
 
 #[test]
+fn text_parser_rejections_keep_the_files_line_numbers() {
+    // W3C directives skipped by skipLines, a blank line, a record, a directive later (rejected),
+    // a record: skipped lines still count, so the rejection is at line 7.
+    let input = "#Software: IIS\n#Version: 1.0\n#Date: 2026-12-02 00:00:00\n#Fields: date time\n\n\
+        2026-12-02 00:00:01 192.0.2.20 - 192.0.2.1 443 GET / - 200 Edge\n\
+        #Date: 2026-12-02 01:00:00\n\
+        2026-12-02 01:00:01 192.0.2.21 - 192.0.2.1 443 GET / - 200 Edge\n";
+    let output = run(
+        &["parse", "--log-type", "Test.FastMatchW3C", "-"],
+        input.as_bytes(),
+    );
+    assert_eq!(exit_code(&output), 2, "{}", stderr_text(&output));
+    let times: Vec<Value> = events(&output)
+        .iter()
+        .map(|event| event["timestamp"].clone())
+        .collect();
+    assert_eq!(
+        times,
+        [
+            "2026-12-02 00:00:01.000000000",
+            "2026-12-02 01:00:01.000000000"
+        ]
+    );
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.contains("<stdin>:7: the line does not match the pattern"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn skip_lines_skip_unreadable_lines_too() {
+    // The second directive line is not UTF-8: it is one of the four skipped lines, not a
+    // rejection. The same bytes after the skipped lines are rejected.
+    let mut input = b"#Software: IIS\n#Version: \xff\xfe\n#Date: x\n#Fields: x\n".to_vec();
+    input.extend_from_slice(b"2026-12-02 00:00:01 192.0.2.20 - 192.0.2.1 443 GET / - 200 Edge\n");
+    input.extend_from_slice(b"\xff\xfe\n");
+    let output = run(&["parse", "--log-type", "Test.FastMatchW3C", "-"], &input);
+    assert_eq!(exit_code(&output), 2, "{}", stderr_text(&output));
+    assert_eq!(events(&output).len(), 1);
+    let stderr = stderr_text(&output);
+    assert!(stderr.contains("<stdin>:6: invalid UTF-8"), "{stderr}");
+    assert!(
+        stderr.contains("<stdin>: 1 event written, 1 record rejected"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_unknown_log_type_exits_1_naming_the_known_ones() {
     let output = run(
         &[

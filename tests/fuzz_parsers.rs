@@ -211,6 +211,7 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
         };
         let text = match line {
             Line::Text(text) => text,
+            Line::Invalid { .. } if framer.skips_unreadable() => continue,
             Line::Invalid { .. } => {
                 records += 1;
                 rejected += 1;
@@ -581,11 +582,35 @@ fn kitchen_sink_survives_hostile_input() {
 }
 
 #[test]
+fn fastmatch_access_survives_hostile_input() {
+    fuzz_log_type("Test.FastMatchAccess");
+}
+
+#[test]
+fn fastmatch_w3c_survives_hostile_input() {
+    fuzz_log_type("Test.FastMatchW3C");
+}
+
+#[test]
+fn csv_zeek_http_survives_hostile_input() {
+    fuzz_log_type("Test.CsvZeekHttp");
+}
+
+#[test]
+fn csv_salesforce_login_survives_hostile_input() {
+    fuzz_log_type("Test.CsvSalesforceLogin");
+}
+
+#[test]
 fn every_log_type_is_fuzzed() {
     let fuzzed = [
         "AWS.VPCDns",
         "AWS.VPCFlow",
         "Custom.WebAudit",
+        "Test.CsvSalesforceLogin",
+        "Test.CsvZeekHttp",
+        "Test.FastMatchAccess",
+        "Test.FastMatchW3C",
         "Test.KitchenSink",
     ];
     for log_type in logschema::log_types() {

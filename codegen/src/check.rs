@@ -11,6 +11,8 @@ use crate::positions::{child, item, Positions};
 use crate::raw;
 use crate::Diagnostic;
 
+mod text_parsers;
+
 /// A schema file that passed every check.
 #[derive(Debug)]
 pub(crate) struct CheckedSchema {
@@ -152,6 +154,7 @@ pub(crate) fn check_schema(
         errors: Vec::new(),
     };
     checker.check_schema_name(&schema.schema);
+    checker.check_version(schema.version.as_ref());
     let parser = checker.check_parser(schema);
     let fields = match schema.fields.as_deref() {
         Some(fields) if !fields.is_empty() => checker.check_fields(
@@ -275,17 +278,83 @@ impl Checker<'_> {
         }
     }
 
+    /// `version:` is Panther's reserved key: only `0` is accepted.
+    fn check_version(&mut self, version: Option<&serde_yaml::Value>) {
+        let Some(version) = version else {
+            return;
+        };
+        if version.as_u64() != Some(0) {
+            let written = serde_yaml::to_string(version).unwrap_or_default();
+            self.error(
+                self.value_location("version"),
+                format!(
+                    "unsupported version {} (the only schema version is 0)",
+                    written.trim()
+                ),
+            );
+        }
+    }
+
     fn check_parser(&mut self, schema: &raw::Schema) -> ir::Parser {
         let Some(parser) = &schema.parser else {
             return ir::Parser::JsonLines;
         };
-        let Some(delimited) = &parser.delimited else {
+        let fields = schema.fields.as_deref().unwrap_or_default();
+        let chosen = [
+            ("delimited", parser.delimited.is_some()),
+            ("native", parser.native.is_some()),
+            ("fastmatch", parser.fastmatch.is_some()),
+            ("csv", parser.csv.is_some()),
+            ("script", parser.script.is_some()),
+        ];
+        let named: Vec<&str> = chosen
+            .iter()
+            .filter(|(_, present)| *present)
+            .map(|(name, _)| *name)
+            .collect();
+        if named.len() > 1 {
             self.error(
-                self.key_location("parser"),
-                "`parser` needs `delimited` (omit `parser` for JSON lines)",
+                self.key_location(&child("parser", named[1])),
+                format!("`parser` holds one parser (found {})", named.join(" and ")),
             );
             return ir::Parser::JsonLines;
-        };
+        }
+        if let Some(delimited) = &parser.delimited {
+            return self.check_delimited(delimited, fields);
+        }
+        if let Some(native) = &parser.native {
+            // Panther's built-in decoders; for the JSON log types they read what `fields`
+            // lists, which is the default JSON record reading. Any name is taken to mean that.
+            if native.name.trim().is_empty() {
+                self.error(
+                    self.value_location("parser.native.name"),
+                    "empty native parser `name` (Panther's log type name, like AWS.CloudTrail)",
+                );
+            }
+            return ir::Parser::JsonLines;
+        }
+        if let Some(fastmatch) = &parser.fastmatch {
+            return self.check_fastmatch(fastmatch, fields);
+        }
+        if let Some(csv) = &parser.csv {
+            return self.check_csv(csv, fields);
+        }
+        if parser.script.is_some() {
+            self.error(
+                self.key_location("parser.script"),
+                "the `script` parser (Starlark) is not supported: use fastmatch, csv or \
+                 delimited, or omit `parser` for JSON",
+            );
+            return ir::Parser::JsonLines;
+        }
+        self.error(
+            self.key_location("parser"),
+            "`parser` needs one of delimited, native, fastmatch or csv (omit `parser` for JSON lines)",
+        );
+        ir::Parser::JsonLines
+    }
+
+    fn check_delimited(&mut self, delimited: &raw::Delimited, fields: &[raw::Field]) -> ir::Parser {
         let path = "parser.delimited";
         let delimiter = match delimited.delimiter.as_deref() {
             None => {
@@ -327,7 +396,7 @@ impl Checker<'_> {
                 "header 'none' needs `columns` (the lines have no header to name them)",
             );
         }
-        self.check_default_columns(path, &columns, schema.fields.as_deref().unwrap_or_default());
+        self.check_default_columns(path, &columns, fields);
         ir::Parser::Delimited(ir::DelimitedParser {
             delimiter,
             merge_delimiters: delimited.merge_delimiters,

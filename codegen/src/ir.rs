@@ -56,6 +56,82 @@ pub enum Parser {
     JsonLines,
     /// Text lines split on a delimiter; see `docs/schema-language.md`.
     Delimited(DelimitedParser),
+    /// Panther's `fastmatch`: text lines matched against `%{field}` patterns.
+    FastMatch(FastMatchParser),
+    /// Panther's `csv`: RFC 4180 lines with a header line or fixed columns.
+    Csv(CsvParser),
+}
+
+/// Panther's steps around a text parser's match, shared by `fastmatch` and `csv` (and meant for
+/// `regex`): lines skipped before the match, then each value trimmed, emptied, and new values
+/// built from others.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextOptions {
+    /// `skipLines`: the first lines of each file that are not records.
+    pub skip_lines: u64,
+    /// `skipPrefix`: a line starting with this is not a record.
+    pub skip_prefix: Option<String>,
+    /// `trimSpace`: every value is trimmed.
+    pub trim_space: bool,
+    /// `emptyValues`: a value equal to one of these is absent.
+    pub empty_values: Vec<String>,
+    /// `expandFields`, sorted by name.
+    pub expand_fields: Vec<ExpandField>,
+}
+
+/// One `expandFields` entry: a new value `name` built from `template`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpandField {
+    pub name: String,
+    pub template: Vec<TemplatePart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplatePart {
+    /// Literal text.
+    Text(String),
+    /// `%{key}`: the value the parser captured under `key` (`""` when it has none).
+    Key(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FastMatchParser {
+    /// Tried in order; the first that matches wins.
+    pub patterns: Vec<FastPattern>,
+    /// The names the patterns capture, each once, in order of first appearance: the record's
+    /// columns (a capture's `column` indexes this list).
+    pub keys: Vec<String>,
+    pub options: TextOptions,
+    pub location: Location,
+}
+
+/// One `match` pattern, compiled: the text the line starts with, then the captures in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FastPattern {
+    pub prefix: String,
+    pub captures: Vec<FastCapture>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FastCapture {
+    /// Index into `FastMatchParser::keys`; `None` for `%{}` (matched, not kept).
+    pub column: Option<usize>,
+    /// The text that ends this value; empty only for the last capture (the rest of the line).
+    pub until: String,
+    /// The value is quoted: the text before it ends with this quote character and `until`
+    /// starts with it. Backslash escapes inside are undone.
+    pub quote: Option<char>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvParser {
+    pub delimiter: char,
+    /// The first line of each file is a header: it names the columns when `columns` is empty,
+    /// else it is skipped.
+    pub has_header: bool,
+    pub columns: Vec<String>,
+    pub options: TextOptions,
+    pub location: Location,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,6 +2,7 @@
 //! other enumerated words stay strings here, so that a wrong one is reported by `check` with its
 //! position instead of by serde without one. Unknown keys are serde errors (`deny_unknown_fields`).
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -21,12 +22,58 @@ pub(crate) struct Schema {
     pub parser: Option<Parser>,
     /// Optional here so that a missing list is reported with a position by `check`.
     pub fields: Option<Vec<Field>>,
+    /// Panther's reserved `version: 0`; any YAML value here, so `check` reports a wrong one.
+    pub version: Option<serde_yaml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Parser {
     pub delimited: Option<Delimited>,
+    pub native: Option<Native>,
+    pub fastmatch: Option<FastMatch>,
+    pub csv: Option<Csv>,
+    /// Panther's Starlark scripts: recognised so that `check` can say they are unsupported.
+    pub script: Option<serde_yaml::Value>,
+}
+
+/// `native: {name: X}`: Panther's built-in decoder for log type X.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Native {
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct FastMatch {
+    #[serde(rename = "match")]
+    pub patterns: Option<Vec<String>>,
+    #[serde(default)]
+    pub skip_lines: u64,
+    pub skip_prefix: Option<String>,
+    #[serde(default)]
+    pub empty_values: Vec<String>,
+    #[serde(default)]
+    pub trim_space: bool,
+    #[serde(default)]
+    pub expand_fields: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct Csv {
+    pub delimiter: Option<String>,
+    #[serde(default)]
+    pub has_header: bool,
+    pub columns: Option<Vec<String>>,
+    pub skip_prefix: Option<String>,
+    #[serde(default)]
+    pub empty_values: Vec<String>,
+    #[serde(default)]
+    pub trim_space: bool,
+    #[serde(default)]
+    pub expand_fields: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -476,3 +476,105 @@ fn the_repository_schemas_compile() {
         }
     }
 }
+
+#[test]
+fn panther_native_parser_and_version_mean_json_lines() {
+    let text = "version: 0\nschema: Test.Native\nparser:\n  native:\n    name: AWS.CloudTrail\nfields:\n  - name: x\n    type: string\n";
+    assert_eq!(lower_one("schemas/n.yml", text).parser, Parser::JsonLines);
+}
+
+#[test]
+fn fastmatch_patterns_compile_into_captures() {
+    let file = "schemas/f.yml";
+    let text = r#"schema: Test.Access
+parser:
+  fastmatch:
+    match:
+      - '%{ip} %{} [%{time}] "%{request}" %{rest}'
+      - '> %{ip} %{ user }'
+    skipLines: 2
+    skipPrefix: '#'
+    trimSpace: true
+    emptyValues: ['-']
+    expandFields:
+      label: 'ip=%{ip}!'
+fields:
+  - name: ip
+    type: string
+  - name: time
+    type: string
+  - name: request
+    type: string
+  - name: rest
+    type: string
+  - name: username
+    aliases: [user]
+    type: string
+  - name: label
+    type: string
+"#;
+    let capture = |column: Option<usize>, until: &str, quote: Option<char>| FastCapture {
+        column,
+        until: until.into(),
+        quote,
+    };
+    assert_eq!(
+        lower_one(file, text).parser,
+        Parser::FastMatch(FastMatchParser {
+            patterns: vec![
+                FastPattern {
+                    prefix: String::new(),
+                    captures: vec![
+                        capture(Some(0), " ", None),
+                        capture(None, " [", None),
+                        capture(Some(1), "] \"", None),
+                        capture(Some(2), "\" ", Some('"')),
+                        capture(Some(3), "", None),
+                    ],
+                },
+                FastPattern {
+                    prefix: "> ".into(),
+                    captures: vec![capture(Some(0), " ", None), capture(Some(4), "", None)],
+                },
+            ],
+            keys: vec![
+                "ip".into(),
+                "time".into(),
+                "request".into(),
+                "rest".into(),
+                "user".into()
+            ],
+            options: TextOptions {
+                skip_lines: 2,
+                skip_prefix: Some("#".into()),
+                trim_space: true,
+                empty_values: vec!["-".into()],
+                expand_fields: vec![ExpandField {
+                    name: "label".into(),
+                    template: vec![
+                        TemplatePart::Text("ip=".into()),
+                        TemplatePart::Key("ip".into()),
+                        TemplatePart::Text("!".into()),
+                    ],
+                }],
+            },
+            location: at(file, 2, 1),
+        })
+    );
+}
+
+#[test]
+fn csv_parser_settings() {
+    let file = "schemas/c.yml";
+    let text = "schema: Test.Csv\nparser:\n  csv:\n    delimiter: \"\\t\"\n    hasHeader: true\n    columns: [a, '', b]\nfields:\n  - name: a\n    type: string\n";
+    assert_eq!(
+        lower_one(file, text).parser,
+        Parser::Csv(CsvParser {
+            delimiter: '\t',
+            has_header: true,
+            columns: vec!["a".into(), String::new(), "b".into()],
+            options: TextOptions::default(),
+            location: at(file, 2, 1),
+        })
+    );
+}

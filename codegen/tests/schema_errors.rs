@@ -71,8 +71,9 @@ fn unknown_key_at_top_level_and_in_parser() {
         "schemas/x.yml:2:1: error: unknown key `descripton` (expected one of `schema`, `description`",
     );
     assert_eq!(
-        error("schema: Test.Thing\nparser:\n  csv: {}\nfields: [{name: x, type: string}]\n"),
-        "schemas/x.yml:3:3: error: parser: unknown key `csv` (expected `delimited`)"
+        error("schema: Test.Thing\nparser:\n  regexp: {}\nfields: [{name: x, type: string}]\n"),
+        "schemas/x.yml:3:3: error: parser: unknown key `regexp` (expected one of `delimited`, \
+         `native`, `fastmatch`, `csv`, `script`)"
     );
 }
 
@@ -696,4 +697,160 @@ fn deeply_nested_input_is_an_error_not_a_crash() {
         block.push_str("- \n");
     }
     assert_starts(&error(&block), "schemas/x.yml:");
+}
+
+// Panther's keys: `version`, and the `native`, `script`, `fastmatch` and `csv` parsers.
+
+/// A schema with `head` (top-level lines before `fields`) and the fields of an access log.
+fn access_log(head: &str) -> String {
+    format!(
+        "schema: Test.Access\n{head}fields:\n  - name: ip\n    type: string\n  - name: user\n    \
+         type: string\n    aliases: [remote_user]\n  - name: status\n    type: int\n"
+    )
+}
+
+#[test]
+fn version_other_than_zero() {
+    assert_eq!(
+        error(&access_log("version: 1\n")),
+        "schemas/x.yml:2:10: error: unsupported version 1 (the only schema version is 0)"
+    );
+    assert_eq!(
+        error(&access_log("version: v0\n")),
+        "schemas/x.yml:2:10: error: unsupported version v0 (the only schema version is 0)"
+    );
+    compile(&[SchemaSource {
+        path: FILE.into(),
+        text: access_log("version: 0\n"),
+    }])
+    .unwrap();
+}
+
+#[test]
+fn native_parser_needs_a_name_and_script_is_unsupported() {
+    assert_eq!(
+        error(&access_log("parser:\n  native:\n    name: ''\n")),
+        "schemas/x.yml:4:11: error: empty native parser `name` (Panther's log type name, like AWS.CloudTrail)"
+    );
+    assert_eq!(
+        error(&access_log("parser:\n  native: {}\n")),
+        "schemas/x.yml:3:11: error: parser.native: missing key `name`"
+    );
+    assert_starts(
+        &error(&access_log(
+            "parser:\n  script:\n    function: 'def parse(x): return x'\n",
+        )),
+        "schemas/x.yml:3:3: error: the `script` parser (Starlark) is not supported",
+    );
+}
+
+#[test]
+fn two_parsers_at_once() {
+    assert_eq!(
+        error(&access_log(
+            "parser:\n  native: {name: X}\n  csv: {columns: [ip]}\n"
+        )),
+        "schemas/x.yml:4:3: error: `parser` holds one parser (found native and csv)"
+    );
+}
+
+fn fastmatch(lines: &str) -> String {
+    access_log(&format!("parser:\n  fastmatch:\n{lines}"))
+}
+
+#[test]
+fn fastmatch_without_match() {
+    assert_eq!(
+        error(&fastmatch("    emptyValues: ['-']\n")),
+        "schemas/x.yml:3:3: error: the fastmatch parser needs `match` (a list of patterns like '%{ip} %{user}')"
+    );
+    assert_eq!(
+        error(&fastmatch("    match: []\n")),
+        "schemas/x.yml:4:5: error: `match` is empty (at least one pattern is needed)"
+    );
+}
+
+#[test]
+fn fastmatch_pattern_mistakes() {
+    assert_eq!(
+        error(&fastmatch("    match:\n      - 'no placeholders'\n")),
+        "schemas/x.yml:5:9: error: pattern 'no placeholders' has no placeholders (`%{field}` captures a value)"
+    );
+    assert_eq!(
+        error(&fastmatch("    match:\n      - '%{ip} %{host} %{status}'\n")),
+        "schemas/x.yml:5:9: error: pattern '%{ip} %{host} %{status}': placeholder `%{host}` names no field (use `%{}` to skip a value)"
+    );
+    assert_eq!(
+        error(&fastmatch("    match:\n      - '%{ip} - %{user}%{status}'\n")),
+        "schemas/x.yml:5:9: error: pattern '%{ip} - %{user}%{status}': `%{user}` and `%{status}` have no text between them (where would the first value end?)"
+    );
+    assert_eq!(
+        error(&fastmatch("    match:\n      - '%{ip} %{status'\n")),
+        "schemas/x.yml:5:9: error: pattern '%{ip} %{status': unclosed placeholder `%{status` (a placeholder is `%{name}`)"
+    );
+    // The second pattern's mistake is reported on its own line.
+    assert_starts(
+        &error(&fastmatch(
+            "    match:\n      - '%{ip} %{remote_user} %{}'\n      - '%{ip} %{nope}'\n",
+        )),
+        "schemas/x.yml:6:9: error: pattern '%{ip} %{nope}': placeholder `%{nope}` names no field",
+    );
+}
+
+#[test]
+fn fastmatch_options_mistakes() {
+    assert_eq!(
+        error(&fastmatch(
+            "    match: ['%{ip} %{status}']\n    expandFields:\n      user: 'u-%{host}'\n"
+        )),
+        "schemas/x.yml:6:13: error: expandFields 'user': `%{host}` is not captured by any pattern"
+    );
+    assert_eq!(
+        error(&fastmatch(
+            "    match: ['%{ip} %{status}']\n    expandFields:\n      other: '%{ip}'\n"
+        )),
+        "schemas/x.yml:6:7: error: expandFields 'other' names no field"
+    );
+    assert_eq!(
+        error(&fastmatch(
+            "    match: ['%{ip} %{status}']\n    skipPrefix: ''\n"
+        )),
+        "schemas/x.yml:5:17: error: empty `skipPrefix` (it would skip every line)"
+    );
+    assert_eq!(
+        error(&fastmatch("    match: ['%{ip} %{status}']\n    skipLines: -1\n")),
+        "schemas/x.yml:5:16: error: parser.fastmatch.skipLines: invalid type: integer `-1`, expected u64"
+    );
+}
+
+fn csv(lines: &str) -> String {
+    access_log(&format!("parser:\n  csv:\n{lines}"))
+}
+
+#[test]
+fn csv_mistakes() {
+    assert_eq!(
+        error(&csv("    delimiter: ';'\n")),
+        "schemas/x.yml:3:3: error: the csv parser needs `columns` when the files have no header line (`hasHeader: true`)"
+    );
+    assert_eq!(
+        error(&csv("    hasHeader: true\n    delimiter: '\"'\n")),
+        "schemas/x.yml:5:16: error: csv delimiter '\"' must be exactly one character, not a quote or a line end"
+    );
+    assert_eq!(
+        error(&csv("    columns: [ip, '', user, '', ip]\n")),
+        "schemas/x.yml:4:33: error: duplicate column 'ip'"
+    );
+    assert_eq!(
+        error(&csv(
+            "    columns: [ip, status]\n    expandFields: {user: '%{ip}/%{name}'}\n"
+        )),
+        "schemas/x.yml:5:26: error: expandFields 'user': `%{name}` is not one of `columns`"
+    );
+    // With the columns named by each file's header, templates cannot be checked here.
+    compile(&[SchemaSource {
+        path: FILE.into(),
+        text: csv("    hasHeader: true\n    expandFields: {user: '%{name}'}\n"),
+    }])
+    .unwrap();
 }

@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use logschema::runtime::{
-    FieldSpec, HeaderMode, IndicatorSpec, IpVersion, LogType, ParserSpec, TimeFormat, ValueKind,
-    ValueSpec,
+    FieldSpec, HeaderMode, IndicatorSpec, IpVersion, LogType, ParserSpec, TextRecordSpec,
+    TimeFormat, ValueKind, ValueSpec,
 };
 
 pub fn describe(log_type: &LogType) -> String {
@@ -45,6 +45,23 @@ fn write_description(log_type: &LogType, out: &mut String) -> std::fmt::Result {
                 writeln!(out, "  columns: {}", spec.default_columns.join(" "))?;
             }
             true
+        }
+        ParserSpec::FastMatch(spec) => {
+            writeln!(out, "parser: fastmatch")?;
+            writeln!(out, "  captures: {}", spec.keys.join(" "))?;
+            writeln!(out, "  patterns: {}", spec.patterns.len())?;
+            write_text_options(&spec.text, out)?;
+            false
+        }
+        ParserSpec::Csv(spec) => {
+            writeln!(out, "parser: csv")?;
+            writeln!(out, "  delimiter: {:?}", spec.delimiter)?;
+            writeln!(out, "  hasHeader: {}", spec.has_header)?;
+            if !spec.columns.is_empty() {
+                writeln!(out, "  columns: {}", quoted_list(spec.columns))?;
+            }
+            write_text_options(&spec.text, out)?;
+            false
         }
     };
     match event_time_path(log_type.fields) {
@@ -192,6 +209,31 @@ fn ip_version_name(version: IpVersion) -> &'static str {
         IpVersion::V6 => "ipv6",
         IpVersion::Any => "any",
     }
+}
+
+/// The steps text parsers share, those that are set.
+fn write_text_options(text: &TextRecordSpec, out: &mut String) -> std::fmt::Result {
+    if text.skip_lines > 0 {
+        writeln!(out, "  skipLines: {}", text.skip_lines)?;
+    }
+    if let Some(prefix) = text.skip_prefix {
+        writeln!(out, "  skipPrefix: {}", quote(prefix))?;
+    }
+    if text.trim_space {
+        writeln!(out, "  trimSpace: true")?;
+    }
+    if !text.empty_values.is_empty() {
+        writeln!(out, "  emptyValues: {}", quoted_list(text.empty_values))?;
+    }
+    let expanded: Vec<&str> = text
+        .expand_fields
+        .iter()
+        .map(|expand| expand.name)
+        .collect();
+    if !expanded.is_empty() {
+        writeln!(out, "  expandFields: {}", expanded.join(" "))?;
+    }
+    Ok(())
 }
 
 fn quoted_list(values: &[&str]) -> String {

@@ -92,14 +92,16 @@ impl<'pool> Reader<'pool> {
             match lines.next_line() {
                 Ok(None) => break,
                 Ok(Some((line_number, Line::Text(text)))) => match framer.classify(text) {
-                    LineKind::Blank | LineKind::Header => {}
+                    LineKind::Blank | LineKind::Header | LineKind::Skipped => {}
                     LineKind::Record(columns) => {
                         batch.push_record(line_number, self.next_sequence, text, columns);
                         self.next_sequence += 1;
                     }
                 },
                 Ok(Some((line_number, Line::Invalid { raw, reason }))) => {
-                    batch.push_rejected(line_number, raw, reason)
+                    if !framer.skips_unreadable() {
+                        batch.push_rejected(line_number, raw, reason)
+                    }
                 }
                 Err(error) => {
                     self.submit(std::mem::take(&mut batch))?;

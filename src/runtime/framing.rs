@@ -4,6 +4,9 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::csv::{self, CsvSpec};
+use super::fastmatch;
+use super::text_record::{text_column_map, TextRecordSpec};
 use super::{
     json_in, DecodeError, DelimitedSpec, EventMeta, FieldSpec, HeaderMode, InputValue, LogType,
     ObjectRef, ParserSpec, Row,
@@ -25,6 +28,9 @@ pub struct ColumnMap {
     /// feeding it). Generated decoders read a row's fields in schema order, so a row keeps a
     /// cursor into this list and `column_of` is one comparison instead of a hash probe.
     in_slot_order: Vec<(usize, Option<usize>)>,
+    /// Text parsers with `expandFields` only: for each template key in order (every entry's
+    /// `%{key}` parts), the column holding that key's value (`text_record::text_column_map`).
+    pub template_columns: Vec<Option<usize>>,
 }
 
 impl ColumnMap {
@@ -61,6 +67,7 @@ impl ColumnMap {
             slot_of_column,
             column_of_field,
             in_slot_order,
+            template_columns: Vec::new(),
         }
     }
 
@@ -190,6 +197,8 @@ pub enum LineKind<'f> {
     Blank,
     /// A header line: not a record; it changed the column mapping.
     Header,
+    /// A line a text parser's `skipLines` or `skipPrefix` skips: not a record.
+    Skipped,
     /// A record, with the column mapping in force for it (delimited log types only).
     Record(Option<&'f Arc<ColumnMap>>),
 }
@@ -202,6 +211,10 @@ pub struct Framer {
     lookup: Option<ColumnLookup>,
     /// The mapping in force: the default columns, then the last header's.
     columns: Option<Arc<ColumnMap>>,
+    /// Lines classified so far (for `skipLines`).
+    lines_seen: u64,
+    /// A csv header line was read (or skipped) in this file.
+    header_seen: bool,
 }
 
 impl Framer {
@@ -220,17 +233,84 @@ impl Framer {
                 });
                 (Some(lookup), columns)
             }
+            ParserSpec::FastMatch(spec) => {
+                let columns =
+                    text_column_map(log_type.fields, spec.keys.iter().copied(), &spec.text);
+                (None, Some(Arc::new(columns)))
+            }
+            ParserSpec::Csv(spec) => {
+                let columns = (!spec.columns.is_empty()).then(|| {
+                    let columns =
+                        text_column_map(log_type.fields, spec.columns.iter().copied(), &spec.text);
+                    Arc::new(columns)
+                });
+                (None, columns)
+            }
         };
         Framer {
             log_type,
             lookup,
             columns,
+            lines_seen: 0,
+            header_seen: false,
         }
+    }
+
+    /// A line that could not be read as text (invalid UTF-8, too long) still counts for
+    /// `skipLines`: true when it is one of the lines skipped, so not a rejection.
+    pub fn skips_unreadable(&mut self) -> bool {
+        let skip_lines = match &self.log_type.parser {
+            ParserSpec::FastMatch(spec) => spec.text.skip_lines,
+            ParserSpec::Csv(spec) => spec.text.skip_lines,
+            ParserSpec::JsonLines | ParserSpec::Delimited(_) => return false,
+        };
+        self.lines_seen += 1;
+        self.lines_seen <= skip_lines
+    }
+
+    /// `classify` for the text parsers: `skipLines`, blank lines, `skipPrefix`, then a csv
+    /// header line.
+    fn classify_text(
+        &mut self,
+        line: &str,
+        text: &TextRecordSpec,
+        csv: Option<&CsvSpec>,
+    ) -> LineKind<'_> {
+        self.lines_seen += 1;
+        if self.lines_seen <= text.skip_lines {
+            return LineKind::Skipped;
+        }
+        let visible_start = line
+            .bytes()
+            .next()
+            .is_some_and(|byte| byte.is_ascii_graphic());
+        if !visible_start && line.trim().is_empty() {
+            return LineKind::Blank;
+        }
+        if text.skips(line) {
+            return LineKind::Skipped;
+        }
+        if let Some(csv) = csv.filter(|csv| csv.has_header && !self.header_seen) {
+            self.header_seen = true;
+            if csv.columns.is_empty() {
+                let names = csv::header_names(line, csv.delimiter);
+                let columns =
+                    text_column_map(self.log_type.fields, names.iter().map(String::as_str), text);
+                self.columns = Some(Arc::new(columns));
+            }
+            return LineKind::Header;
+        }
+        LineKind::Record(self.columns.as_ref())
     }
 
     /// `line` has no line end (`\n` and a trailing `\r` already removed).
     pub fn classify(&mut self, line: &str) -> LineKind<'_> {
         let line = strip_bom(line);
+        match &self.log_type.parser {
+            ParserSpec::FastMatch(spec) => return self.classify_text(line, &spec.text, None),
+            ParserSpec::Csv(spec) => return self.classify_text(line, &spec.text, Some(spec)),
+            ParserSpec::JsonLines | ParserSpec::Delimited(_) => {}
+        }
         // A visible first character settles it without `trim` (which runs for every line).
         let visible_start = line
             .bytes()
@@ -493,8 +573,20 @@ pub fn parse_record<'l>(
             let row = Row::new(values, columns, spec.empty_values);
             (log_type.parse_event)(&ObjectRef::Row(&row), meta, out)
         }
+        ParserSpec::FastMatch(spec) => {
+            let columns = columns.ok_or_else(|| DecodeError::record(NO_TEXT_COLUMNS))?;
+            fastmatch::parse_fastmatch(log_type, spec, line, columns, meta, out)
+        }
+        ParserSpec::Csv(spec) => {
+            let columns = columns.ok_or_else(|| DecodeError::record(NO_TEXT_COLUMNS))?;
+            csv::parse_csv(log_type, spec, line, columns, meta, out)
+        }
     }
 }
+
+/// A text parser's record always comes with the mapping its `Framer` made; only a caller
+/// that skipped the framer gets here.
+const NO_TEXT_COLUMNS: &str = "no column names: the line was not classified by a Framer";
 
 #[cfg(test)]
 mod tests {
@@ -503,6 +595,7 @@ mod tests {
         decode, parse_event, IndicatorKind, IndicatorSink, IndicatorSpec, JsonObjectWriter, Object,
         RowId, TimeFormat, Timestamp, ValueKind, ValueSpec,
     };
+    use crate::runtime::{FastCapture, FastMatchSpec, FastPattern, TemplatePart};
 
     const fn field(
         name: &'static str,
@@ -641,6 +734,71 @@ mod tests {
     );
     static FLOW_JSON: LogType = flow_log_type("Test.Flow", ParserSpec::JsonLines);
 
+    const TEXT: TextRecordSpec = TextRecordSpec {
+        skip_lines: 0,
+        skip_prefix: None,
+        trim_space: false,
+        empty_values: &[],
+        expand_fields: &[],
+    };
+    const CSV: CsvSpec = CsvSpec {
+        delimiter: ',',
+        has_header: true,
+        columns: &[],
+        text: TEXT,
+    };
+    static FLOW_CSV_HEADER: LogType = flow_log_type("Test.Flow", ParserSpec::Csv(CSV));
+    static FLOW_CSV_SKIP_HEADER: LogType = flow_log_type(
+        "Test.Flow",
+        ParserSpec::Csv(CsvSpec {
+            columns: &["start", "version"],
+            ..CSV
+        }),
+    );
+    static FLOW_CSV_EXPAND: LogType = flow_log_type(
+        "Test.Flow",
+        ParserSpec::Csv(CsvSpec {
+            has_header: false,
+            columns: &["version", "a", "b"],
+            text: TextRecordSpec {
+                empty_values: &["-", "x"],
+                expand_fields: &[crate::runtime::ExpandSpec {
+                    name: "account_id",
+                    template: &[TemplatePart::Key("a"), TemplatePart::Key("b")],
+                }],
+                ..TEXT
+            },
+            ..CSV
+        }),
+    );
+    static FLOW_FASTMATCH: LogType = flow_log_type(
+        "Test.Flow",
+        ParserSpec::FastMatch(FastMatchSpec {
+            keys: &["version", "srcaddr"],
+            patterns: &[FastPattern {
+                prefix: "v",
+                captures: &[
+                    FastCapture {
+                        column: Some(0),
+                        until: " from ",
+                        quote: None,
+                    },
+                    FastCapture {
+                        column: Some(1),
+                        until: "",
+                        quote: None,
+                    },
+                ],
+            }],
+            text: TextRecordSpec {
+                skip_lines: 2,
+                skip_prefix: Some("//"),
+                trim_space: true,
+                ..TEXT
+            },
+        }),
+    );
+
     fn meta() -> EventMeta<'static> {
         EventMeta {
             log_type: "Test.Flow",
@@ -662,6 +820,7 @@ mod tests {
             match framer.classify(line) {
                 LineKind::Blank => results.push("blank".to_string()),
                 LineKind::Header => results.push("header".to_string()),
+                LineKind::Skipped => results.push("skipped".to_string()),
                 LineKind::Record(columns) => {
                     let mut out = b"kept|".to_vec();
                     match parse_record(log_type, line, columns.map(|map| &**map), &meta(), &mut out)
@@ -934,6 +1093,64 @@ version account-id interface-id srcaddr start
                 r#""p_any_aws_account_ids":["123456789012"],"p_any_ip_addresses":["10.0.0.1"]}"#,
                 "\n"
             )
+        );
+    }
+
+    #[test]
+    fn csv_header_names_the_columns_of_each_file() {
+        let file = "start,version,srcaddr\n1418530010,2,10.0.0.1\n1418530070,3";
+        assert_eq!(
+            run(&FLOW_CSV_HEADER, file),
+            vec![
+                "header".to_string(),
+                r#"{"version":2,"srcAddr":"10.0.0.1","start":"2014-12-14 04:06:50.000000000"}"#
+                    .into(),
+                // A missing trailing value is "" (a string field keeps it).
+                r#"{"version":3,"srcAddr":"","start":"2014-12-14 04:07:50.000000000"}"#.into(),
+            ]
+        );
+        // A new Framer (file) reads its own header.
+        assert_eq!(run(&FLOW_CSV_HEADER, "version\n4")[1], r#"{"version":4}"#);
+    }
+
+    #[test]
+    fn csv_header_with_columns_is_skipped() {
+        assert_eq!(
+            run(&FLOW_CSV_SKIP_HEADER, "anything,at all\n1418530010,5"),
+            vec![
+                "header".to_string(),
+                r#"{"version":5,"start":"2014-12-14 04:06:50.000000000"}"#.into(),
+            ]
+        );
+    }
+
+    #[test]
+    fn expand_fields_read_values_after_empty_values() {
+        let results = run(&FLOW_CSV_EXPAND, "1,1234,5678\n2,-,x\n3,12,-");
+        assert_eq!(results[0], r#"{"version":1,"account":"12345678"}"#);
+        // Both parts absent: the result is "", which is not added.
+        assert_eq!(results[1], r#"{"version":2}"#);
+        assert_eq!(results[2], r#"{"version":3,"account":"12"}"#);
+        // An empty value ("") and an absent one give "" too.
+        assert_eq!(run(&FLOW_CSV_EXPAND, "4,,x")[0], r#"{"version":4}"#);
+    }
+
+    #[test]
+    fn fastmatch_skips_first_lines_then_prefixed_ones() {
+        let results = run(
+            &FLOW_FASTMATCH,
+            "v9 from 10.0.0.1\n\nv1 from  10.0.0.2 \n// comment\nv2 from 10.0.0.3\nv3 to x",
+        );
+        assert_eq!(
+            results,
+            vec![
+                "skipped".to_string(),
+                "skipped".into(),
+                r#"{"version":1,"srcAddr":"10.0.0.2"}"#.into(),
+                "skipped".into(),
+                r#"{"version":2,"srcAddr":"10.0.0.3"}"#.into(),
+                "error: the line does not match the pattern".into(),
+            ]
         );
     }
 }

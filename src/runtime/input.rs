@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use super::{ColumnMap, FieldSpec, InputObject, InputValue};
+use super::{ColumnMap, FieldSpec, InputObject, InputValue, TextRecord};
 
 /// An object to read fields from: a JSON object, or a delimited row (flat, all text). `'a` is
 /// the input line's lifetime (the strings decoded fields borrow), `'r` that of the parsed tree
@@ -12,6 +12,8 @@ use super::{ColumnMap, FieldSpec, InputObject, InputValue};
 pub enum ObjectRef<'r, 'a> {
     Json(&'r InputObject<'a>),
     Row(&'r Row<'a>),
+    /// A text parser's record (`fastmatch`, `csv`): flat text values, some absent.
+    Text(&'r TextRecord<'a>),
 }
 
 /// A delimited line split into values, with the column mapping in force for it.
@@ -85,6 +87,7 @@ impl<'r, 'a> ObjectRef<'r, 'a> {
                     !row.empty_values.is_empty() && row.empty_values.contains(&trim(text));
                 (!is_empty).then_some(ValueRef::Text(text))
             }
+            ObjectRef::Text(record) => record.get(spec).map(ValueRef::Text),
         }
     }
 }

@@ -1,8 +1,10 @@
 //! The hand-written runtime that generated code calls into. Generated code holds only data types,
 //! static specs (`spec`) and short calls into these modules.
 
+pub mod csv;
 pub mod decode;
 pub mod event;
+pub mod fastmatch;
 pub mod framing;
 pub mod indicators;
 pub mod input;
@@ -11,10 +13,13 @@ pub mod json_out;
 pub mod pattern;
 pub mod spec;
 pub mod text;
+pub mod text_record;
 pub mod time;
 
+pub use csv::CsvSpec;
 pub use decode::{Decode, DecodeError};
 pub use event::{parse_event, EventMeta, Object, RowId};
+pub use fastmatch::{FastCapture, FastMatchSpec, FastPattern};
 pub use framing::{parse_record, ColumnMap, Framer, LineKind};
 pub use indicators::IndicatorSink;
 pub use input::{ObjectRef, Row, ValueRef};
@@ -22,6 +27,7 @@ pub use json_in::{InputObject, InputValue};
 pub use json_out::{JsonObjectWriter, WriteJson};
 pub use pattern::Pattern;
 pub use spec::*;
+pub use text_record::{ExpandSpec, TemplatePart, TextRecord, TextRecordSpec};
 
 /// Every timestamp is a UTC instant.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -2,7 +2,7 @@
 //! that can live in a `static`; the runtime's decoders, indicator extraction, `logschema show` and
 //! the test runner read it.
 
-use super::{DecodeError, EventMeta, ObjectRef, Pattern};
+use super::{CsvSpec, DecodeError, EventMeta, FastMatchSpec, ObjectRef, Pattern};
 
 /// One log type in the registry (`crate::log_types()`).
 #[derive(Debug)]
@@ -29,6 +29,10 @@ pub enum ParserSpec {
     /// One JSON object per line.
     JsonLines,
     Delimited(DelimitedSpec),
+    /// Panther's `fastmatch`: `%{field}` patterns.
+    FastMatch(FastMatchSpec),
+    /// Panther's `csv`.
+    Csv(CsvSpec),
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -30,12 +30,14 @@ pub fn parse_input(log_type: &'static LogType, input: &str) -> CaseOutput {
         let text = match line {
             Line::Text(text) => text,
             Line::Invalid { reason, .. } => {
-                output.rejections.push((line_number, reason));
+                if !framer.skips_unreadable() {
+                    output.rejections.push((line_number, reason));
+                }
                 continue;
             }
         };
         let columns = match framer.classify(text) {
-            LineKind::Blank | LineKind::Header => continue,
+            LineKind::Blank | LineKind::Header | LineKind::Skipped => continue,
             LineKind::Record(columns) => columns.map(Arc::as_ref),
         };
         let meta = EventMeta {

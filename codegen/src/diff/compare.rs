@@ -184,6 +184,8 @@ impl LogTypePair<'_> {
         }
         let location = match &self.new.parser {
             Parser::Delimited(delimited) => delimited.location.clone(),
+            Parser::FastMatch(fastmatch) => fastmatch.location.clone(),
+            Parser::Csv(csv) => csv.location.clone(),
             Parser::JsonLines => self.new.location.clone(),
         };
         let detail = format!("parser changed from {old} to {new}");
@@ -595,6 +597,17 @@ fn describe_parser(parser: &Parser) -> String {
             }
             text
         }
+        // The whole parser, as the IR holds it: any change to a pattern or option shows.
+        Parser::FastMatch(fastmatch) => {
+            format!("fastmatch {:?} {:?}", fastmatch.patterns, fastmatch.options)
+        }
+        Parser::Csv(csv) => format!(
+            "csv {:?} header {} columns [{}] {:?}",
+            csv.delimiter,
+            csv.has_header,
+            csv.columns.join(", "),
+            csv.options
+        ),
     }
 }
 

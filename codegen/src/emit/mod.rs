@@ -10,6 +10,7 @@ mod object_impl;
 mod registry;
 mod specs;
 mod structs;
+mod text_parsers;
 mod tokens;
 
 use std::fmt;

@@ -102,6 +102,8 @@ fn parser_spec(parser: &ir::Parser) -> TokenStream {
                 })
             }
         }
+        ir::Parser::FastMatch(fastmatch) => super::text_parsers::fastmatch_spec(fastmatch),
+        ir::Parser::Csv(csv) => super::text_parsers::csv_spec(csv),
     }
 }
 

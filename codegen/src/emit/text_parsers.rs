@@ -1,0 +1,105 @@
+//! The parser specs of Panther's text parsers: compiled `fastmatch` patterns and `csv` settings,
+//! plus the shared `TextRecordSpec`, as static data for the runtime's matchers.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::tokens::{runtime, str_lit, str_slice};
+use crate::ir;
+
+pub(super) fn fastmatch_spec(fastmatch: &ir::FastMatchParser) -> TokenStream {
+    let variant = runtime("ParserSpec::FastMatch");
+    let spec = runtime("FastMatchSpec");
+    let keys = str_slice(&fastmatch.keys);
+    let patterns = fastmatch.patterns.iter().map(pattern);
+    let text = text_spec(&fastmatch.options);
+    quote! {
+        #variant(#spec {
+            keys: #keys,
+            patterns: &[#(#patterns),*],
+            text: #text,
+        })
+    }
+}
+
+fn pattern(pattern: &ir::FastPattern) -> TokenStream {
+    let pattern_type = runtime("FastPattern");
+    let capture_type = runtime("FastCapture");
+    let prefix = str_lit(&pattern.prefix);
+    let captures = pattern.captures.iter().map(|capture| {
+        let column = match capture.column {
+            Some(column) => {
+                let column = Literal::usize_unsuffixed(column);
+                quote!(::core::option::Option::Some(#column))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let until = str_lit(&capture.until);
+        let quote_char = match capture.quote {
+            Some(quote_char) => {
+                let quote_char = Literal::character(quote_char);
+                quote!(::core::option::Option::Some(#quote_char))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        quote!(#capture_type { column: #column, until: #until, quote: #quote_char })
+    });
+    quote!(#pattern_type { prefix: #prefix, captures: &[#(#captures),*] })
+}
+
+pub(super) fn csv_spec(csv: &ir::CsvParser) -> TokenStream {
+    let variant = runtime("ParserSpec::Csv");
+    let spec = runtime("CsvSpec");
+    let delimiter = Literal::character(csv.delimiter);
+    let has_header = csv.has_header;
+    let columns = str_slice(&csv.columns);
+    let text = text_spec(&csv.options);
+    quote! {
+        #variant(#spec {
+            delimiter: #delimiter,
+            has_header: #has_header,
+            columns: #columns,
+            text: #text,
+        })
+    }
+}
+
+fn text_spec(options: &ir::TextOptions) -> TokenStream {
+    let spec = runtime("TextRecordSpec");
+    let skip_lines = Literal::u64_unsuffixed(options.skip_lines);
+    let skip_prefix = match &options.skip_prefix {
+        Some(prefix) => {
+            let prefix = str_lit(prefix);
+            quote!(::core::option::Option::Some(#prefix))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let trim_space = options.trim_space;
+    let empty_values = str_slice(&options.empty_values);
+    let expand_type = runtime("ExpandSpec");
+    let expand_fields = options.expand_fields.iter().map(|expand| {
+        let name = str_lit(&expand.name);
+        let parts = expand.template.iter().map(|part| match part {
+            ir::TemplatePart::Text(text) => {
+                let variant = runtime("TemplatePart::Text");
+                let text = str_lit(text);
+                quote!(#variant(#text))
+            }
+            ir::TemplatePart::Key(key) => {
+                let variant = runtime("TemplatePart::Key");
+                let key = str_lit(key);
+                quote!(#variant(#key))
+            }
+        });
+        quote!(#expand_type { name: #name, template: &[#(#parts),*] })
+    });
+    quote! {
+        #spec {
+            skip_lines: #skip_lines,
+            skip_prefix: #skip_prefix,
+            trim_space: #trim_space,
+            empty_values: #empty_values,
+            expand_fields: &[#(#expand_fields),*],
+        }
+    }
+}
