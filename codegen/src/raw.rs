@@ -2,6 +2,7 @@
 //! other enumerated words stay strings here, so that a wrong one is reported by `check` with its
 //! position instead of by serde without one. Unknown keys are serde errors (`deny_unknown_fields`).
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -21,6 +22,11 @@ pub(crate) struct Schema {
     pub parser: Option<Parser>,
     /// Optional here so that a missing list is reported with a position by `check`.
     pub fields: Option<Vec<Field>>,
+    /// Named value schemas that fields use with `type: ref` and `target: Name` (Panther's).
+    pub definitions: Option<BTreeMap<String, Element>>,
+    /// Panther's: keys not in the schema are added to it over time. Accepted, no effect yet.
+    #[serde(rename = "fieldDiscoveryEnabled")]
+    pub _field_discovery_enabled: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +71,10 @@ pub(crate) struct Field {
     pub is_embedded_json: Option<bool>,
     pub fields: Option<Vec<Field>>,
     pub element: Option<Box<Element>>,
+    /// With `type: ref`: the definition this value is.
+    pub target: Option<String>,
+    /// Panther's, for lookup tables: accepted on timestamps, no effect.
+    pub is_expiration: Option<bool>,
 }
 
 /// An array's element: the value keys of a field, without the field's own (name, required, ...).
@@ -82,6 +92,8 @@ pub(crate) struct Element {
     pub is_embedded_json: Option<bool>,
     pub fields: Option<Vec<Field>>,
     pub element: Option<Box<Element>>,
+    pub target: Option<String>,
+    pub is_expiration: Option<bool>,
 }
 
 /// The keys that describe a value, shared by a field and an array element.
@@ -95,6 +107,8 @@ pub(crate) struct ValueKeys<'a> {
     pub is_embedded_json: Option<bool>,
     pub fields: Option<&'a [Field]>,
     pub element: Option<&'a Element>,
+    pub target: Option<&'a str>,
+    pub is_expiration: Option<bool>,
 }
 
 impl Field {
@@ -109,6 +123,8 @@ impl Field {
             is_embedded_json: self.is_embedded_json,
             fields: self.fields.as_deref(),
             element: self.element.as_deref(),
+            target: self.target.as_deref(),
+            is_expiration: self.is_expiration,
         }
     }
 }
@@ -125,6 +141,8 @@ impl Element {
             is_embedded_json: self.is_embedded_json,
             fields: self.fields.as_deref(),
             element: self.element.as_deref(),
+            target: self.target.as_deref(),
+            is_expiration: self.is_expiration,
         }
     }
 }

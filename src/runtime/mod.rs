@@ -8,6 +8,7 @@ pub mod indicators;
 pub mod input;
 pub mod json_in;
 pub mod json_out;
+pub mod layout;
 pub mod pattern;
 pub mod spec;
 pub mod text;
@@ -20,6 +21,7 @@ pub use indicators::IndicatorSink;
 pub use input::{ObjectRef, Row, ValueRef};
 pub use json_in::{InputObject, InputValue};
 pub use json_out::{JsonObjectWriter, WriteJson};
+pub use layout::{DayPadding, GoLayout, LayoutToken, OffsetPrecision, OffsetStyle};
 pub use pattern::Pattern;
 pub use spec::*;
 
