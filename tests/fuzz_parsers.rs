@@ -581,12 +581,24 @@ fn kitchen_sink_survives_hostile_input() {
 }
 
 #[test]
+fn time_layouts_survive_hostile_input() {
+    fuzz_log_type("Test.TimeLayouts");
+}
+
+#[test]
+fn panther_keys_survive_hostile_input() {
+    fuzz_log_type("Test.Osquery.Differential.Result");
+}
+
+#[test]
 fn every_log_type_is_fuzzed() {
     let fuzzed = [
         "AWS.VPCDns",
         "AWS.VPCFlow",
         "Custom.WebAudit",
         "Test.KitchenSink",
+        "Test.TimeLayouts",
+        "Test.Osquery.Differential.Result",
     ];
     for log_type in logschema::log_types() {
         assert!(

@@ -382,6 +382,16 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_a_layout_or_an_error(text in "(2006|01|02|15|04|05|\\.000|,999|Z07:00|-0700|MST|Jan|Mon|PM|_2|__2|002|[ -~]|\\PC){0,12}") {
+            // Never a panic; an accepted layout has an element besides its literal text.
+            if let Ok(layout) = parse(&text) {
+                proptest::prop_assert!(layout.tokens.iter().any(|token| !matches!(token, T::Literal(_))));
+            }
+        }
+    }
+
     #[test]
     fn bad_layouts_say_why() {
         let error = |layout: &str| parse(layout).expect_err(layout);
