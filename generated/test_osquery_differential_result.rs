@@ -18,7 +18,6 @@ pub struct TestOsqueryDifferentialResult<'a> {
     pub log_type_2: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     pub file_path: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     pub file_path_2: ::core::option::Option<::std::borrow::Cow<'a, str>>,
-    pub file_path_3: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     pub ip_addresses: ::core::option::Option<
         ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
     >,
@@ -224,14 +223,6 @@ pub static TEST_OSQUERY_DIFFERENTIAL_RESULT__FILE_PATH_2: ::logschema::runtime::
     value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
 };
 
-pub static TEST_OSQUERY_DIFFERENTIAL_RESULT__FILE_PATH_3: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
-    name: "FilePath",
-    keys: &["FilePath"],
-    required: false,
-    is_event_time: false,
-    value: ::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::String),
-};
-
 pub static TEST_OSQUERY_DIFFERENTIAL_RESULT__IP_ADDRESSES: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
     name: "ipAddresses",
     keys: &["ipAddresses"],
@@ -268,7 +259,6 @@ pub static TEST_OSQUERY_DIFFERENTIAL_RESULT_FIELDS: &[&::logschema::runtime::Fie
     &TEST_OSQUERY_DIFFERENTIAL_RESULT__LOG_TYPE_2,
     &TEST_OSQUERY_DIFFERENTIAL_RESULT__FILE_PATH,
     &TEST_OSQUERY_DIFFERENTIAL_RESULT__FILE_PATH_2,
-    &TEST_OSQUERY_DIFFERENTIAL_RESULT__FILE_PATH_3,
     &TEST_OSQUERY_DIFFERENTIAL_RESULT__IP_ADDRESSES,
     &TEST_OSQUERY_DIFFERENTIAL_RESULT__EXPIRES,
 ];
@@ -479,10 +469,6 @@ impl<'a> ::logschema::runtime::Object<'a> for TestOsqueryDifferentialResult<'a> 
                 input,
                 &TEST_OSQUERY_DIFFERENTIAL_RESULT__FILE_PATH_2,
             )?,
-            file_path_3: ::logschema::runtime::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__FILE_PATH_3,
-            )?,
             ip_addresses: ::logschema::runtime::decode::optional(
                 input,
                 &TEST_OSQUERY_DIFFERENTIAL_RESULT__IP_ADDRESSES,
@@ -506,7 +492,6 @@ impl<'a> ::logschema::runtime::Object<'a> for TestOsqueryDifferentialResult<'a> 
         out.optional("log_type", &self.log_type_2);
         out.optional("filePath", &self.file_path);
         out.optional("file_path", &self.file_path_2);
-        out.optional("FilePath", &self.file_path_3);
         out.optional("ipAddresses", &self.ip_addresses);
         out.optional("expires", &self.expires);
     }

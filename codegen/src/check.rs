@@ -895,21 +895,37 @@ impl Checker<'_> {
     /// Two fields of one object with the same name are an error. Names that differ but give the
     /// same Rust identifier (`logType` and `log_type`, both `log_type`) are both kept: the later
     /// one gets the first free `<identifier>_2`, `_3`, ... (schema order, so always the same).
+    ///
+    /// Names that differ only in case (`filePath`, `FilePath`) are an error too: Athena, Glue and
+    /// DuckDB read column names without case, so one table cannot hold both.
     fn check_name_clashes(&mut self, fields: &mut [CheckedField]) {
         let mut by_name: HashMap<&str, usize> = HashMap::new();
+        let mut by_folded_name: HashMap<String, usize> = HashMap::new();
         for (index, field) in fields.iter().enumerate() {
-            match by_name.get(field.name.as_str()) {
-                Some(&first) => self.errors.push(Diagnostic::error(
+            if let Some(&first) = by_name.get(field.name.as_str()) {
+                self.errors.push(Diagnostic::error(
                     field.location.clone(),
                     format!(
                         "duplicate field name '{}' (first on line {})",
                         field.name, fields[first].location.line
                     ),
-                )),
-                None => {
-                    by_name.insert(&field.name, index);
-                }
+                ));
+                continue;
             }
+            by_name.insert(&field.name, index);
+            let folded = field.name.to_lowercase();
+            if let Some(&first) = by_folded_name.get(&folded) {
+                let first = &fields[first];
+                self.errors.push(Diagnostic::error(
+                    field.location.clone(),
+                    format!(
+                        "field '{}' (line {}) and field '{}' (line {}) differ only in case: tables (Athena, Glue, DuckDB) read column names without case and cannot hold both",
+                        first.name, first.location.line, field.name, field.location.line
+                    ),
+                ));
+                continue;
+            }
+            by_folded_name.insert(folded, index);
         }
         let wanted: HashSet<String> = fields.iter().map(|field| field.rust_name.clone()).collect();
         let mut taken: HashSet<String> = HashSet::new();

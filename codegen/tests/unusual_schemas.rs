@@ -172,17 +172,34 @@ fn names_equal_after_punctuation_are_both_kept_with_numbered_rust_names() {
 }
 
 #[test]
-fn names_that_differ_only_in_case_or_are_keywords_are_both_kept() {
-    let text = "schema: Test.Clash\nfields:\n  - name: größe\n    type: int\n  - name: Größe\n    type: string\n  - name: type\n    type: string\n  - name: Type\n    type: string\n  - name: self\n    type: string\n  - name: Self\n    type: string\n";
+fn names_that_differ_only_in_case_are_an_error_naming_both_lines() {
+    let text = "schema: Test.Clash\nfields:\n  - name: größe\n    type: int\n  - name: Größe\n    type: string\n  - name: filePath\n    type: string\n  - name: file_path\n    type: string\n  - name: FilePath\n    type: string\n";
+    let Err(diagnostics) = compile(&[SchemaSource {
+        path: "schemas/x.yml".into(),
+        text: text.into(),
+    }]) else {
+        panic!("names equal but for case must clash");
+    };
+    let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "schemas/x.yml:5:5: error: field 'größe' (line 3) and field 'Größe' (line 5) differ only in case: tables (Athena, Glue, DuckDB) read column names without case and cannot hold both",
+            "schemas/x.yml:11:5: error: field 'filePath' (line 7) and field 'FilePath' (line 11) differ only in case: tables (Athena, Glue, DuckDB) read column names without case and cannot hold both",
+        ]
+    );
+}
+
+#[test]
+fn keywords_and_their_style_twins_are_both_kept() {
+    let text = "schema: Test.Clash\nfields:\n  - name: type\n    type: string\n  - name: _type\n    type: string\n  - name: self\n    type: string\n  - name: self-\n    type: string\n";
     assert_eq!(
         rust_names(text, 0),
         pairs(&[
-            ("größe", "gr_e"),
-            ("Größe", "gr_e_2"),
             ("type", "r#type"),
-            ("Type", "type_2"),
+            ("_type", "type_2"),
             ("self", "self_"),
-            ("Self", "self_2"),
+            ("self-", "self_2"),
         ])
     );
 }
