@@ -370,6 +370,19 @@ mod tests {
     }
 
     #[test]
+    fn rfc3339_with_any_fraction_is_an_instant() {
+        for text in [
+            "2020-02-13T18:56:20Z",
+            "2020-02-13T18:56:20.1Z",
+            "2020-02-13T18:56:20.123456789Z",
+            "2020-02-13T18:56:20.123456789123Z",
+            "2020-02-13T19:56:20.5+01:00",
+        ] {
+            assert!(parse_instant(text).is_some(), "{text}");
+        }
+    }
+
+    #[test]
     fn differences_name_key_paths() {
         let expected = json!({"port": 22, "answers": [{"Rdata": "a", "Type": "A"}], "gone": true});
         let actual = json!({"port": "22", "answers": [{"Rdata": "b", "Type": "A"}, {"Rdata": "c"}], "extra": 1});
