@@ -403,14 +403,13 @@ impl Checker<'_> {
                 is_string: field.ty.as_deref() == Some("string"),
             })
             .collect();
-        let checked: Vec<CheckedField> = fields
+        let mut checked: Vec<CheckedField> = fields
             .iter()
             .enumerate()
             .map(|(index, field)| {
                 self.check_field(&item(list_path, index), field, &siblings, scope)
             })
             .collect();
-        let mut checked = checked;
         self.check_name_clashes(&mut checked);
         self.check_input_key_clashes(&checked);
         checked
@@ -547,7 +546,7 @@ impl Checker<'_> {
         if ty == Some(TypeName::Ref) {
             return self.check_ref(path, keys, siblings, scope);
         }
-        let checked_type = match ty {
+        let mut checked_type = match ty {
             Some(TypeName::Object) => match keys.fields {
                 Some(fields) if !fields.is_empty() => CheckedType::Object(self.check_fields(
                     &child(path, "fields"),
@@ -592,7 +591,6 @@ impl Checker<'_> {
             Some(TypeName::Json | TypeName::Ref) | None => CheckedType::Scalar(ir::Type::Json),
         };
         let is_string = ty == Some(TypeName::String);
-        let mut checked_type = checked_type;
         if let (CheckedType::Array(element), Some(entries)) = (&mut checked_type, keys.indicators) {
             // Panther's: indicators on an array of strings are its elements' indicators.
             let indicators = self.check_indicators(path, entries, siblings);
