@@ -31,7 +31,15 @@ pub mod test_kitchensink {
     include!(concat!(env!("OUT_DIR"), "/generated/test_kitchensink.rs"));
 }
 
-pub static LOG_TYPES: [&::logschema::runtime::LogType; 8] = [
+pub mod test_osquery_differential_result {
+    include!(concat!(env!("OUT_DIR"), "/generated/test_osquery_differential_result.rs"));
+}
+
+pub mod test_timelayouts {
+    include!(concat!(env!("OUT_DIR"), "/generated/test_timelayouts.rs"));
+}
+
+pub static LOG_TYPES: [&::logschema::runtime::LogType; 10] = [
     &aws_vpcdns::LOG_TYPE,
     &aws_vpcflow::LOG_TYPE,
     &custom_webaudit::LOG_TYPE,
@@ -40,4 +48,6 @@ pub static LOG_TYPES: [&::logschema::runtime::LogType; 8] = [
     &test_fastmatchaccess::LOG_TYPE,
     &test_fastmatchw3c::LOG_TYPE,
     &test_kitchensink::LOG_TYPE,
+    &test_osquery_differential_result::LOG_TYPE,
+    &test_timelayouts::LOG_TYPE,
 ];

@@ -602,6 +602,16 @@ fn csv_salesforce_login_survives_hostile_input() {
 }
 
 #[test]
+fn time_layouts_survive_hostile_input() {
+    fuzz_log_type("Test.TimeLayouts");
+}
+
+#[test]
+fn panther_keys_survive_hostile_input() {
+    fuzz_log_type("Test.Osquery.Differential.Result");
+}
+
+#[test]
 fn every_log_type_is_fuzzed() {
     let fuzzed = [
         "AWS.VPCDns",
@@ -612,6 +622,8 @@ fn every_log_type_is_fuzzed() {
         "Test.FastMatchAccess",
         "Test.FastMatchW3C",
         "Test.KitchenSink",
+        "Test.Osquery.Differential.Result",
+        "Test.TimeLayouts",
     ];
     for log_type in logschema::log_types() {
         assert!(

@@ -1,16 +1,18 @@
 //! The semantic checks of one schema file: every mistake is collected with the position of the
 //! offending key or value, and what passes comes out typed (`Checked*`), ready for `lower`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::format::{Item, StrftimeItems};
 
 use crate::ir::{self, IndicatorKind, IpVersion, Location, TimeFormat};
+use crate::layout;
 use crate::names;
 use crate::positions::{child, item, Positions};
 use crate::raw;
 use crate::Diagnostic;
 
+mod refs;
 mod text_parsers;
 
 /// A schema file that passed every check.
@@ -68,9 +70,11 @@ enum TypeName {
     Array,
     Object,
     Json,
+    /// `type: ref` with `target: Name`: the named definition, inlined.
+    Ref,
 }
 
-const TYPE_NAMES: [(&str, TypeName); 10] = [
+const TYPE_NAMES: [(&str, TypeName); 11] = [
     ("string", TypeName::String),
     ("int", TypeName::Int),
     ("smallint", TypeName::SmallInt),
@@ -81,6 +85,7 @@ const TYPE_NAMES: [(&str, TypeName); 10] = [
     ("array", TypeName::Array),
     ("object", TypeName::Object),
     ("json", TypeName::Json),
+    ("ref", TypeName::Ref),
 ];
 
 impl TypeName {
@@ -99,13 +104,17 @@ impl TypeName {
     }
 }
 
-const TIME_FORMAT_NAMES: [(&str, TimeFormat); 5] = [
+const TIME_FORMAT_NAMES: [(&str, TimeFormat); 6] = [
     ("rfc3339", TimeFormat::Rfc3339),
     ("unix", TimeFormat::Unix),
     ("unix_ms", TimeFormat::UnixMs),
     ("unix_us", TimeFormat::UnixUs),
     ("unix_ns", TimeFormat::UnixNs),
+    ("cloudflare", TimeFormat::Cloudflare),
 ];
+
+/// `timeFormat: layout=2006-01-02 15:04:05`: a Go reference-time layout follows.
+const LAYOUT_PREFIX: &str = "layout=";
 
 fn type_list() -> String {
     TYPE_NAMES
@@ -151,6 +160,7 @@ pub(crate) fn check_schema(
             .parser
             .as_ref()
             .is_some_and(|parser| parser.delimited.is_some()),
+        refs: refs::Refs::new(schema.definitions.as_ref()),
         errors: Vec::new(),
     };
     checker.check_schema_name(&schema.schema);
@@ -170,6 +180,7 @@ pub(crate) fn check_schema(
             Vec::new()
         }
     };
+    checker.check_unused_definitions();
     if !checker.errors.is_empty() {
         return Err(checker.errors);
     }
@@ -219,6 +230,8 @@ struct Checker<'a> {
     file: &'a str,
     positions: &'a Positions,
     delimited: bool,
+    /// `definitions` and the state of inlining them.
+    refs: refs::Refs<'a>,
     errors: Vec<Diagnostic>,
 }
 
@@ -458,14 +471,14 @@ impl Checker<'_> {
                 is_string: field.ty.as_deref() == Some("string"),
             })
             .collect();
-        let checked: Vec<CheckedField> = fields
+        let mut checked: Vec<CheckedField> = fields
             .iter()
             .enumerate()
             .map(|(index, field)| {
                 self.check_field(&item(list_path, index), field, &siblings, scope)
             })
             .collect();
-        self.check_name_clashes(&checked);
+        self.check_name_clashes(&mut checked);
         self.check_input_key_clashes(&checked);
         checked
     }
@@ -598,7 +611,10 @@ impl Checker<'_> {
         if let Some(ty) = ty {
             self.check_keys_fit_type(path, keys, ty);
         }
-        let checked_type = match ty {
+        if ty == Some(TypeName::Ref) {
+            return self.check_ref(path, keys, siblings, scope);
+        }
+        let mut checked_type = match ty {
             Some(TypeName::Object) => match keys.fields {
                 Some(fields) if !fields.is_empty() => CheckedType::Object(self.check_fields(
                     &child(path, "fields"),
@@ -640,9 +656,22 @@ impl Checker<'_> {
             Some(TypeName::BigInt) => CheckedType::Scalar(ir::Type::BigInt),
             Some(TypeName::Float) => CheckedType::Scalar(ir::Type::Float),
             Some(TypeName::Boolean) => CheckedType::Scalar(ir::Type::Boolean),
-            Some(TypeName::Json) | None => CheckedType::Scalar(ir::Type::Json),
+            Some(TypeName::Json | TypeName::Ref) | None => CheckedType::Scalar(ir::Type::Json),
         };
         let is_string = ty == Some(TypeName::String);
+        if let (CheckedType::Array(element), Some(entries)) = (&mut checked_type, keys.indicators) {
+            // Panther's: indicators on an array of strings are its elements' indicators.
+            let indicators = self.check_indicators(path, entries, siblings);
+            let strings = innermost_element(element);
+            if matches!(strings.ty, CheckedType::Scalar(ir::Type::String)) {
+                strings.indicators.extend(indicators);
+            } else {
+                self.error(
+                    self.key_location(&child(path, "indicators")),
+                    "`indicators` on an array need string elements (this array's elements are not strings)",
+                );
+            }
+        }
         CheckedValue {
             ty: checked_type,
             empty_values: keys
@@ -697,8 +726,8 @@ impl Checker<'_> {
             (
                 "indicators",
                 keys.indicators.is_some(),
-                ty == TypeName::String,
-                "strings (and string elements)",
+                matches!(ty, TypeName::String | TypeName::Array),
+                "strings (and arrays of strings)",
             ),
             (
                 "validate",
@@ -723,6 +752,18 @@ impl Checker<'_> {
                 keys.is_embedded_json == Some(true),
                 matches!(ty, TypeName::Object | TypeName::Array | TypeName::Json),
                 "object, array and json values",
+            ),
+            (
+                "target",
+                keys.target.is_some(),
+                ty == TypeName::Ref,
+                "`type: ref` values",
+            ),
+            (
+                "isExpiration",
+                keys.is_expiration.is_some(),
+                ty == TypeName::Timestamp,
+                "timestamps",
             ),
         ];
         for (key, present, allowed, where_allowed) in misplaced {
@@ -917,36 +958,51 @@ impl Checker<'_> {
         }
     }
 
-    /// Two fields of one object with the same name, or names giving the same Rust identifier.
-    fn check_name_clashes(&mut self, fields: &[CheckedField]) {
-        let mut by_name: HashMap<&str, &CheckedField> = HashMap::new();
-        let mut by_ident: HashMap<&str, &CheckedField> = HashMap::new();
-        let mut errors = Vec::new();
-        for field in fields {
-            if let Some(first) = by_name.get(field.name.as_str()) {
-                errors.push(Diagnostic::error(
+    /// Two fields of one object with the same name are an error. Names that differ but give the
+    /// same Rust identifier (`logType` and `log_type`, both `log_type`) are both kept: the later
+    /// one gets the first free `<identifier>_2`, `_3`, ... (schema order, so always the same).
+    ///
+    /// Names that differ only in case (`filePath`, `FilePath`) are an error too: Athena, Glue and
+    /// DuckDB read column names without case, so one table cannot hold both.
+    fn check_name_clashes(&mut self, fields: &mut [CheckedField]) {
+        let mut by_name: HashMap<&str, usize> = HashMap::new();
+        let mut by_folded_name: HashMap<String, usize> = HashMap::new();
+        for (index, field) in fields.iter().enumerate() {
+            if let Some(&first) = by_name.get(field.name.as_str()) {
+                self.errors.push(Diagnostic::error(
                     field.location.clone(),
                     format!(
                         "duplicate field name '{}' (first on line {})",
-                        field.name, first.location.line
+                        field.name, fields[first].location.line
                     ),
                 ));
                 continue;
             }
-            by_name.insert(&field.name, field);
-            if let Some(first) = by_ident.get(field.rust_name.as_str()) {
-                errors.push(Diagnostic::error(
+            by_name.insert(&field.name, index);
+            let folded = field.name.to_lowercase();
+            if let Some(&first) = by_folded_name.get(&folded) {
+                let first = &fields[first];
+                self.errors.push(Diagnostic::error(
                     field.location.clone(),
                     format!(
-                        "field '{}' (line {}) and field '{}' (line {}) both become the Rust name `{}`",
-                        first.name, first.location.line, field.name, field.location.line, field.rust_name
+                        "field '{}' (line {}) and field '{}' (line {}) differ only in case: tables (Athena, Glue, DuckDB) read column names without case and cannot hold both",
+                        first.name, first.location.line, field.name, field.location.line
                     ),
                 ));
                 continue;
             }
-            by_ident.insert(&field.rust_name, field);
+            by_folded_name.insert(folded, index);
         }
-        self.errors.extend(errors);
+        let wanted: HashSet<String> = fields.iter().map(|field| field.rust_name.clone()).collect();
+        let mut taken: HashSet<String> = HashSet::new();
+        for field in fields.iter_mut() {
+            if taken.contains(&field.rust_name) {
+                field.rust_name = names::numbered_ident(&field.rust_name, |candidate| {
+                    wanted.contains(candidate) || taken.contains(candidate)
+                });
+            }
+            taken.insert(field.rust_name.clone());
+        }
     }
 
     /// An input key (name, column or alias) read by two fields of one object.
@@ -974,15 +1030,27 @@ impl Checker<'_> {
     }
 }
 
-/// A `timeFormat` value: a known name, or a strftime pattern chrono understands.
+/// The innermost element of an array value: the strings of an array of arrays of strings.
+fn innermost_element(value: &mut CheckedValue) -> &mut CheckedValue {
+    match value.ty {
+        CheckedType::Array(ref mut element) => innermost_element(element),
+        _ => value,
+    }
+}
+
+/// A `timeFormat` value: a known name, `layout=<Go layout>`, or a strftime pattern chrono
+/// understands.
 fn parse_time_format(text: &str) -> Result<TimeFormat, String> {
     if let Some((_, format)) = TIME_FORMAT_NAMES.iter().find(|(name, _)| *name == text) {
         return Ok(format.clone());
     }
+    if let Some(layout) = text.strip_prefix(LAYOUT_PREFIX) {
+        return layout::parse(layout).map(TimeFormat::Layout);
+    }
     let names: Vec<&str> = TIME_FORMAT_NAMES.iter().map(|(name, _)| *name).collect();
     if !text.contains('%') {
         return Err(format!(
-            "unknown time format '{text}' (expected one of {} or a strftime pattern with %)",
+            "unknown time format '{text}' (expected one of {}, `{LAYOUT_PREFIX}<Go layout>` or a strftime pattern with %)",
             names.join(", ")
         ));
     }

@@ -229,6 +229,92 @@ pub enum TimeFormat {
     UnixNs,
     /// A strftime pattern, already checked by chrono's parser.
     Strftime(String),
+    /// A Go reference-time layout (`layout=2006-01-02 15:04:05`), cut into tokens.
+    Layout(GoLayout),
+    /// Cloudflare's timestamps: RFC 3339 text, or an integer of Unix seconds (below
+    /// 60,000,000,000) or Unix nanoseconds.
+    Cloudflare,
+}
+
+/// A Go layout, checked and tokenised: the runtime walks `tokens` (`runtime::LayoutToken`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoLayout {
+    /// The layout as written after `layout=`.
+    pub layout: String,
+    pub tokens: Vec<LayoutToken>,
+}
+
+/// One element of a Go layout; see `src/runtime/layout.rs` for what each matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LayoutToken {
+    Literal(String),
+    /// `2006`
+    Year,
+    /// `06`
+    YearTwoDigits,
+    /// `01` / `1`
+    Month {
+        padded: bool,
+    },
+    /// `Jan`
+    MonthAbbr,
+    /// `January`
+    MonthName,
+    /// `02` / `_2` / `2`
+    Day(DayPadding),
+    /// `002` / `__2`
+    YearDay {
+        space_padded: bool,
+    },
+    /// `15`
+    Hour,
+    /// `03` / `3`
+    Hour12 {
+        padded: bool,
+    },
+    /// `04` / `4`
+    Minute {
+        padded: bool,
+    },
+    /// `05` / `5`
+    Second {
+        padded: bool,
+    },
+    /// `PM` / `pm`
+    AmPm {
+        upper: bool,
+    },
+    /// `Mon`
+    WeekdayAbbr,
+    /// `Monday`
+    WeekdayName,
+    /// `MST`
+    ZoneAbbr,
+    /// `-0700`, `-07:00`, `-07`, `-070000`, `-07:00:00`, and the same with `Z` for the sign.
+    Offset {
+        z_for_utc: bool,
+        colons: bool,
+        precision: OffsetPrecision,
+    },
+    /// `.000` (exactly `digits` digits) / `.999` (optional)
+    Fraction {
+        digits: u8,
+        optional: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayPadding {
+    Zero,
+    Space,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffsetPrecision {
+    Hours,
+    Minutes,
+    Seconds,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

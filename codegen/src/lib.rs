@@ -13,6 +13,7 @@ mod diagnostics;
 pub mod diff;
 mod emit;
 pub mod ir;
+mod layout;
 mod lower;
 mod names;
 mod positions;

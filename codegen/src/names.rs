@@ -60,6 +60,17 @@ pub(crate) fn field_ident(name: &str) -> String {
     }
 }
 
+/// `ident` with a number, for a field whose identifier an earlier field of the same struct has:
+/// `log_type` -> `log_type_2` (then `_3`, ...), skipping any `taken` one. Keywords lose their
+/// `r#` (`r#type` -> `type_2`) and a trailing `_` is not doubled (`self_` -> `self_2`).
+pub(crate) fn numbered_ident(ident: &str, taken: impl Fn(&str) -> bool) -> String {
+    let stem = ident.trim_start_matches("r#").trim_end_matches('_');
+    (2..)
+        .map(|number| format!("{stem}_{number}"))
+        .find(|candidate| !taken(candidate))
+        .unwrap_or_else(|| format!("{stem}_n"))
+}
+
 fn collapse_underscores(text: &str) -> String {
     let mut collapsed = String::with_capacity(text.len());
     for c in text.chars() {

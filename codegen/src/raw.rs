@@ -24,6 +24,11 @@ pub(crate) struct Schema {
     pub fields: Option<Vec<Field>>,
     /// Panther's reserved `version: 0`; any YAML value here, so `check` reports a wrong one.
     pub version: Option<serde_yaml::Value>,
+    /// Named value schemas that fields use with `type: ref` and `target: Name` (Panther's).
+    pub definitions: Option<BTreeMap<String, Element>>,
+    /// Panther's: keys not in the schema are added to it over time. Accepted, no effect yet.
+    #[serde(rename = "fieldDiscoveryEnabled")]
+    pub _field_discovery_enabled: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,6 +117,10 @@ pub(crate) struct Field {
     pub is_embedded_json: Option<bool>,
     pub fields: Option<Vec<Field>>,
     pub element: Option<Box<Element>>,
+    /// With `type: ref`: the definition this value is.
+    pub target: Option<String>,
+    /// Panther's, for lookup tables: accepted on timestamps, no effect.
+    pub is_expiration: Option<bool>,
 }
 
 /// An array's element: the value keys of a field, without the field's own (name, required, ...).
@@ -129,6 +138,8 @@ pub(crate) struct Element {
     pub is_embedded_json: Option<bool>,
     pub fields: Option<Vec<Field>>,
     pub element: Option<Box<Element>>,
+    pub target: Option<String>,
+    pub is_expiration: Option<bool>,
 }
 
 /// The keys that describe a value, shared by a field and an array element.
@@ -142,6 +153,8 @@ pub(crate) struct ValueKeys<'a> {
     pub is_embedded_json: Option<bool>,
     pub fields: Option<&'a [Field]>,
     pub element: Option<&'a Element>,
+    pub target: Option<&'a str>,
+    pub is_expiration: Option<bool>,
 }
 
 impl Field {
@@ -156,6 +169,8 @@ impl Field {
             is_embedded_json: self.is_embedded_json,
             fields: self.fields.as_deref(),
             element: self.element.as_deref(),
+            target: self.target.as_deref(),
+            is_expiration: self.is_expiration,
         }
     }
 }
@@ -172,6 +187,8 @@ impl Element {
             is_embedded_json: self.is_embedded_json,
             fields: self.fields.as_deref(),
             element: self.element.as_deref(),
+            target: self.target.as_deref(),
+            is_expiration: self.is_expiration,
         }
     }
 }

@@ -578,3 +578,47 @@ fn csv_parser_settings() {
         })
     );
 }
+
+#[test]
+fn indicators_on_an_array_of_strings_go_to_its_strings() {
+    let text = "schema: Test.Thing\nfields:\n  - name: ips\n    type: array\n    element:\n      type: array\n      element:\n        type: string\n        indicators: [domain]\n    indicators: [ip]\n";
+    let log_type = lower_one("schemas/x.yml", text);
+    let field = &log_type.root().fields[0];
+    assert!(field.value.indicators.is_empty());
+    let Type::Array(outer) = &field.value.ty else {
+        panic!("array expected: {:?}", field.value.ty)
+    };
+    let Type::Array(strings) = &outer.ty else {
+        panic!("array of arrays expected: {:?}", outer.ty)
+    };
+    let kinds: Vec<IndicatorKind> = strings.indicators.iter().map(|i| i.kind).collect();
+    assert_eq!(kinds, [IndicatorKind::Domain, IndicatorKind::Ip]);
+}
+
+#[test]
+fn a_ref_is_its_definition_written_in_place() {
+    let with_ref = "schema: Test.Thing\ndefinitions:\n  Endpoint:\n    type: object\n    fields:\n      - {name: ip, type: string, indicators: [ip]}\n      - {name: port, type: int}\nfields:\n  - name: src\n    type: ref\n    target: Endpoint\n  - name: hops\n    type: array\n    element: {type: ref, target: Endpoint}\n";
+    let inline = "schema: Test.Thing\nfields:\n  - name: src\n    type: object\n    fields:\n      - {name: ip, type: string, indicators: [ip]}\n      - {name: port, type: int}\n  - name: hops\n    type: array\n    element:\n      type: object\n      fields:\n        - {name: ip, type: string, indicators: [ip]}\n        - {name: port, type: int}\n";
+    let from_ref = lower_one("schemas/x.yml", with_ref);
+    let written = lower_one("schemas/x.yml", inline);
+    let shape = |log_type: &LogType| -> Vec<(String, Vec<(String, String)>)> {
+        log_type
+            .objects
+            .iter()
+            .map(|object| {
+                let fields = object
+                    .fields
+                    .iter()
+                    .map(|field| (field.name.clone(), format!("{:?}", field.value.ty)))
+                    .collect();
+                (object.rust_name.clone(), fields)
+            })
+            .collect()
+    };
+    assert_eq!(shape(&from_ref), shape(&written));
+    assert_eq!(
+        from_ref.objects.len(),
+        3,
+        "the record and one struct per use"
+    );
+}

@@ -90,7 +90,7 @@ fn unknown_type() {
     assert_eq!(
         error("schema: Test.Thing\nfields:\n  - name: x\n    type: strnig\n"),
         "schemas/x.yml:4:11: error: unknown type 'strnig' (expected one of string, int, smallint, \
-         bigint, float, boolean, timestamp, array, object, json)"
+         bigint, float, boolean, timestamp, array, object, json, ref)"
     );
 }
 
@@ -181,12 +181,7 @@ fn element_on_a_non_array() {
 fn indicators_on_a_non_string() {
     assert_eq!(
         error("schema: Test.Thing\nfields:\n  - name: n\n    type: bigint\n    indicators: [ip]\n"),
-        "schemas/x.yml:5:5: error: `indicators` is only allowed on strings (and string elements) (this one is bigint)"
-    );
-    // On the array itself rather than its string elements.
-    assert_starts(
-        &error("schema: Test.Thing\nfields:\n  - name: a\n    type: array\n    indicators: [ip]\n    element: {type: string}\n"),
-        "schemas/x.yml:5:5: error: `indicators` is only allowed on strings",
+        "schemas/x.yml:5:5: error: `indicators` is only allowed on strings (and arrays of strings) (this one is bigint)"
     );
 }
 
@@ -243,7 +238,7 @@ fn unknown_time_format_name() {
     assert_eq!(
         error(text),
         "schemas/x.yml:5:17: error: unknown time format 'iso8601' (expected one of rfc3339, unix, \
-         unix_ms, unix_us, unix_ns or a strftime pattern with %)"
+         unix_ms, unix_us, unix_ns, cloudflare, `layout=<Go layout>` or a strftime pattern with %)"
     );
 }
 
@@ -288,16 +283,6 @@ fields:
     assert_eq!(
         error(text),
         "schemas/x.yml:7:10: error: duplicate field name 'a' (first on line 6)"
-    );
-}
-
-#[test]
-fn field_names_giving_the_same_rust_identifier() {
-    let text = "schema: Test.Thing\nfields:\n  - name: user-agent\n    type: string\n  - name: user_agent\n    type: string\n";
-    assert_eq!(
-        error(text),
-        "schemas/x.yml:5:5: error: field 'user-agent' (line 3) and field 'user_agent' (line 5) both \
-         become the Rust name `user_agent`"
     );
 }
 
@@ -853,4 +838,163 @@ fn csv_mistakes() {
         text: csv("    hasHeader: true\n    expandFields: {user: '%{name}'}\n"),
     }])
     .unwrap();
+}
+
+/// A timestamp field `t` (line 3) with `timeFormat` on line 5, column 17.
+fn with_time_format(format: &str) -> String {
+    format!("schema: Test.Thing\nfields:\n  - name: t\n    type: timestamp\n    timeFormat: '{format}'\n")
+}
+
+#[test]
+fn go_layout_without_a_date_or_time_element() {
+    assert_starts(
+        &error(&with_time_format("layout=ISO date")),
+        "schemas/x.yml:5:17: error: layout 'ISO date' has no date or time element (Go layouts write the reference time `Mon Jan 2 15:04:05 MST 2006`",
+    );
+    assert_starts(
+        &error(&with_time_format("layout=")),
+        "schemas/x.yml:5:17: error: empty layout after `layout=`",
+    );
+}
+
+#[test]
+fn go_layout_giving_an_element_twice() {
+    assert_eq!(
+        error(&with_time_format("layout=2006-01-02 06")),
+        "schemas/x.yml:5:17: error: layout '2006-01-02 06': `06` (character 12) gives the year again (already given by `2006`, character 1)"
+    );
+    // A digit meant as text is an element in Go (`1` is the month).
+    assert_eq!(
+        error(&with_time_format("layout=2006-01-02 15:04 UTC+1")),
+        "schemas/x.yml:5:17: error: layout '2006-01-02 15:04 UTC+1': `1` (character 22) gives the month again (already given by `01`, character 6)"
+    );
+}
+
+#[test]
+fn go_layout_with_a_clock_that_cannot_tell_morning_from_afternoon() {
+    assert_starts(
+        &error(&with_time_format("layout=2006-01-02 03:04:05")),
+        "schemas/x.yml:5:17: error: layout '2006-01-02 03:04:05': `03` (character 12) is a 12-hour clock hour, but the layout has no `PM` or `pm`",
+    );
+    assert_starts(
+        &error(&with_time_format("layout=2006-01-02 15:04:05 PM")),
+        "schemas/x.yml:5:17: error: layout '2006-01-02 15:04:05 PM': `PM` (character 21) marks a 12-hour clock, but `15` (character 12) is a 24-hour hour",
+    );
+    assert_starts(
+        &error(&with_time_format("layout=2006-01-02 04.000")),
+        "schemas/x.yml:5:17: error: layout '2006-01-02 04.000': `.000` (character 14) is a fraction of a second, but the layout has no seconds",
+    );
+}
+
+#[test]
+fn go_layout_in_a_list_of_formats_is_located_at_its_item() {
+    let text = "schema: Test.Thing\nfields:\n  - name: t\n    type: timestamp\n    timeFormats:\n      - rfc3339\n      - layout=Jan 2 2006 Jan\n";
+    assert_starts(
+        &error(text),
+        "schemas/x.yml:7:9: error: layout 'Jan 2 2006 Jan': `Jan` (character 12) gives the month again",
+    );
+}
+
+/// A schema whose field `x` (line 3) is `type: ref` with `target` on line 5, and `definitions`.
+fn with_ref(target: &str, definitions: &str) -> String {
+    format!("schema: Test.Thing\nfields:\n  - name: x\n    type: ref\n    target: {target}\n{definitions}")
+}
+
+#[test]
+fn ref_to_an_unknown_definition() {
+    assert_eq!(
+        error(&with_ref(
+            "Nope",
+            "definitions:\n  Addr: {type: string}\n  Port: {type: int}\n"
+        )),
+        "schemas/x.yml:5:13: error: unknown definition 'Nope' (defined: Addr, Port)"
+    );
+    assert_eq!(
+        error(&with_ref("Nope", "")),
+        "schemas/x.yml:5:13: error: unknown definition 'Nope' (the schema has no `definitions`)"
+    );
+}
+
+#[test]
+fn ref_without_a_target_and_target_without_ref() {
+    assert_eq!(
+        error("schema: Test.Thing\nfields:\n  - name: x\n    type: ref\n"),
+        "schemas/x.yml:4:11: error: `type: ref` needs `target` (the name of a definition)"
+    );
+    assert_eq!(
+        error(&with_field_lines("    target: Addr\n")),
+        "schemas/x.yml:5:5: error: `target` is only allowed on `type: ref` values (this one is string)"
+    );
+    assert_eq!(
+        error(&with_ref("Addr", "    indicators: [ip]\ndefinitions:\n  Addr: {type: string}\n")),
+        "schemas/x.yml:6:5: error: `indicators` is only allowed on strings (and arrays of strings) (this one is ref)"
+    );
+}
+
+#[test]
+fn definitions_in_a_cycle() {
+    let definitions = "definitions:\n  A:\n    type: object\n    fields:\n      - name: b\n        type: ref\n        target: B\n  B:\n    type: array\n    element:\n      type: ref\n      target: A\n";
+    assert_eq!(
+        error(&with_ref("A", definitions)),
+        "schemas/x.yml:17:15: error: definitions refer to each other in a cycle: A -> B -> A"
+    );
+}
+
+#[test]
+fn definitions_nested_more_than_64_deep() {
+    let mut definitions = String::from("definitions:\n");
+    for level in 0..70 {
+        definitions.push_str(&format!(
+            "  D{level}:\n    type: object\n    fields:\n      - {{name: next, type: ref, target: D{}}}\n",
+            level + 1
+        ));
+    }
+    definitions.push_str("  D70: {type: string}\n");
+    let message = error(&with_ref("D0", &definitions));
+    assert!(
+        message.contains("error: definitions nested more than 64 deep (from 'D0' to 'D64')"),
+        "{message}"
+    );
+}
+
+#[test]
+fn definitions_that_multiply_past_the_limit() {
+    // Each level uses the next twice: 2^20 copies.
+    let mut definitions = String::from("definitions:\n");
+    for level in 0..20 {
+        let next = level + 1;
+        definitions.push_str(&format!(
+            "  D{level}:\n    type: object\n    fields:\n      - {{name: a, type: ref, target: D{next}}}\n      - {{name: b, type: ref, target: D{next}}}\n"
+        ));
+    }
+    definitions.push_str("  D20: {type: string}\n");
+    let message = error(&with_ref("D0", &definitions));
+    assert!(
+        message.contains("error: definitions expand to more than 10000 values"),
+        "{message}"
+    );
+}
+
+#[test]
+fn mistakes_in_an_unused_definition_are_reported() {
+    assert_eq!(
+        error("schema: Test.Thing\nfields: [{name: x, type: string}]\ndefinitions:\n  Unused:\n    type: strnig\n"),
+        "schemas/x.yml:5:11: error: unknown type 'strnig' (expected one of string, int, smallint, bigint, float, boolean, timestamp, array, object, json, ref)"
+    );
+}
+
+#[test]
+fn is_expiration_on_a_non_timestamp() {
+    assert_eq!(
+        error(&with_field_lines("    isExpiration: true\n")),
+        "schemas/x.yml:5:5: error: `isExpiration` is only allowed on timestamps (this one is string)"
+    );
+}
+
+#[test]
+fn indicators_on_an_array_of_non_strings() {
+    assert_eq!(
+        error("schema: Test.Thing\nfields:\n  - name: x\n    type: array\n    element: {type: int}\n    indicators: [ip]\n"),
+        "schemas/x.yml:6:5: error: `indicators` on an array need string elements (this array's elements are not strings)"
+    );
 }

@@ -135,25 +135,45 @@ fn unicode_and_look_alike_names_match_golden() {
     );
 }
 
-#[test]
-fn names_equal_after_punctuation_are_an_error_naming_both_lines() {
-    let text = "schema: Test.Clash\nfields:\n  - name: obj\n    type: object\n    fields:\n      - name: user-agent\n        type: string\n      - name: user_agent\n        type: string\n";
-    let Err(diagnostics) = compile(&[SchemaSource {
+/// The Rust names of the fields of a log type's object `index`.
+fn rust_names(text: &str, index: usize) -> Vec<(String, String)> {
+    let schemas = compile(&[SchemaSource {
         path: "schemas/x.yml".into(),
         text: text.into(),
-    }]) else {
-        panic!("user-agent and user_agent in one object must clash");
-    };
-    let message = diagnostics[0].to_string();
-    assert!(
-        message.contains("'user-agent' (line 6)") && message.contains("'user_agent' (line 8)"),
-        "{message}"
+    }])
+    .unwrap_or_else(|errors| panic!("{errors:#?}"));
+    schemas.log_types[0].objects[index]
+        .fields
+        .iter()
+        .map(|field| (field.name.clone(), field.rust_name.clone()))
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(name, rust)| (name.to_string(), rust.to_string()))
+        .collect()
+}
+
+#[test]
+fn names_equal_after_punctuation_are_both_kept_with_numbered_rust_names() {
+    // Real osquery and Sophos records hold both `logType` and `log_type`.
+    let text = "schema: Test.Clash\nfields:\n  - name: obj\n    type: object\n    fields:\n      - name: user-agent\n        type: string\n      - name: user_agent\n        type: string\n      - name: user_agent_2\n        type: string\n      - name: userAgent\n        type: string\n";
+    assert_eq!(
+        rust_names(text, 1),
+        pairs(&[
+            ("user-agent", "user_agent"),
+            ("user_agent", "user_agent_3"),
+            ("user_agent_2", "user_agent_2"),
+            ("userAgent", "user_agent_4"),
+        ])
     );
 }
 
 #[test]
 fn names_that_differ_only_in_case_are_an_error_naming_both_lines() {
-    let text = "schema: Test.Clash\nfields:\n  - name: größe\n    type: int\n  - name: Größe\n    type: string\n  - name: UserAgent\n    type: string\n  - name: userAgent\n    type: string\n";
+    let text = "schema: Test.Clash\nfields:\n  - name: größe\n    type: int\n  - name: Größe\n    type: string\n  - name: filePath\n    type: string\n  - name: file_path\n    type: string\n  - name: FilePath\n    type: string\n";
     let Err(diagnostics) = compile(&[SchemaSource {
         path: "schemas/x.yml".into(),
         text: text.into(),
@@ -161,13 +181,25 @@ fn names_that_differ_only_in_case_are_an_error_naming_both_lines() {
         panic!("names equal but for case must clash");
     };
     let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-    assert_eq!(messages.len(), 2, "{messages:#?}");
-    assert!(
-        messages[0].contains("'größe' (line 3) and field 'Größe' (line 5)"),
-        "{messages:#?}"
+    assert_eq!(
+        messages,
+        [
+            "schemas/x.yml:5:5: error: field 'größe' (line 3) and field 'Größe' (line 5) differ only in case: tables (Athena, Glue, DuckDB) read column names without case and cannot hold both",
+            "schemas/x.yml:11:5: error: field 'filePath' (line 7) and field 'FilePath' (line 11) differ only in case: tables (Athena, Glue, DuckDB) read column names without case and cannot hold both",
+        ]
     );
-    assert!(
-        messages[1].contains("'UserAgent' (line 7) and field 'userAgent' (line 9)"),
-        "{messages:#?}"
+}
+
+#[test]
+fn keywords_and_their_style_twins_are_both_kept() {
+    let text = "schema: Test.Clash\nfields:\n  - name: type\n    type: string\n  - name: _type\n    type: string\n  - name: self\n    type: string\n  - name: self-\n    type: string\n";
+    assert_eq!(
+        rust_names(text, 0),
+        pairs(&[
+            ("type", "r#type"),
+            ("_type", "type_2"),
+            ("self", "self_"),
+            ("self-", "self_2"),
+        ])
     );
 }

@@ -200,6 +200,8 @@ fn time_format_name(format: &TimeFormat) -> String {
         TimeFormat::UnixUs => "unix_us".to_string(),
         TimeFormat::UnixNs => "unix_ns".to_string(),
         TimeFormat::Strftime(pattern) => quote(pattern),
+        TimeFormat::Layout(layout) => quote(layout.spelling),
+        TimeFormat::Cloudflare => "cloudflare".to_string(),
     }
 }
 

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde_json::Value;
 
-use super::time::{format_name, parse_timestamp, TimeInput};
+use super::time::{explain_failure, format_name, parse_timestamp, TimeInput};
 use super::{
     FieldSpec, InputValue, IpVersion, ObjectRef, Timestamp, ValueKind, ValueRef, ValueSpec,
 };
@@ -518,10 +518,13 @@ impl<'a> Decode<'a> for Timestamp {
         parse_timestamp(input, spec.time_formats)
             .map(Some)
             .ok_or_else(|| {
-                let formats: Vec<&str> = spec
+                let formats: Vec<String> = spec
                     .time_formats
                     .iter()
-                    .map(|format| format_name(*format))
+                    .map(|format| match explain_failure(input, *format) {
+                        Some(reason) => format!("{}: {reason}", format_name(*format)),
+                        None => format_name(*format).to_string(),
+                    })
                     .collect();
                 DecodeError::value(format!(
                     "{} is not a valid timestamp ({})",

@@ -2,7 +2,7 @@
 //! that can live in a `static`; the runtime's decoders, indicator extraction, `logschema show` and
 //! the test runner read it.
 
-use super::{CsvSpec, DecodeError, EventMeta, FastMatchSpec, ObjectRef, Pattern};
+use super::{CsvSpec, DecodeError, EventMeta, FastMatchSpec, GoLayout, ObjectRef, Pattern};
 
 /// One log type in the registry (`crate::log_types()`).
 #[derive(Debug)]
@@ -149,6 +149,11 @@ pub enum TimeFormat {
     UnixUs,
     UnixNs,
     Strftime(&'static str),
+    /// A Go reference-time layout, tokenised by the code generator.
+    Layout(&'static GoLayout),
+    /// Cloudflare's fields: an RFC 3339 string, or an integer that is Unix seconds below
+    /// 60,000,000,000 and Unix nanoseconds from there on.
+    Cloudflare,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
 
-use super::{TimeFormat, Timestamp};
+use super::{layout, TimeFormat, Timestamp};
 
 /// A timestamp value as it arrives: text, or a JSON number's text (only the unix formats accept
 /// numbers).
@@ -38,7 +38,37 @@ fn read_with_format(input: TimeInput<'_>, format: TimeFormat) -> Option<Timestam
         TimeFormat::UnixUs => DateTime::from_timestamp_micros(parse_integer(text)?),
         TimeFormat::UnixNs => Some(DateTime::from_timestamp_nanos(parse_integer(text)?)),
         TimeFormat::Strftime(pattern) if !is_number => parse_strftime(text, pattern),
-        TimeFormat::Rfc3339 | TimeFormat::Strftime(_) => None,
+        TimeFormat::Layout(layout) if !is_number => layout::parse_layout(layout, text).ok(),
+        TimeFormat::Cloudflare => parse_cloudflare(text, is_number),
+        TimeFormat::Rfc3339 | TimeFormat::Strftime(_) | TimeFormat::Layout(_) => None,
+    }
+}
+
+/// Why `input` does not read with `format`, when the format can say more than "no": today the Go
+/// layouts (`month out of range`, `unknown time zone abbreviation "CET"`). Only called once a
+/// value failed, so it may allocate.
+pub fn explain_failure(input: TimeInput<'_>, format: TimeFormat) -> Option<String> {
+    match (format, input) {
+        (TimeFormat::Layout(layout), TimeInput::Text(text)) => {
+            let text = super::text::trim(text);
+            layout::parse_layout(layout, text)
+                .err()
+                .map(|error| error.describe(text))
+        }
+        _ => None,
+    }
+}
+
+/// Cloudflare's timestamps: an integer (a JSON number, or text of digits from a text parser) is
+/// Unix seconds below 60,000,000,000 (the year 3871) and Unix nanoseconds from there on; any
+/// other text is RFC 3339.
+fn parse_cloudflare(text: &str, is_number: bool) -> Option<Timestamp> {
+    const LARGEST_SECONDS: i64 = 60_000_000_000;
+    match parse_integer(text) {
+        Some(seconds) if seconds < LARGEST_SECONDS => DateTime::from_timestamp(seconds, 0),
+        Some(nanoseconds) => Some(DateTime::from_timestamp_nanos(nanoseconds)),
+        None if is_number => None,
+        None => parse_rfc3339(text),
     }
 }
 
@@ -51,6 +81,8 @@ pub fn format_name(format: TimeFormat) -> &'static str {
         TimeFormat::UnixUs => "unix_us",
         TimeFormat::UnixNs => "unix_ns",
         TimeFormat::Strftime(pattern) => pattern,
+        TimeFormat::Layout(layout) => layout.spelling,
+        TimeFormat::Cloudflare => "cloudflare",
     }
 }
 
@@ -334,6 +366,68 @@ mod tests {
         assert_eq!(
             text("10/Oct/2000:13:55:36 -0700", with_zone).as_deref(),
             Some("2000-10-10 20:55:36.000000000")
+        );
+    }
+
+    #[test]
+    fn cloudflare_integers_are_seconds_then_nanoseconds() {
+        assert_eq!(
+            number("1581620180", TimeFormat::Cloudflare).as_deref(),
+            Some("2020-02-13 18:56:20.000000000")
+        );
+        assert_eq!(
+            number("59999999999", TimeFormat::Cloudflare).as_deref(),
+            Some("3871-04-29 10:39:59.000000000")
+        );
+        assert_eq!(
+            number("60000000000", TimeFormat::Cloudflare).as_deref(),
+            Some("1970-01-01 00:01:00.000000000")
+        );
+        assert_eq!(
+            number("1581620180123456789", TimeFormat::Cloudflare).as_deref(),
+            Some("2020-02-13 18:56:20.123456789")
+        );
+        // A text parser's digits read as the number would.
+        assert_eq!(
+            text("1581620180", TimeFormat::Cloudflare).as_deref(),
+            Some("2020-02-13 18:56:20.000000000")
+        );
+        assert_eq!(
+            text("2020-02-13T18:56:20.5Z", TimeFormat::Cloudflare).as_deref(),
+            Some("2020-02-13 18:56:20.500000000")
+        );
+        assert_eq!(number("1581620180.5", TimeFormat::Cloudflare), None);
+        assert_eq!(text("2020-02-13 18:56:20", TimeFormat::Cloudflare), None);
+    }
+
+    #[test]
+    fn layouts_read_text_only_and_explain_failures() {
+        use crate::runtime::{DayPadding, GoLayout, LayoutToken};
+        static LAYOUT: GoLayout = GoLayout {
+            spelling: "layout=2006/01/02",
+            tokens: &[
+                LayoutToken::Year,
+                LayoutToken::Literal("/"),
+                LayoutToken::Month { padded: true },
+                LayoutToken::Literal("/"),
+                LayoutToken::Day(DayPadding::Zero),
+            ],
+        };
+        let format = TimeFormat::Layout(&LAYOUT);
+        assert_eq!(
+            text(" 2021/02/04 ", format).as_deref(),
+            Some("2021-02-04 00:00:00.000000000")
+        );
+        assert_eq!(number("20210204", format), None);
+        assert_eq!(format_name(format), "layout=2006/01/02");
+        assert_eq!(
+            explain_failure(TimeInput::Text("2021/13/04"), format).as_deref(),
+            Some("month out of range")
+        );
+        assert_eq!(explain_failure(TimeInput::Text("2021/02/04"), format), None);
+        assert_eq!(
+            explain_failure(TimeInput::Text("x"), TimeFormat::Rfc3339),
+            None
         );
     }
 

@@ -129,18 +129,22 @@ pub fn parse_cases(text: &str) -> Result<Vec<TestCase>, String> {
     Ok(cases)
 }
 
+/// Panther's placeholder for the case's log type in expected events.
+const LOG_TYPE_PLACEHOLDER: &str = "{{.LogType}}";
+
 impl RawCase {
     fn into_case(self) -> Result<TestCase, String> {
         let name = self.name;
+        let log_type = &self.log_type;
         let expected = match (self.result, self.results) {
             (Some(_), Some(_)) => {
                 return Err(format!("{name}: give `result` or `results`, not both"))
             }
-            (Some(result), None) => vec![result.into_value(&name, 1)?],
+            (Some(result), None) => vec![result.into_value(&name, 1, log_type)?],
             (None, Some(results)) => results
                 .into_iter()
                 .enumerate()
-                .map(|(index, event)| event.into_value(&name, index + 1))
+                .map(|(index, event)| event.into_value(&name, index + 1, log_type))
                 .collect::<Result<_, _>>()?,
             (None, None) => Vec::new(),
         };
@@ -160,18 +164,37 @@ impl RawCase {
 }
 
 impl RawEvent {
-    fn into_value(self, case_name: &str, number: usize) -> Result<Value, String> {
-        let value = match self {
+    /// The event, with `{{.LogType}}` in its strings replaced by `log_type`.
+    fn into_value(self, case_name: &str, number: usize, log_type: &str) -> Result<Value, String> {
+        let mut value = match self {
             RawEvent::Json(text) => serde_json::from_str(&text).map_err(|error| {
                 format!("{case_name}: result {number} is not valid JSON: {error}")
             })?,
             RawEvent::Value(value) => value,
         };
+        replace_log_type(&mut value, log_type);
         if value.is_object() {
             Ok(value)
         } else {
             Err(format!("{case_name}: result {number} is not a JSON object"))
         }
+    }
+}
+
+/// Replaces the placeholder in every string of `value` (after JSON parsing, so a log type
+/// holding quotes cannot break the JSON).
+fn replace_log_type(value: &mut Value, log_type: &str) {
+    match value {
+        Value::String(text) if text.contains(LOG_TYPE_PLACEHOLDER) => {
+            *text = text.replace(LOG_TYPE_PLACEHOLDER, log_type);
+        }
+        Value::Array(values) => values
+            .iter_mut()
+            .for_each(|value| replace_log_type(value, log_type)),
+        Value::Object(object) => object
+            .values_mut()
+            .for_each(|value| replace_log_type(value, log_type)),
+        _ => {}
     }
 }
 
@@ -214,6 +237,17 @@ errors: ["invalid JSON"]
             vec![json!({"type": "A", "time": "1970-01-01T00:00:01Z"})]
         );
         assert_eq!(cases[1].errors, Some(vec!["invalid JSON".to_string()]));
+    }
+
+    #[test]
+    fn log_type_placeholder_is_the_cases_log_type() {
+        let text = "name: n\nlogType: Example.Dns\ninput: x\nresult: '{\"p_log_type\": \"{{.LogType}}\", \"a\": [\"{{.LogType}}!\"]}'\n---\nname: m\nlogType: Other.Type\ninput: x\nresults:\n  - {p_log_type: '{{.LogType}}'}\n";
+        let cases = parse_cases(text).expect("valid");
+        assert_eq!(
+            cases[0].expected,
+            vec![json!({"p_log_type": "Example.Dns", "a": ["Example.Dns!"]})]
+        );
+        assert_eq!(cases[1].expected, vec![json!({"p_log_type": "Other.Type"})]);
     }
 
     #[test]

@@ -5,6 +5,9 @@ use std::fmt;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::Value;
 
+use crate::runtime::time::{parse_timestamp, TimeInput};
+use crate::runtime::{FieldSpec, TimeFormat, ValueKind, ValueSpec};
+
 /// Fields that differ on every run and are never compared.
 pub const IGNORED_FIELDS: [&str; 2] = ["p_row_id", "p_parse_time"];
 
@@ -37,8 +40,20 @@ impl fmt::Display for Difference {
     }
 }
 
-/// The differences between an expected event and a parsed one (empty when they match).
+/// The differences between an expected event and a parsed one (empty when they match), knowing
+/// nothing of the log type: timestamps are recognised by their text.
 pub fn compare_event(expected: &Value, actual: &Value) -> Vec<Difference> {
+    compare_event_of(&[], expected, actual)
+}
+
+/// Like `compare_event`, for an event of the log type whose record has `fields`: an expected
+/// timestamp may be written in its field's own format (a `unix` field as a number of seconds, a
+/// strftime or Go-layout field as such text) as well as in the output layout or RFC 3339.
+pub fn compare_event_of(
+    fields: &'static [&'static FieldSpec],
+    expected: &Value,
+    actual: &Value,
+) -> Vec<Difference> {
     let mut differences = Vec::new();
     match (expected, actual) {
         (Value::Object(expected), Value::Object(actual)) => {
@@ -47,9 +62,9 @@ pub fn compare_event(expected: &Value, actual: &Value) -> Vec<Difference> {
             for field in IGNORED_FIELDS {
                 actual.remove(field);
             }
-            compare_objects("", &expected, &actual, &mut differences);
+            compare_objects("", fields, &expected, &actual, &mut differences);
         }
-        _ => compare_values("", expected, actual, &mut differences),
+        _ => compare_values("", None, expected, actual, &mut differences),
     }
     differences
 }
@@ -74,15 +89,20 @@ fn prepare_expected_event(
 
 fn compare_objects(
     path: &str,
+    fields: &'static [&'static FieldSpec],
     expected: &serde_json::Map<String, Value>,
     actual: &serde_json::Map<String, Value>,
     differences: &mut Vec<Difference>,
 ) {
     for (key, expected_value) in expected {
         let key_path = join_key(path, key);
+        let spec = fields
+            .iter()
+            .find(|field| field.name == key)
+            .map(|field| &field.value);
         match actual.get(key) {
             Some(actual_value) => {
-                compare_values(&key_path, expected_value, actual_value, differences)
+                compare_values(&key_path, spec, expected_value, actual_value, differences)
             }
             None => differences.push(Difference {
                 path: key_path,
@@ -102,17 +122,32 @@ fn compare_objects(
     }
 }
 
-fn compare_values(path: &str, expected: &Value, actual: &Value, differences: &mut Vec<Difference>) {
+/// `spec`, when known, is what the schema says the value is.
+fn compare_values(
+    path: &str,
+    spec: Option<&'static ValueSpec>,
+    expected: &Value,
+    actual: &Value,
+    differences: &mut Vec<Difference>,
+) {
+    let nested_fields = spec.and_then(|spec| spec.object_fields).unwrap_or(&[]);
+    let element = spec.and_then(|spec| spec.element);
     match (expected, actual) {
+        _ if spec.is_some_and(|spec| spec.kind == ValueKind::Timestamp)
+            && field_timestamps_match(
+                spec.map_or(&[], |spec| spec.time_formats),
+                expected,
+                actual,
+            ) => {}
         (Value::Object(expected), Value::Object(actual)) => {
-            compare_objects(path, expected, actual, differences)
+            compare_objects(path, nested_fields, expected, actual, differences)
         }
         (Value::Array(expected), Value::Array(actual)) => {
             for index in 0..expected.len().max(actual.len()) {
                 let element_path = format!("{path}[{index}]");
                 match (expected.get(index), actual.get(index)) {
                     (Some(expected), Some(actual)) => {
-                        compare_values(&element_path, expected, actual, differences)
+                        compare_values(&element_path, element, expected, actual, differences)
                     }
                     (expected, actual) => differences.push(Difference {
                         path: element_path,
@@ -129,6 +164,22 @@ fn compare_values(path: &str, expected: &Value, actual: &Value, differences: &mu
             actual: Some(actual.clone()),
         }),
     }
+}
+
+/// An expected timestamp, written in the field's own `formats` (a JSON number for the unix
+/// formats) or as `parse_instant` reads it, is the instant of the actual value.
+fn field_timestamps_match(formats: &[TimeFormat], expected: &Value, actual: &Value) -> bool {
+    let Some(actual) = actual.as_str().and_then(parse_instant) else {
+        return false;
+    };
+    let expected = match expected {
+        Value::Number(number) => parse_timestamp(TimeInput::Number(&number.to_string()), formats),
+        Value::String(text) => {
+            parse_timestamp(TimeInput::Text(text), formats).or_else(|| parse_instant(text))
+        }
+        _ => None,
+    };
+    expected == Some(actual)
 }
 
 fn scalars_match(expected: &Value, actual: &Value) -> bool {
@@ -204,6 +255,131 @@ mod tests {
             json!({"t": "2021-02-04 17:51:55.000000001"}),
         );
         assert_eq!(later.len(), 1);
+    }
+
+    mod specs {
+        use crate::runtime::{
+            DayPadding, FieldSpec, GoLayout, LayoutToken, TimeFormat, ValueKind, ValueSpec,
+        };
+
+        const fn timestamp(formats: &'static [TimeFormat]) -> ValueSpec {
+            ValueSpec {
+                time_formats: formats,
+                ..ValueSpec::of(ValueKind::Timestamp)
+            }
+        }
+
+        const fn field(name: &'static str, value: ValueSpec) -> FieldSpec {
+            FieldSpec {
+                name,
+                keys: &[],
+                required: false,
+                is_event_time: false,
+                value,
+            }
+        }
+
+        static DAY_FIRST: GoLayout = GoLayout {
+            spelling: "layout=02.01.2006",
+            tokens: &[
+                LayoutToken::Day(DayPadding::Zero),
+                LayoutToken::Literal("."),
+                LayoutToken::Month { padded: true },
+                LayoutToken::Literal("."),
+                LayoutToken::Year,
+            ],
+        };
+        static SECONDS: FieldSpec = field("seconds", timestamp(&[TimeFormat::Unix]));
+        static MILLIS: FieldSpec = field("millis", timestamp(&[TimeFormat::UnixMs]));
+        static APACHE: FieldSpec = field(
+            "apache",
+            timestamp(&[TimeFormat::Strftime("%d/%b/%Y:%H:%M:%S %z")]),
+        );
+        static DAY: FieldSpec = field("day", timestamp(&[TimeFormat::Layout(&DAY_FIRST)]));
+        static TIMES_ELEMENT: ValueSpec = timestamp(&[TimeFormat::Unix]);
+        static TIMES: FieldSpec = field(
+            "times",
+            ValueSpec {
+                element: Some(&TIMES_ELEMENT),
+                ..ValueSpec::of(ValueKind::Array)
+            },
+        );
+        static INNER_FIELDS: &[&FieldSpec] = &[&SECONDS];
+        static INNER: FieldSpec = field(
+            "inner",
+            ValueSpec {
+                object_fields: Some(INNER_FIELDS),
+                ..ValueSpec::of(ValueKind::Object)
+            },
+        );
+        pub static FIELDS: &[&FieldSpec] = &[&SECONDS, &MILLIS, &APACHE, &DAY, &TIMES, &INNER];
+    }
+
+    fn shown_of(expected: Value, actual: Value) -> Vec<String> {
+        compare_event_of(specs::FIELDS, &expected, &actual)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn expected_timestamps_may_be_written_in_their_fields_formats() {
+        let actual = json!({
+            "seconds": "2020-02-13 18:56:20.000000000",
+            "millis": "2021-01-12 11:58:15.501000000",
+            "apache": "2000-10-10 20:55:36.000000000",
+            "day": "2021-02-04 00:00:00.000000000",
+            "times": ["2020-02-13 18:56:20.000000000"],
+            "inner": {"seconds": "2020-02-13 18:56:20.000000000"},
+            "p_event_time": "2020-02-13 18:56:20.123456789",
+        });
+        let expected = json!({
+            "seconds": 1581620180,
+            "millis": 1610452695501u64,
+            "apache": "10/Oct/2000:13:55:36 -0700",
+            "day": "04.02.2021",
+            "times": [1581620180],
+            "inner": {"seconds": "1581620180"},
+            "p_event_time": "2020-02-13T18:56:20.123456789Z",
+        });
+        assert!(shown_of(expected.clone(), actual.clone()).is_empty());
+        // The output layout and RFC 3339 with any fraction still work for any timestamp field.
+        let expected_rfc3339 = json!({
+            "seconds": "2020-02-13T18:56:20.000Z",
+            "millis": "2021-01-12T12:58:15.501+01:00",
+            "apache": "2000-10-10 20:55:36",
+            "day": "2021-02-04T00:00:00Z",
+            "times": ["2020-02-13T18:56:20Z"],
+            "inner": {"seconds": "2020-02-13 18:56:20.000000000"},
+            "p_event_time": "2020-02-13 18:56:20.123456789",
+        });
+        assert!(shown_of(expected_rfc3339, actual.clone()).is_empty());
+        // Without the log type, a number is not a timestamp.
+        assert!(!shown(expected, actual.clone()).is_empty());
+        let off_by_one = shown_of(
+            json!({"seconds": 1581620181, "day": "05.02.2021"}),
+            json!({"seconds": actual["seconds"], "day": actual["day"]}),
+        );
+        assert_eq!(
+            off_by_one,
+            [
+                r#"day: expected "05.02.2021", actual "2021-02-04 00:00:00.000000000""#,
+                r#"seconds: expected 1581620181, actual "2020-02-13 18:56:20.000000000""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn rfc3339_with_any_fraction_is_an_instant() {
+        for text in [
+            "2020-02-13T18:56:20Z",
+            "2020-02-13T18:56:20.1Z",
+            "2020-02-13T18:56:20.123456789Z",
+            "2020-02-13T18:56:20.123456789123Z",
+            "2020-02-13T19:56:20.5+01:00",
+        ] {
+            assert!(parse_instant(text).is_some(), "{text}");
+        }
     }
 
     #[test]

@@ -3,8 +3,9 @@
 use serde_json::Value;
 
 use super::cases::TestCase;
-use super::compare::compare_event;
+use super::compare::compare_event_of;
 use super::run::{parse_input, CaseOutput};
+use crate::runtime::FieldSpec;
 
 /// Runs the case; returns one readable line per problem (empty when it passed).
 pub fn check_case(case: &TestCase) -> Vec<String> {
@@ -21,30 +22,50 @@ pub fn check_case(case: &TestCase) -> Vec<String> {
     };
     // The framer runs outside the parser's panic guard; a panic fails this case only.
     match std::panic::catch_unwind(|| parse_input(log_type, &case.input)) {
-        Ok(output) => judge(&case.expected, case.errors.as_deref(), &output),
+        Ok(output) => judge_events_of(
+            log_type.fields,
+            &case.expected,
+            case.errors.as_deref(),
+            &output,
+        ),
         Err(_) => vec!["internal error: parsing the input panicked".to_string()],
     }
 }
 
-/// Compares what a case expects with what parsing produced.
+/// Compares what a case expects with what parsing produced, knowing nothing of the log type.
 pub fn judge(
     expected: &[Value],
     expected_errors: Option<&[String]>,
     output: &CaseOutput,
 ) -> Vec<String> {
+    judge_events_of(&[], expected, expected_errors, output)
+}
+
+/// `judge` for events of the log type whose record has `fields` (expected timestamps may be
+/// written in their fields' own formats).
+pub fn judge_events_of(
+    fields: &'static [&'static FieldSpec],
+    expected: &[Value],
+    expected_errors: Option<&[String]>,
+    output: &CaseOutput,
+) -> Vec<String> {
     let mut failures = output.problems.clone();
-    failures.extend(compare_events(expected, &output.events));
+    failures.extend(compare_events(fields, expected, &output.events));
     failures.extend(compare_rejections(expected_errors, &output.rejections));
     failures
 }
 
-fn compare_events(expected: &[Value], actual: &[Value]) -> Vec<String> {
+fn compare_events(
+    fields: &'static [&'static FieldSpec],
+    expected: &[Value],
+    actual: &[Value],
+) -> Vec<String> {
     let mut failures = Vec::new();
     for index in 0..expected.len().max(actual.len()) {
         let number = index + 1;
         match (expected.get(index), actual.get(index)) {
             (Some(expected), Some(actual)) => failures.extend(
-                compare_event(expected, actual)
+                compare_event_of(fields, expected, actual)
                     .iter()
                     .map(|difference| format!("event {number}: {difference}")),
             ),
@@ -68,10 +89,11 @@ fn compare_rejections(expected: Option<&[String]>, actual: &[(u64, String)]) -> 
     let mut failures = Vec::new();
     for index in 0..expected.len().max(actual.len()) {
         match (expected.get(index), actual.get(index)) {
-            (Some(wanted), Some((line, reason))) if !reason.contains(wanted.as_str()) => failures
-                .push(format!(
+            (Some(wanted), Some((line, reason))) if !rejection_matches(wanted, *line, reason) => {
+                failures.push(format!(
                 "line {line}: rejected with {reason:?}, expected an error containing {wanted:?}"
-            )),
+            ))
+            }
             (Some(_), Some(_)) => {}
             (Some(wanted), None) => failures.push(format!(
                 "missing rejection {}: expected an error containing {wanted:?}",
@@ -84,6 +106,19 @@ fn compare_rejections(expected: Option<&[String]>, actual: &[(u64, String)]) -> 
         }
     }
     failures
+}
+
+/// An expected error is a substring of the reason, optionally after `line N: `, which must then
+/// be the rejected line's number.
+fn rejection_matches(wanted: &str, line: u64, reason: &str) -> bool {
+    let with_line = wanted.strip_prefix("line ").and_then(|rest| {
+        let (number, text) = rest.split_once(": ")?;
+        Some((number.parse::<u64>().ok()?, text))
+    });
+    match with_line {
+        Some((wanted_line, text)) => wanted_line == line && reason.contains(text),
+        None => reason.contains(wanted),
+    }
 }
 
 #[cfg(test)]
@@ -150,5 +185,15 @@ mod tests {
             missing,
             ["missing rejection 2: expected an error containing \"more\""]
         );
+    }
+
+    #[test]
+    fn an_expected_error_may_name_its_line() {
+        let produced = output(vec![], &[(2, "port: \"x\" is not a valid bigint")]);
+        assert!(judge(&[], Some(&["line 2: valid bigint".to_string()]), &produced).is_empty());
+        let wrong_line = judge(&[], Some(&["line 3: valid bigint".to_string()]), &produced);
+        assert_eq!(wrong_line.len(), 1, "{wrong_line:?}");
+        // Text that only looks like a line prefix is a plain substring.
+        assert!(judge(&[], Some(&["port: \"x\"".to_string()]), &produced).is_empty());
     }
 }

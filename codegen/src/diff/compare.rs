@@ -558,6 +558,8 @@ fn time_format_name(format: &TimeFormat) -> String {
         TimeFormat::UnixUs => "unix_us".into(),
         TimeFormat::UnixNs => "unix_ns".into(),
         TimeFormat::Strftime(pattern) => format!("'{pattern}'"),
+        TimeFormat::Layout(layout) => format!("'layout={}'", layout.layout),
+        TimeFormat::Cloudflare => "cloudflare".into(),
     }
 }
 

@@ -310,6 +310,87 @@ fn time_format(format: &ir::TimeFormat) -> TokenStream {
             let pattern = str_lit(pattern);
             quote!(#variant(#pattern))
         }
+        ir::TimeFormat::Layout(layout) => {
+            let variant = runtime("TimeFormat::Layout");
+            let go_layout = runtime("GoLayout");
+            let spelling = str_lit(&format!("layout={}", layout.layout));
+            let tokens = layout.tokens.iter().map(layout_token);
+            quote!(#variant(&#go_layout { spelling: #spelling, tokens: &[#(#tokens),*] }))
+        }
+        ir::TimeFormat::Cloudflare => runtime("TimeFormat::Cloudflare"),
+    }
+}
+
+/// One `runtime::LayoutToken`: the layout was cut into tokens at build time.
+fn layout_token(token: &ir::LayoutToken) -> TokenStream {
+    use ir::LayoutToken as T;
+    let variant = |name: &str| runtime(&format!("LayoutToken::{name}"));
+    match token {
+        T::Literal(text) => {
+            let path = variant("Literal");
+            let text = str_lit(text);
+            quote!(#path(#text))
+        }
+        T::Year => variant("Year"),
+        T::YearTwoDigits => variant("YearTwoDigits"),
+        T::MonthAbbr => variant("MonthAbbr"),
+        T::MonthName => variant("MonthName"),
+        T::Hour => variant("Hour"),
+        T::WeekdayAbbr => variant("WeekdayAbbr"),
+        T::WeekdayName => variant("WeekdayName"),
+        T::ZoneAbbr => variant("ZoneAbbr"),
+        T::Month { padded } => {
+            let path = variant("Month");
+            quote!(#path { padded: #padded })
+        }
+        T::Hour12 { padded } => {
+            let path = variant("Hour12");
+            quote!(#path { padded: #padded })
+        }
+        T::Minute { padded } => {
+            let path = variant("Minute");
+            quote!(#path { padded: #padded })
+        }
+        T::Second { padded } => {
+            let path = variant("Second");
+            quote!(#path { padded: #padded })
+        }
+        T::AmPm { upper } => {
+            let path = variant("AmPm");
+            quote!(#path { upper: #upper })
+        }
+        T::YearDay { space_padded } => {
+            let path = variant("YearDay");
+            quote!(#path { space_padded: #space_padded })
+        }
+        T::Day(padding) => {
+            let path = variant("Day");
+            let padding = runtime(match padding {
+                ir::DayPadding::Zero => "DayPadding::Zero",
+                ir::DayPadding::Space => "DayPadding::Space",
+                ir::DayPadding::None => "DayPadding::None",
+            });
+            quote!(#path(#padding))
+        }
+        T::Offset {
+            z_for_utc,
+            colons,
+            precision,
+        } => {
+            let path = variant("Offset");
+            let style = runtime("OffsetStyle");
+            let precision = runtime(match precision {
+                ir::OffsetPrecision::Hours => "OffsetPrecision::Hours",
+                ir::OffsetPrecision::Minutes => "OffsetPrecision::Minutes",
+                ir::OffsetPrecision::Seconds => "OffsetPrecision::Seconds",
+            });
+            quote!(#path(#style { z_for_utc: #z_for_utc, colons: #colons, precision: #precision }))
+        }
+        T::Fraction { digits, optional } => {
+            let path = variant("Fraction");
+            let digits = Literal::u8_unsuffixed(*digits);
+            quote!(#path { digits: #digits, optional: #optional })
+        }
     }
 }
 
