@@ -18,7 +18,7 @@ pub use event::{parse_event, EventMeta, Object, RowId};
 pub use framing::{parse_record, ColumnMap, Framer, LineKind};
 pub use indicators::IndicatorSink;
 pub use input::{ObjectRef, Row, ValueRef};
-pub use json_in::{InputObject, InputValue};
+pub use json_in::{InputObject, InputValue, JsonNumber};
 pub use json_out::{JsonObjectWriter, WriteJson};
 pub use pattern::Pattern;
 pub use spec::*;
