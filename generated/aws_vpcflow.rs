@@ -93,6 +93,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
             "action",
             "log-status",
         ],
+        extra_columns: ::logschema::runtime::ExtraColumns::Reject,
     }),
     fields: AWS_VPC_FLOW_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<

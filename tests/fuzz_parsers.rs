@@ -4,7 +4,8 @@
 //! For every input: no panic; every record gives exactly one outcome (records in = events out +
 //! records rejected); a rejection leaves the output untouched; every event is one JSON line that
 //! satisfies its schema (required values present, integers in range, timestamps in the output
-//! layout, allow/deny lists respected, `p_*` fields well formed).
+//! layout, allow/deny lists respected, `p_*` fields well formed); a delimited line that gave an
+//! event had no value past its column mapping (records glued on one line are rejected, not cut).
 //!
 //! `PROPTEST_CASES=N` sets the cases per property (default 1024, about 2 s in all in a debug
 //! build); every input that ever failed is kept under tests/corpus/<log type>/ and replayed first.
@@ -13,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use logschema::pipeline::lines::{Line, LineReader};
 use logschema::runtime::{
-    self, EventMeta, FieldSpec, Framer, LineKind, LogType, RowId, ValueKind, ValueSpec,
+    self, EventMeta, ExtraColumns, FieldSpec, Framer, LineKind, LogType, ParserSpec, RowId,
+    ValueKind, ValueSpec,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -245,6 +247,15 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
                 }
                 check_event(log_type, body)
                     .map_err(|problem| format!("line {line_number}: {problem}\n  event: {body}"))?;
+                if let (ParserSpec::Delimited(spec), Some(columns)) = (&log_type.parser, columns) {
+                    let values = runtime::framing::split_values(text, spec).count();
+                    let mapped = columns.slot_of_column.len();
+                    if values > mapped && spec.extra_columns == ExtraColumns::Reject {
+                        return Err(format!(
+                            "line {line_number}: {values} values but {mapped} columns gave an event"
+                        ));
+                    }
+                }
                 all_events.extend_from_slice(event.as_bytes());
                 events += 1;
             }
@@ -422,6 +433,8 @@ enum Mutation {
     Truncate(Index),
     /// A piece of another seed.
     Splice(Index, Index, Index, usize),
+    /// A line end lost: the line and the next glued together with a space.
+    Glue(Index),
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -435,6 +448,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         1 => any::<Index>().prop_map(Mutation::Truncate),
         1 => (any::<Index>(), any::<Index>(), any::<Index>(), 1usize..64)
             .prop_map(|(seed, from, at, len)| Mutation::Splice(seed, from, at, len)),
+        2 => any::<Index>().prop_map(Mutation::Glue),
     ]
 }
 
@@ -477,6 +491,16 @@ fn apply(mutation: &Mutation, data: &mut Vec<u8>, seeds: &[Vec<u8>]) {
             let end = (start + len).min(donor.len());
             let position = at(index, data);
             data.splice(position..position, donor[start..end].iter().copied());
+        }
+        Mutation::Glue(index) => {
+            let ends: Vec<usize> = (0..data.len()).filter(|&i| data[i] == b'\n').collect();
+            if !ends.is_empty() {
+                let end = ends[index.index(ends.len())];
+                data[end] = b' ';
+                if end > 0 && data[end - 1] == b'\r' {
+                    data[end - 1] = b' ';
+                }
+            }
         }
     }
 }

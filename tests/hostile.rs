@@ -159,6 +159,87 @@ fn a_line_without_end_far_past_the_limit_is_skipped() {
     assert!(stderr_text(&output).contains("summary: total: 1 event written, 1 record rejected"));
 }
 
+#[test]
+fn two_flow_records_glued_on_one_line_are_rejected_not_half_parsed() {
+    let glued = format!("{} {}", vpcflow_line(1), vpcflow_line(2));
+    let input = format!(
+        "{VPCFLOW_HEADER}\n{}\n{glued}\n{}\n",
+        vpcflow_line(0),
+        vpcflow_line(3)
+    );
+    let output = parse("AWS.VPCFlow", &[], input.as_bytes());
+    assert_eq!(exit_code(&output), 2, "{}", stderr_text(&output));
+    let written = events(&output);
+    assert_eq!(written.len(), 2, "the lines around it are parsed");
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.contains("<stdin>:3: too many columns: expected 14, found 28"),
+        "{stderr}"
+    );
+    // Without a header line the default columns are the mapping: the same.
+    let input = format!("{glued}\n");
+    let output = parse("AWS.VPCFlow", &[], input.as_bytes());
+    assert_eq!(events(&output).len(), 0);
+    assert!(
+        stderr_text(&output).contains("<stdin>:1: too many columns: expected 14, found 28"),
+        "{}",
+        stderr_text(&output)
+    );
+}
+
+#[test]
+fn a_lone_carriage_return_ends_a_line_as_lf_and_crlf_do() {
+    let input = format!(
+        "{VPCFLOW_HEADER}\r{}\r{}\r\n{}\n{}",
+        vpcflow_line(0),
+        vpcflow_line(1),
+        vpcflow_line(2),
+        vpcflow_line(3)
+    );
+    let output = parse("AWS.VPCFlow", &[], input.as_bytes());
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    let written = events(&output);
+    assert_eq!(written.len(), 4);
+    for event in &written {
+        assert_eq!(event["status"], "OK", "no line end inside a value: {event}");
+    }
+}
+
+#[test]
+fn a_crlf_line_of_exactly_max_line_bytes_is_accepted() {
+    let limit = DNS_RECORD.len().to_string();
+    let input = format!("{DNS_RECORD}\r\n{DNS_RECORD}\r\n");
+    let output = parse(
+        "AWS.VPCDns",
+        &["--max-line-bytes", &limit],
+        input.as_bytes(),
+    );
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    assert_eq!(events(&output).len(), 2);
+    let one_less = (DNS_RECORD.len() - 1).to_string();
+    let output = parse(
+        "AWS.VPCDns",
+        &["--max-line-bytes", &one_less],
+        input.as_bytes(),
+    );
+    assert_eq!(events(&output).len(), 0, "the limit still holds");
+}
+
+#[test]
+fn a_json_number_read_into_a_string_field_keeps_its_text() {
+    let record = DNS_RECORD
+        .replace(r#""version":"1.1""#, r#""version":1.100000"#)
+        .replace(
+            r#""srcport":"5353""#,
+            r#""srcport":123456789012345678901234567890"#,
+        );
+    let output = parse("AWS.VPCDns", &[], format!("{record}\n").as_bytes());
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    let written = events(&output);
+    assert_eq!(written[0]["version"], "1.100000");
+    assert_eq!(written[0]["srcport"], "123456789012345678901234567890");
+}
+
 // ---- damaged and empty inputs ----
 
 /// A gzip file cut short or corrupted part-way: what came before is written, the error names the
@@ -274,6 +355,53 @@ fn a_directory_with_an_unreadable_entry_names_it_and_reads_the_rest() {
             .any(|line| line.starts_with(&format!("logschema: {}: ", dangling.display()))),
         "{stderr}"
     );
+}
+
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+/// `logschema parse` under `timeout`: a hang is exit status 124, not a stuck test.
+fn parse_within_a_minute(args: &[&str]) -> Output {
+    Command::new("timeout")
+        .arg("60")
+        .arg(env!("CARGO_BIN_EXE_logschema"))
+        .arg("parse")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("timeout runs")
+}
+
+#[test]
+fn a_fifo_inside_an_input_directory_is_skipped_not_waited_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_file(&dir.path().join("a.log"), vpcflow_text(2).as_bytes());
+    mkfifo(&dir.path().join("b.fifo"));
+    write_file(&dir.path().join("c.log"), vpcflow_text(3).as_bytes());
+    let output = parse_within_a_minute(&["--log-type", "AWS.VPCFlow", path_text(dir.path())]);
+    assert_ne!(exit_code(&output), 124, "the run hung on the FIFO");
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    assert_eq!(events(&output).len(), 5);
+}
+
+#[test]
+fn a_fifo_named_on_the_command_line_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("flow.fifo");
+    mkfifo(&fifo);
+    let writer_path = fifo.clone();
+    // Opening a FIFO for writing waits for its reader: the binary.
+    let writer = std::thread::spawn(move || std::fs::write(writer_path, vpcflow_text(4)));
+    let output = parse_within_a_minute(&["--log-type", "AWS.VPCFlow", path_text(&fifo)]);
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    assert_eq!(events(&output).len(), 4);
+    writer.join().expect("writer").expect("written");
 }
 
 // ---- outputs ----

@@ -410,12 +410,24 @@ impl Checker<'_> {
             );
         }
         self.check_default_columns(path, &columns, fields);
+        let extra_columns = match delimited.extra_columns.as_deref() {
+            None | Some("reject") => ir::ExtraColumns::Reject,
+            Some("ignore") => ir::ExtraColumns::Ignore,
+            Some(other) => {
+                self.error(
+                    self.value_location(&child(path, "extraColumns")),
+                    format!("unknown extraColumns '{other}' (expected reject or ignore)"),
+                );
+                ir::ExtraColumns::Reject
+            }
+        };
         ir::Parser::Delimited(ir::DelimitedParser {
             delimiter,
             merge_delimiters: delimited.merge_delimiters,
             empty_values: delimited.empty_values.clone(),
             header,
             default_columns: columns,
+            extra_columns,
             location: self.key_location("parser"),
         })
     }

@@ -145,7 +145,17 @@ pub struct DelimitedParser {
     /// Column names, in order, that apply until a header line is seen. Empty: lines before the
     /// first header line are rejected.
     pub default_columns: Vec<String>,
+    /// What happens to values past the last column of the mapping.
+    pub extra_columns: ExtraColumns,
     pub location: Location,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtraColumns {
+    /// The line is rejected (`too many columns`).
+    Reject,
+    /// The extra values are dropped.
+    Ignore,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

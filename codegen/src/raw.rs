@@ -91,6 +91,8 @@ pub(crate) struct Delimited {
     pub empty_values: Vec<String>,
     pub header: Option<String>,
     pub columns: Option<Vec<String>>,
+    /// `reject` (the default) or `ignore`: checked by `check` with its position.
+    pub extra_columns: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -218,6 +218,25 @@ fn parser_changed() {
 }
 
 #[test]
+fn ignoring_extra_columns_is_a_parser_change() {
+    let schema = |extra: &str| {
+        vec![SchemaSource {
+            path: "x.yml".into(),
+            text: format!(
+                "schema: Test.Diff\nparser:\n  delimited:\n    delimiter: ' '\n{extra}fields:\n  - name: user\n    type: string\n"
+            ),
+        }]
+    };
+    let findings = diff::diff(&schema(""), &schema("    extraColumns: ignore\n"))
+        .unwrap_or_else(|error| panic!("{error}"));
+    let text = diff::report::render(&findings, Format::Text);
+    assert_eq!(
+        text.trim_end(),
+        "x.yml:2: PARSER_CHANGED: breaking: Test.Diff: parser changed from delimited ' ' header detect to delimited ' ' header detect extra columns ignored"
+    );
+}
+
+#[test]
 fn input_key_removed() {
     assert_lines(
         "input_key_removed",

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use logschema_codegen::ir::{
-    DelimitedParser, Field, HeaderMode, Indicator, IndicatorCondition, IndicatorKind, IpVersion,
-    Location, LogType, Object, Parser, Schemas, TimeFormat, Type, Validate, Value,
+    DelimitedParser, ExtraColumns, Field, HeaderMode, Indicator, IndicatorCondition, IndicatorKind,
+    IpVersion, Location, LogType, Object, Parser, Schemas, TimeFormat, Type, Validate, Value,
 };
 use logschema_codegen::{emit, GeneratedFile};
 
@@ -237,6 +237,7 @@ fn example_flow() -> LogType {
             "account-id".to_string(),
             "srcAddr".to_string(),
         ],
+        extra_columns: ExtraColumns::Reject,
         location: location("schemas/example/flow.yml"),
     });
     log_type
@@ -626,6 +627,7 @@ fn delimited_log_type_entry() {
         empty_values: &["-"],
         header: ::logschema::runtime::HeaderMode::Detect,
         default_columns: &["version", "account-id", "srcAddr"],
+        extra_columns: ::logschema::runtime::ExtraColumns::Reject,
     }),
     fields: EXAMPLE_FLOW_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
@@ -634,6 +636,19 @@ fn delimited_log_type_entry() {
 };"#;
     assert!(code.contains(expected), "{code}");
     assert!(code.contains(r#"keys: &["account-id", "account_id"],"#));
+}
+
+#[test]
+fn ignored_extra_columns_are_in_the_spec() {
+    let mut log_type = example_flow();
+    if let Parser::Delimited(delimited) = &mut log_type.parser {
+        delimited.extra_columns = ExtraColumns::Ignore;
+    }
+    let code = single_file(log_type);
+    assert!(
+        code.contains("extra_columns: ::logschema::runtime::ExtraColumns::Ignore,"),
+        "{code}"
+    );
 }
 
 #[test]

@@ -300,6 +300,7 @@ parser:
     emptyValues: ['-']
     header: none
     columns: [version, src-addr, dst]
+    extraColumns: ignore
 fields:
   - name: version
     type: int
@@ -328,6 +329,7 @@ fields:
             empty_values: vec!["-".into()],
             header: HeaderMode::None,
             default_columns: vec!["version".into(), "src-addr".into(), "dst".into()],
+            extra_columns: ExtraColumns::Ignore,
             location: at(file, 2, 1),
         })
     );

@@ -516,6 +516,17 @@ fn header_not_detect_or_none() {
 }
 
 #[test]
+fn extra_columns_not_reject_or_ignore() {
+    assert_eq!(
+        error(&delimited(
+            "    delimiter: ','\n    extraColumns: drop\n",
+            TWO_FIELDS
+        )),
+        "schemas/x.yml:5:19: error: unknown extraColumns 'drop' (expected reject or ignore)"
+    );
+}
+
+#[test]
 fn header_none_without_columns() {
     assert_eq!(
         error(&delimited("    delimiter: ','\n    header: none\n", TWO_FIELDS)),

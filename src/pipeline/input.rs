@@ -77,7 +77,9 @@ impl Source {
     pub fn open(&self, progress: &Progress) -> io::Result<Opened> {
         match self {
             Source::Stdin => open_stream(progress.counting(io::stdin())),
-            Source::File(path) => open_stream(progress.counting(File::open(path)?)),
+            Source::File(path) => {
+                open_stream(progress.counting(CheckedFile::open(File::open(path)?)?))
+            }
             Source::S3 { store, key, .. } => open_stream(progress.counting(store.open(key)?)),
         }
     }
@@ -99,7 +101,7 @@ pub enum Expanded {
     Unreadable { name: String, message: String },
 }
 
-/// Expands one argument: a directory becomes every file below it, in sorted order.
+/// Expands one argument: a directory becomes every regular file below it, in sorted order.
 pub fn expand(arg: &InputArg) -> Vec<Expanded> {
     match arg {
         InputArg::Stdin => vec![Expanded::Source(Source::Stdin)],
@@ -151,8 +153,12 @@ fn expand_directory(root: &Path) -> Vec<Expanded> {
         .sort_by_file_name()
         .into_iter()
         .filter_map(|entry| match entry {
-            Ok(entry) if entry.file_type().is_dir() => None,
-            Ok(entry) => Some(Expanded::Source(Source::File(entry.into_path()))),
+            // Regular files only (of a link's target): opening a FIFO or a device found in a
+            // log directory would wait for a writer, or read forever.
+            Ok(entry) if entry.file_type().is_file() => {
+                Some(Expanded::Source(Source::File(entry.into_path())))
+            }
+            Ok(_) => None,
             Err(error) => {
                 let name = escape::path(error.path().unwrap_or(root));
                 Some(Expanded::Unreadable {
@@ -173,6 +179,59 @@ fn describe_walk_error(error: &walkdir::Error) -> String {
             escape::path(ancestor)
         ),
         (None, None) => "cannot be listed".to_string(),
+    }
+}
+
+/// A file read to its end, checked against the size it had when opened: a regular file
+/// truncated while being read is a read error, not a short input that looks complete.
+struct CheckedFile {
+    file: File,
+    /// `None` for what is not a regular file (a FIFO named on the command line): no size to hold
+    /// it to.
+    size_at_open: Option<u64>,
+    read: u64,
+}
+
+impl CheckedFile {
+    fn open(file: File) -> io::Result<Self> {
+        let metadata = file.metadata()?;
+        Ok(CheckedFile {
+            size_at_open: metadata.is_file().then_some(metadata.len()),
+            file,
+            read: 0,
+        })
+    }
+
+    /// At the end of the file: did it end where it should?
+    fn check_end(&self, size_at_open: u64) -> io::Result<()> {
+        if self.read < size_at_open {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!(
+                    "the file ended after {} of the {size_at_open} bytes it had when opened: it was truncated while being read",
+                    self.read
+                ),
+            ));
+        }
+        let size_now = self.file.metadata()?.len();
+        if size_now < self.read {
+            return Err(io::Error::other(format!(
+                "the file shrank to {size_now} bytes while being read ({} bytes read): it was truncated while being read",
+                self.read
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl Read for CheckedFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let count = self.file.read(buf)?;
+        self.read += count as u64;
+        if let (0, false, Some(size_at_open)) = (count, buf.is_empty(), self.size_at_open) {
+            self.check_end(size_at_open)?;
+        }
+        Ok(count)
     }
 }
 
@@ -394,6 +453,63 @@ mod tests {
                 "cut at {cut}: only a prefix is read"
             );
         }
+    }
+
+    #[test]
+    fn a_file_truncated_while_being_read_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("flow.log");
+        let line = b"2 123456789010 eni-1 10.0.0.1 10.0.0.2 443 22 6 1 40 1418530010 1418530070 ACCEPT OK\n";
+        std::fs::write(&path, line.repeat(100)).expect("write");
+        let truncate_to = |len: u64| {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .and_then(|file| file.set_len(len))
+                .expect("truncate")
+        };
+        // Shrunk ahead of the reader: the end comes before the size at open.
+        let mut file = CheckedFile::open(File::open(&path).expect("open")).expect("metadata");
+        let mut start = [0u8; 100];
+        file.read_exact(&mut start).expect("read");
+        truncate_to(1000);
+        let error = file.read_to_end(&mut Vec::new()).unwrap_err().to_string();
+        assert!(
+            error.contains("ended after 1000 of the 8500 bytes"),
+            "{error}"
+        );
+        // Shrunk behind the reader: fewer bytes now than were read.
+        std::fs::write(&path, line.repeat(100)).expect("write");
+        let mut file = CheckedFile::open(File::open(&path).expect("open")).expect("metadata");
+        file.read_to_end(&mut Vec::new()).expect("read whole");
+        truncate_to(10);
+        let error = file.read(&mut [0u8; 16]).unwrap_err().to_string();
+        assert!(error.contains("shrank to 10 bytes"), "{error}");
+        // Read whole and unchanged: no error, however often the end is read.
+        let mut file = CheckedFile::open(File::open(&path).expect("open")).expect("metadata");
+        assert_eq!(file.read_to_end(&mut Vec::new()).expect("read"), 10);
+        assert_eq!(file.read(&mut [0u8; 16]).expect("at the end"), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn directories_skip_fifos_and_other_special_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.log"), "x\n").expect("write");
+        let fifo = dir.path().join("b.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let names: Vec<String> = expand(&InputArg::Path(dir.path().to_path_buf()))
+            .into_iter()
+            .map(|expanded| match expanded {
+                Expanded::Source(source) => source.name(),
+                Expanded::Unreadable { name, .. } => format!("!{name}"),
+            })
+            .collect();
+        assert_eq!(names, [dir.path().join("a.log").display().to_string()]);
     }
 
     #[test]

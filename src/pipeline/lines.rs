@@ -20,17 +20,22 @@ pub enum Line<'a> {
     },
 }
 
-/// Reads lines separated by `\n`, strips a trailing `\r`, counts lines from 1.
+/// Reads lines ended by `\n`, `\r\n` or a lone `\r` (old Mac tools and some exporters end lines
+/// with CR alone: a CR is never left inside a record), counts lines from 1.
 pub struct LineReader<R> {
     reader: R,
     buffer: Vec<u8>,
     line_number: u64,
     /// Bytes consumed from the (decompressed) stream, line ends included.
     bytes_read: u64,
+    /// The longest line accepted, its line end not counted.
     max_line_bytes: usize,
     /// Bytes of the reader's buffer that the last line (returned in place) still occupies: they
     /// are consumed when the next line is asked for.
     pending_consume: usize,
+    /// The last line ended with a `\r` that was the last byte buffered: a `\n` coming next is
+    /// the rest of a CRLF line end, not an empty line.
+    after_cr: bool,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -46,6 +51,7 @@ impl<R: BufRead> LineReader<R> {
             bytes_read: 0,
             max_line_bytes,
             pending_consume: 0,
+            after_cr: false,
         }
     }
 
@@ -65,21 +71,26 @@ impl<R: BufRead> LineReader<R> {
         self.reader
             .consume(std::mem::take(&mut self.pending_consume));
         self.buffer.clear();
+        if std::mem::take(&mut self.after_cr) {
+            self.skip_newline()?;
+        }
         // The usual case: the whole line is in the reader's buffer. It is returned in place,
         // not copied, which saves a copy of every line on the (serial) reading thread.
         let in_place = loop {
             match self.reader.fill_buf() {
                 Ok(bytes) => {
-                    break memchr::memchr(b'\n', bytes)
+                    break memchr::memchr2(b'\n', b'\r', bytes)
                         .filter(|&position| position <= self.max_line_bytes)
+                        .map(|position| (position, line_end(bytes, position)))
                 }
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
                 Err(error) => return Err(error),
             }
         };
-        if let Some(position) = in_place {
-            self.pending_consume = position + 1;
-            self.bytes_read += (position + 1) as u64;
+        if let Some((position, (end_len, cr_at_buffer_end))) = in_place {
+            self.pending_consume = position + end_len;
+            self.bytes_read += (position + end_len) as u64;
+            self.after_cr = cr_at_buffer_end;
             self.line_number += 1;
             // The bytes just looked at: a non-empty buffer is returned again, not refilled.
             let line =
@@ -103,8 +114,25 @@ impl<R: BufRead> LineReader<R> {
         Ok(Some((self.line_number, text_line(&self.buffer))))
     }
 
-    /// Appends the next line's bytes (without `\n`, at most `max_line_bytes + 1` of them) to the
-    /// buffer and returns the line's full length; `None` when the input has ended.
+    /// Consumes a `\n` if it is the next byte (the second half of a CRLF split across reads).
+    fn skip_newline(&mut self) -> io::Result<()> {
+        loop {
+            match self.reader.fill_buf() {
+                Ok(bytes) => {
+                    if bytes.first() == Some(&b'\n') {
+                        self.reader.consume(1);
+                        self.bytes_read += 1;
+                    }
+                    return Ok(());
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// Appends the next line's bytes (without its line end, at most `max_line_bytes + 1` of
+    /// them) to the buffer and returns the line's full length; `None` when the input has ended.
     fn read_raw_line(&mut self) -> io::Result<Option<usize>> {
         let mut total_len = 0usize;
         let mut saw_any = false;
@@ -118,36 +146,46 @@ impl<R: BufRead> LineReader<R> {
                 return Ok(saw_any.then_some(total_len));
             }
             saw_any = true;
-            let (chunk_len, found_newline) = match memchr::memchr(b'\n', available) {
-                Some(position) => (position, true),
-                None => (available.len(), false),
+            let (chunk_len, ended) = match memchr::memchr2(b'\n', b'\r', available) {
+                Some(position) => (position, Some(line_end(available, position))),
+                None => (available.len(), None),
             };
             // Keep one byte past the limit so an over-long line is recognised.
             let room = (self.max_line_bytes + 1).saturating_sub(self.buffer.len());
             self.buffer
                 .extend_from_slice(&available[..chunk_len.min(room)]);
             total_len = total_len.saturating_add(chunk_len);
-            let consumed = if found_newline {
-                chunk_len + 1
-            } else {
-                chunk_len
-            };
-            self.reader.consume(consumed);
-            self.bytes_read += consumed as u64;
-            if found_newline {
+            let end_len = ended.map_or(0, |(end_len, _)| end_len);
+            self.reader.consume(chunk_len + end_len);
+            self.bytes_read += (chunk_len + end_len) as u64;
+            if let Some((_, cr_at_buffer_end)) = ended {
+                self.after_cr = cr_at_buffer_end;
                 return Ok(Some(total_len));
             }
         }
     }
 }
 
-/// A line's bytes without its `\n`: text without a trailing `\r`, or invalid UTF-8.
+/// The length of the line end at `bytes[position]` (a `\n` or `\r`): 2 for CRLF, else 1; and
+/// whether it is a `\r` that ends the buffered bytes (a `\n` may follow in the next read).
+#[inline]
+fn line_end(bytes: &[u8], position: usize) -> (usize, bool) {
+    if bytes[position] == b'\n' {
+        return (1, false);
+    }
+    match bytes.get(position + 1) {
+        Some(b'\n') => (2, false),
+        Some(_) => (1, false),
+        None => (1, true),
+    }
+}
+
+/// A line's bytes without its line end: text, or invalid UTF-8.
 fn text_line(bytes: &[u8]) -> Line<'_> {
-    let content = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    match std::str::from_utf8(content) {
+    match std::str::from_utf8(bytes) {
         Ok(text) => Line::Text(text),
         Err(_) => Line::Invalid {
-            raw: content,
+            raw: bytes,
             reason: "invalid UTF-8".to_string(),
         },
     }
@@ -185,8 +223,66 @@ mod tests {
     }
 
     #[test]
-    fn only_one_trailing_carriage_return_is_stripped() {
-        assert_eq!(collect(b"a\r\r\n", 100), vec![(1, "a\r".to_string())]);
+    fn a_lone_carriage_return_ends_a_line() {
+        let lines = collect(b"status OK\r2\rlast\r", 100);
+        let expected = [(1, "status OK"), (2, "2"), (3, "last")];
+        assert_eq!(lines, expected.map(|(n, s)| (n, s.to_string())));
+        // CR CR LF: a line ended by CR, then an empty one ended by CRLF.
+        assert_eq!(
+            collect(b"a\r\r\nb", 100),
+            vec![
+                (1, "a".to_string()),
+                (2, String::new()),
+                (3, "b".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_crlf_split_across_reads_is_one_line_end() {
+        for capacity in 1..12 {
+            let data = b"ab\r\ncd\r\n\r\nef\rg\n".to_vec();
+            let mut reader = LineReader::with_max_line_bytes(
+                io::BufReader::with_capacity(capacity, &data[..]),
+                4,
+            );
+            let mut seen = Vec::new();
+            while let Some((number, line)) = reader.next_line().expect("read") {
+                let Line::Text(text) = line else {
+                    panic!("capacity {capacity}: {line:?}")
+                };
+                seen.push((number, text.to_string()));
+            }
+            let expected = [(1, "ab"), (2, "cd"), (3, ""), (4, "ef"), (5, "g")];
+            assert_eq!(
+                seen,
+                expected.map(|(n, s)| (n, s.to_string())),
+                "capacity {capacity}"
+            );
+            assert_eq!(reader.bytes_read(), data.len() as u64);
+        }
+    }
+
+    #[test]
+    fn the_limit_is_on_the_line_without_its_line_end() {
+        for input in [
+            &b"12345\r\n123456\r\n"[..],
+            b"12345\r123456\r",
+            b"12345\n123456\n",
+        ] {
+            let lines = collect(input, 5);
+            assert_eq!(lines[0], (1, "12345".to_string()), "{input:?}");
+            assert!(lines[1].1.starts_with("!line too long"), "{input:?}");
+            assert_eq!(lines.len(), 2, "{input:?}");
+        }
+        // The same through the copying path (the line does not fit the reader's buffer).
+        let reader = io::BufReader::with_capacity(3, &b"12345\r\nab\r\n"[..]);
+        let mut lines = LineReader::with_max_line_bytes(reader, 5);
+        let mut seen = Vec::new();
+        while let Some((_, line)) = lines.next_line().expect("read") {
+            seen.push(format!("{line:?}"));
+        }
+        assert_eq!(seen, [r#"Text("12345")"#, r#"Text("ab")"#]);
     }
 
     #[test]

@@ -124,14 +124,21 @@ fn unless_an_empty_value<'r, 'a>(
 ) -> Option<ValueRef<'r, 'a>> {
     let is_empty_value = |text: &str| spec.empty_values.contains(&text);
     let is_empty = match value {
-        ValueRef::Json(json @ (InputValue::Number(_) | InputValue::Bool(_))) => {
-            is_empty_value(&json.to_string())
-        }
+        ValueRef::Json(InputValue::Number(number)) => is_empty_value(&number.text()),
+        ValueRef::Json(InputValue::Bool(boolean)) => is_empty_value(bool_text(*boolean)),
         _ => value
             .as_text()
             .is_some_and(|text| is_empty_value(super::text::trim(text))),
     };
     (!is_empty).then_some(value)
+}
+
+fn bool_text(boolean: bool) -> &'static str {
+    if boolean {
+        "true"
+    } else {
+        "false"
+    }
 }
 
 /// How a value shows in an error message: JSON text, shortened when long.
@@ -278,10 +285,9 @@ impl<'a> Decode<'a> for Cow<'a, str> {
             return Ok(None);
         };
         let text = match value {
-            // Numbers and booleans keep their JSON text.
-            ValueRef::Json(json @ (InputValue::Number(_) | InputValue::Bool(_))) => {
-                Cow::Owned(json.to_string())
-            }
+            // Numbers and booleans keep their JSON text, as written (`1.100000` stays so).
+            ValueRef::Json(InputValue::Number(number)) => number.text(),
+            ValueRef::Json(InputValue::Bool(boolean)) => Cow::Borrowed(bool_text(*boolean)),
             _ => match value.text_of_line() {
                 Some(text) => text,
                 None => return Err(invalid(value, ValueKind::String)),
@@ -381,6 +387,7 @@ fn decode_integer(
         |shown: &str| DecodeError::value(format!("{shown} is out of range for {}", kind.as_str()));
     match value {
         ValueRef::Json(InputValue::Number(number)) => {
+            let number = &number.value;
             if let Some(integer) = number.as_i64() {
                 if integer < min || integer > max {
                     return Err(out_of_range(&number.to_string()));
@@ -457,7 +464,7 @@ impl<'a> Decode<'a> for f64 {
             return Ok(None);
         };
         let parsed = match value {
-            ValueRef::Json(InputValue::Number(number)) => number.as_f64(),
+            ValueRef::Json(InputValue::Number(number)) => number.value.as_f64(),
             // Rust also reads `inf`, `NaN` and `infinity`: numbers only.
             _ => value.as_text().map(str::trim).and_then(|trimmed| {
                 let numeric = trimmed
@@ -507,7 +514,7 @@ impl<'a> Decode<'a> for Timestamp {
         let number_text;
         let input = match value {
             ValueRef::Json(InputValue::Number(number)) => {
-                number_text = number.to_string();
+                number_text = number.value.to_string();
                 TimeInput::Number(&number_text)
             }
             _ => match value.as_text() {
@@ -676,7 +683,10 @@ mod tests {
         };
         assert!(matches!(decode("a"), Some(Cow::Borrowed("plain"))));
         assert!(matches!(decode("b"), Some(Cow::Owned(text)) if text == "esc\"aped"));
-        assert!(matches!(decode("n"), Some(Cow::Owned(text)) if text == "12"));
+        assert!(
+            matches!(decode("n"), Some(Cow::Borrowed("12"))),
+            "numbers borrow their text"
+        );
         assert!(matches!(
             <Cow<'_, str>>::decode(ValueRef::Text(" - "), &STRING),
             Ok(Some(Cow::Borrowed(" - ")))
@@ -689,10 +699,18 @@ mod tests {
         assert_eq!(json::<String>("42", &STRING), Ok(Some("42".into())));
         assert_eq!(json::<String>("-1.5", &STRING), Ok(Some("-1.5".into())));
         assert_eq!(json::<String>("true", &STRING), Ok(Some("true".into())));
-        // Numbers read as serde_json's `Number` shows them (not the input text), as before.
-        assert_eq!(json::<String>("1e3", &STRING), Ok(Some("1000.0".into())));
-        assert_eq!(json::<String>("-0", &STRING), Ok(Some("-0.0".into())));
+        // Numbers keep their text as written, digit for digit.
+        assert_eq!(json::<String>("1e3", &STRING), Ok(Some("1e3".into())));
+        assert_eq!(json::<String>("-0", &STRING), Ok(Some("-0".into())));
         assert_eq!(json::<String>("1.0", &STRING), Ok(Some("1.0".into())));
+        assert_eq!(
+            json::<String>("1.100000", &STRING),
+            Ok(Some("1.100000".into()))
+        );
+        assert_eq!(
+            json::<String>("123456789012345678901234567890", &STRING),
+            Ok(Some("123456789012345678901234567890".into()))
+        );
         assert_eq!(json::<String>("null", &STRING), Ok(None));
         assert_eq!(json::<String>(r#""""#, &STRING), Ok(Some("".into())));
         assert_eq!(

@@ -8,8 +8,8 @@ use super::csv::{self, CsvSpec};
 use super::fastmatch;
 use super::text_record::{text_column_map, TextRecordSpec};
 use super::{
-    json_in, DecodeError, DelimitedSpec, EventMeta, FieldSpec, HeaderMode, InputValue, LogType,
-    ObjectRef, ParserSpec, Row,
+    json_in, DecodeError, DelimitedSpec, EventMeta, ExtraColumns, FieldSpec, HeaderMode,
+    InputValue, LogType, ObjectRef, ParserSpec, Row,
 };
 
 /// Which field each column of a delimited line feeds. A field is known by its position in the
@@ -563,10 +563,19 @@ pub fn parse_record<'l>(
             } else {
                 &spilled[..]
             };
+            // Every value must have a column: values past the mapping (two records glued on one
+            // line, a format with more fields than the header names) would vanish unseen.
+            // A value under a header name the schema does not know is not extra.
             let expected = columns.slot_of_column.len();
             if values.len() < expected {
                 return Err(DecodeError::record(format!(
                     "too few columns: expected {expected}, found {}",
+                    values.len()
+                )));
+            }
+            if values.len() > expected && spec.extra_columns == ExtraColumns::Reject {
+                return Err(DecodeError::record(format!(
+                    "too many columns: expected {expected}, found {}",
                     values.len()
                 )));
             }
@@ -714,6 +723,7 @@ mod tests {
         empty_values: &["-"],
         header: HeaderMode::Detect,
         default_columns: &["version", "account-id", "srcaddr", "start"],
+        extra_columns: ExtraColumns::Reject,
     };
     static FLOW: LogType = flow_log_type("Test.Flow", ParserSpec::Delimited(SPACE));
     static FLOW_NEEDS_HEADER: LogType = flow_log_type(
@@ -729,6 +739,13 @@ mod tests {
             header: HeaderMode::None,
             delimiter: ',',
             merge_delimiters: false,
+            ..SPACE
+        }),
+    );
+    static FLOW_IGNORING_EXTRA: LogType = flow_log_type(
+        "Test.Flow",
+        ParserSpec::Delimited(DelimitedSpec {
+            extra_columns: ExtraColumns::Ignore,
             ..SPACE
         }),
     );
@@ -871,7 +888,7 @@ mod tests {
 version start srcaddr
 3 1418530070 10.0.0.2
 version account-id interface-id srcaddr start
-4 unknown eni-1 - 1418530010 extra values ignored
+4 unknown eni-1 - 1418530010
 5 123456789012 eni-1 10.0.0.3
 ";
         assert_eq!(
@@ -884,6 +901,34 @@ version account-id interface-id srcaddr start
                 "header",
                 r#"{"version":4,"start":"2014-12-14 04:06:50.000000000"}"#,
                 "error: too few columns: expected 5, found 4",
+            ]
+        );
+    }
+
+    #[test]
+    fn values_past_the_mapping_reject_the_line_unless_the_schema_ignores_them() {
+        // Two records glued on one line: the second must not vanish.
+        let glued = "2 123456789012 10.0.0.1 1418530010 2 123456789012 10.0.0.2 1418530070";
+        assert_eq!(
+            run(&FLOW, glued),
+            vec!["error: too many columns: expected 4, found 8"]
+        );
+        // Past a header's mapping too; values under unknown header names are not extra.
+        let after_header = "version ecs-cluster start
+7 my-cluster 1418530010
+7 c 1418530010 x";
+        assert_eq!(
+            run(&FLOW, after_header),
+            vec![
+                "header",
+                r#"{"version":7,"start":"2014-12-14 04:06:50.000000000"}"#,
+                "error: too many columns: expected 3, found 4",
+            ]
+        );
+        assert_eq!(
+            run(&FLOW_IGNORING_EXTRA, glued),
+            vec![
+                r#"{"version":2,"account":"123456789012","srcAddr":"10.0.0.1","start":"2014-12-14 04:06:50.000000000"}"#
             ]
         );
     }

@@ -7,13 +7,15 @@
 //!
 //! serde_json's own parser does the parsing, so escapes, number syntax, error messages and the
 //! recursion limit (128 levels: deep nesting is an error, not a stack overflow) are exactly those
-//! of `serde_json::from_str::<serde_json::Value>`. Numbers are kept as `serde_json::Number`, so a
-//! number shown as text (`1e3` -> `1000.0`, `-0` -> `-0.0`) reads as it did from a `Value`.
+//! of `serde_json::from_str::<serde_json::Value>`. Numbers are kept as `serde_json::Number`, so
+//! they read as they did from a `Value`, together with their text in the line (`1.100000`,
+//! `123456789012345678901234567890`), which is what a `string` field gets.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
 /// One JSON value of an input record.
@@ -21,7 +23,7 @@ use serde_json::Number;
 pub enum InputValue<'a> {
     Null,
     Bool(bool),
-    Number(Number),
+    Number(JsonNumber<'a>),
     String(Cow<'a, str>),
     Array(Vec<InputValue<'a>>),
     Object(InputObject<'a>),
@@ -34,12 +36,97 @@ pub struct InputObject<'a> {
     members: Vec<(Cow<'a, str>, InputValue<'a>)>,
 }
 
+/// A JSON number: its value, and its text as written in the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonNumber<'a> {
+    pub value: Number,
+    /// `None` only in a tree copied out of the text it was parsed from (`into_owned`).
+    text: Option<&'a str>,
+}
+
+impl<'a> JsonNumber<'a> {
+    /// The number as written (`1.100000`, `1e3`); serde_json's rendering of its value when the
+    /// text is not known.
+    pub fn text(&self) -> Cow<'a, str> {
+        match self.text {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(self.value.to_string()),
+        }
+    }
+}
+
 /// Parses one JSON text (trailing whitespace allowed, nothing else).
 pub fn parse(text: &str) -> Result<InputValue<'_>, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = InputValue::deserialize(&mut deserializer)?;
+    let numbers = NumberTexts {
+        text,
+        at: Cell::new(0),
+    };
+    let value = ValueSeed(&numbers).deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(value)
+}
+
+/// Finds the text of each number as serde_json reads it. serde_json gives no positions, but it
+/// visits values in input order and hands strings without escapes out as slices of the text: a
+/// cursor moved past each such string and each number leaves only punctuation, `true`/`false`/
+/// `null` and escaped strings to step over before the next number, usually a `:` or a `,`.
+struct NumberTexts<'de> {
+    text: &'de str,
+    /// Every number before this byte offset was found already.
+    at: Cell<usize>,
+}
+
+impl<'de> NumberTexts<'de> {
+    /// A string (value or key) borrowed from the text was read: skip to past its closing quote.
+    #[inline]
+    fn passed(&self, string: &str) {
+        let offset = (string.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        if offset <= self.text.len() {
+            self.at.set(offset + string.len() + 1);
+        }
+    }
+
+    /// The text of the number serde_json just read: the next number token after the cursor.
+    fn next(&self) -> Option<&'de str> {
+        let bytes = self.text.as_bytes();
+        let mut at = self.at.get();
+        while let Some(&byte) = bytes.get(at) {
+            match byte {
+                b'-' | b'0'..=b'9' => {
+                    let len = bytes[at..]
+                        .iter()
+                        .position(|byte| {
+                            !matches!(byte, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                        })
+                        .unwrap_or(bytes.len() - at);
+                    self.at.set(at + len);
+                    return self.text.get(at..at + len);
+                }
+                // A string with escapes (one without was passed already): digits in it are text.
+                b'"' => at = string_end(bytes, at + 1),
+                // Punctuation, whitespace and the letters of true/false/null.
+                _ => at += 1,
+            }
+        }
+        self.at.set(at);
+        None
+    }
+}
+
+/// The offset just past the closing quote of the string whose contents start at `at`.
+fn string_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(found) = bytes
+        .get(at..)
+        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+    {
+        if bytes[at + found] == b'"' {
+            return at + found + 1;
+        }
+        // An escape: the escaped byte cannot end the string.
+        at += found + 2;
+    }
+    bytes.len()
 }
 
 impl<'a> InputValue<'a> {
@@ -65,7 +152,11 @@ impl<'a> InputValue<'a> {
         match self {
             InputValue::Null => InputValue::Null,
             InputValue::Bool(boolean) => InputValue::Bool(boolean),
-            InputValue::Number(number) => InputValue::Number(number),
+            // The text is lost with the text it borrows from; the value stays.
+            InputValue::Number(number) => InputValue::Number(JsonNumber {
+                value: number.value,
+                text: None,
+            }),
             InputValue::String(text) => InputValue::String(owned(text)),
             InputValue::Array(elements) => {
                 InputValue::Array(elements.into_iter().map(InputValue::into_owned).collect())
@@ -86,7 +177,7 @@ impl<'a> InputValue<'a> {
         match self {
             InputValue::Null => Value::Null,
             InputValue::Bool(boolean) => Value::Bool(*boolean),
-            InputValue::Number(number) => Value::Number(number.clone()),
+            InputValue::Number(number) => Value::Number(number.value.clone()),
             InputValue::String(text) => Value::String(text.to_string()),
             InputValue::Array(elements) => {
                 Value::Array(elements.iter().map(InputValue::to_json).collect())
@@ -110,7 +201,7 @@ impl fmt::Display for InputValue<'_> {
         match self {
             InputValue::Null => f.write_str("null"),
             InputValue::Bool(boolean) => write!(f, "{boolean}"),
-            InputValue::Number(number) => write!(f, "{number}"),
+            InputValue::Number(number) => write!(f, "{}", number.value),
             other => write!(f, "{}", other.to_json()),
         }
     }
@@ -142,15 +233,28 @@ impl<'a> InputObject<'a> {
     }
 }
 
-impl<'de> Deserialize<'de> for InputValue<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
+/// Deserializes one value, finding its numbers' texts with the shared `NumberTexts`.
+#[derive(Clone, Copy)]
+struct ValueSeed<'n, 'de>(&'n NumberTexts<'de>);
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, 'de> {
+    type Value = InputValue<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
-struct ValueVisitor;
+impl<'de> ValueSeed<'_, 'de> {
+    fn number(self, value: Number) -> InputValue<'de> {
+        InputValue::Number(JsonNumber {
+            value,
+            text: self.0.next(),
+        })
+    }
+}
 
-impl<'de> Visitor<'de> for ValueVisitor {
+impl<'de> Visitor<'de> for ValueSeed<'_, 'de> {
     type Value = InputValue<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -162,19 +266,24 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_i64<E>(self, value: i64) -> Result<Self::Value, E> {
-        Ok(InputValue::Number(value.into()))
+        Ok(self.number(value.into()))
     }
 
     fn visit_u64<E>(self, value: u64) -> Result<Self::Value, E> {
-        Ok(InputValue::Number(value.into()))
+        Ok(self.number(value.into()))
     }
 
     fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
         // As serde_json::Value does: a non-finite float (which its parser never yields) is null.
-        Ok(Number::from_f64(value).map_or(InputValue::Null, InputValue::Number))
+        // Its text is stepped over all the same, so the next number finds its own.
+        let text = self.0.next();
+        Ok(Number::from_f64(value).map_or(InputValue::Null, |value| {
+            InputValue::Number(JsonNumber { value, text })
+        }))
     }
 
     fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Self::Value, E> {
+        self.0.passed(value);
         Ok(InputValue::String(Cow::Borrowed(value)))
     }
 
@@ -195,12 +304,12 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        InputValue::deserialize(deserializer)
+        self.deserialize(deserializer)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut elements = Vec::new();
-        while let Some(element) = seq.next_element()? {
+        while let Some(element) = seq.next_element_seed(self)? {
             elements.push(element);
         }
         Ok(InputValue::Array(elements))
@@ -210,17 +319,17 @@ impl<'de> Visitor<'de> for ValueVisitor {
         // serde_json gives no size hint. Records are objects of a dozen or two members: start
         // at 16 rather than growing through 4 and 8 (two reallocations and copies fewer).
         let mut members = Vec::with_capacity(16);
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            members.push((key, map.next_value()?));
+        while let Some(key) = map.next_key_seed(KeySeed(self.0))? {
+            members.push((key, map.next_value_seed(self)?));
         }
         Ok(InputValue::Object(InputObject { members }))
     }
 }
 
 /// An object key, borrowed from the input when it has no escapes.
-struct KeySeed;
+struct KeySeed<'n, 'de>(&'n NumberTexts<'de>);
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
+impl<'de> DeserializeSeed<'de> for KeySeed<'_, 'de> {
     type Value = Cow<'de, str>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
@@ -228,7 +337,7 @@ impl<'de> DeserializeSeed<'de> for KeySeed {
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed {
+impl<'de> Visitor<'de> for KeySeed<'_, 'de> {
     type Value = Cow<'de, str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -236,6 +345,7 @@ impl<'de> Visitor<'de> for KeySeed {
     }
 
     fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Self::Value, E> {
+        self.0.passed(value);
         Ok(Cow::Borrowed(value))
     }
 
@@ -311,6 +421,41 @@ mod tests {
             Some(InputValue::String(Cow::Owned(text))) if text == "y\""
         ));
         assert_eq!(object.get("c"), None);
+    }
+
+    #[test]
+    fn numbers_keep_their_text() {
+        let text = r#"{"a":1.100000,"s\"x\u0031":"2 3","b":[-0, 1e3 ,123456789012345678901234567890],"c":{"d":"e\"4","f":-1.5E-7},"g":true,"h":null,"i":7}"#;
+        let InputValue::Object(object) = parse(text).unwrap() else {
+            panic!("an object");
+        };
+        let number_text = |value: &InputValue<'_>| match value {
+            InputValue::Number(number) => number.text().into_owned(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(number_text(object.get("a").unwrap()), "1.100000");
+        let Some(InputValue::Array(b)) = object.get("b") else {
+            panic!("an array")
+        };
+        let texts: Vec<String> = b.iter().map(number_text).collect();
+        assert_eq!(texts, ["-0", "1e3", "123456789012345678901234567890"]);
+        let Some(InputValue::Object(c)) = object.get("c") else {
+            panic!("an object")
+        };
+        assert_eq!(number_text(c.get("f").unwrap()), "-1.5E-7");
+        assert_eq!(number_text(object.get("i").unwrap()), "7");
+        // The values are serde_json's still.
+        let Some(InputValue::Number(a)) = object.get("a") else {
+            panic!("a number")
+        };
+        assert_eq!(a.value.as_f64(), Some(1.1));
+        // A bare number, and numbers after escaped strings that hold digits.
+        assert_eq!(number_text(&parse(" 42 ").unwrap()), "42");
+        let InputValue::Array(items) = parse(r#"["\"1", 2, "\\", 3]"#).unwrap() else {
+            panic!("an array")
+        };
+        assert_eq!(number_text(&items[1]), "2");
+        assert_eq!(number_text(&items[3]), "3");
     }
 
     #[test]

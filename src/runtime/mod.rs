@@ -24,7 +24,7 @@ pub use fastmatch::{FastCapture, FastMatchSpec, FastPattern};
 pub use framing::{parse_record, ColumnMap, Framer, LineKind};
 pub use indicators::IndicatorSink;
 pub use input::{ObjectRef, Row, ValueRef};
-pub use json_in::{InputObject, InputValue};
+pub use json_in::{InputObject, InputValue, JsonNumber};
 pub use json_out::{JsonObjectWriter, WriteJson};
 pub use layout::{DayPadding, GoLayout, LayoutToken, OffsetPrecision, OffsetStyle};
 pub use pattern::Pattern;

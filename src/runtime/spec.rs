@@ -45,6 +45,18 @@ pub struct DelimitedSpec {
     pub header: HeaderMode,
     /// Column names that apply until a header line is seen (empty: a header is needed first).
     pub default_columns: &'static [&'static str],
+    /// What a line with more values than its column mapping has columns gets.
+    pub extra_columns: ExtraColumns,
+}
+
+/// Values past the last column of the mapping (the header's or the default columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtraColumns {
+    /// The line is rejected (`too many columns`): two records glued on one line, or a format
+    /// with columns the mapping does not name, lose nothing silently.
+    Reject,
+    /// The extra values are dropped.
+    Ignore,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -597,6 +597,9 @@ fn describe_parser(parser: &Parser) -> String {
             if !delimited.empty_values.is_empty() {
                 text.push_str(&format!(" empty {:?}", delimited.empty_values));
             }
+            if delimited.extra_columns == crate::ir::ExtraColumns::Ignore {
+                text.push_str(" extra columns ignored");
+            }
             text
         }
         // The whole parser, as the IR holds it: any change to a pattern or option shows.

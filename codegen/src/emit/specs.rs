@@ -92,6 +92,10 @@ fn parser_spec(parser: &ir::Parser) -> TokenStream {
                 ir::HeaderMode::Detect => runtime("HeaderMode::Detect"),
             };
             let default_columns = str_slice(&delimited.default_columns);
+            let extra_columns = match delimited.extra_columns {
+                ir::ExtraColumns::Reject => runtime("ExtraColumns::Reject"),
+                ir::ExtraColumns::Ignore => runtime("ExtraColumns::Ignore"),
+            };
             quote! {
                 #variant(#spec {
                     delimiter: #delimiter,
@@ -99,6 +103,7 @@ fn parser_spec(parser: &ir::Parser) -> TokenStream {
                     empty_values: #empty_values,
                     header: #header,
                     default_columns: #default_columns,
+                    extra_columns: #extra_columns,
                 })
             }
         }

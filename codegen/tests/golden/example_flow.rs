@@ -27,6 +27,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         empty_values: &["-"],
         header: ::logschema::runtime::HeaderMode::Detect,
         default_columns: &["version", "account-id", "srcAddr"],
+        extra_columns: ::logschema::runtime::ExtraColumns::Reject,
     }),
     fields: EXAMPLE_FLOW_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
