@@ -180,14 +180,7 @@ fn test(paths: &[std::path::PathBuf]) -> ExitCode {
 fn find_log_type(name: &str) -> Option<&'static LogType> {
     let found = logschema::find_log_type(name);
     if found.is_none() {
-        let known: Vec<&str> = logschema::log_types()
-            .iter()
-            .map(|log_type| log_type.name)
-            .collect();
-        eprintln!(
-            "logschema: unknown log type {name:?}; known log types: {}",
-            known.join(", ")
-        );
+        eprintln!("logschema: {}", logschema::unknown_log_type_message(name));
     }
     found
 }

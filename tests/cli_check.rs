@@ -1,4 +1,5 @@
-//! `logschema check`: the front end on schema files, without building.
+//! `logschema check`: the front end on schema files, without building; and the hints an author
+//! gets for a mistyped log type name.
 
 mod common;
 use common::*;
@@ -59,4 +60,23 @@ fn a_missing_path_or_no_schema_is_an_error() {
     let nothing = run(&["check", empty.path().to_str().expect("utf-8")], b"");
     assert_eq!(exit_code(&nothing), 1);
     assert!(stderr_text(&nothing).contains("no schema files"));
+}
+
+#[test]
+fn a_mistyped_log_type_names_the_closest_one() {
+    let output = run(
+        &[
+            "parse",
+            "--log-type",
+            "aws.vpcflow",
+            "samples/vpcflow-default.log",
+        ],
+        b"",
+    );
+    assert_eq!(exit_code(&output), 1);
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.contains("unknown log type \"aws.vpcflow\" (did you mean AWS.VPCFlow?)"),
+        "{stderr}"
+    );
 }

@@ -10,15 +10,7 @@ use crate::runtime::FieldSpec;
 /// Runs the case; returns one readable line per problem (empty when it passed).
 pub fn check_case(case: &TestCase) -> Vec<String> {
     let Some(log_type) = crate::find_log_type(&case.log_type) else {
-        let known: Vec<&str> = crate::log_types()
-            .iter()
-            .map(|log_type| log_type.name)
-            .collect();
-        return vec![format!(
-            "unknown log type {:?} (known: {})",
-            case.log_type,
-            known.join(", ")
-        )];
+        return vec![crate::unknown_log_type_message(&case.log_type)];
     };
     // The framer runs outside the parser's panic guard; a panic fails this case only.
     match std::panic::catch_unwind(|| parse_input(log_type, &case.input)) {
