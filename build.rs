@@ -10,7 +10,9 @@ use std::{
     process::ExitCode,
 };
 
-use logschema_codegen::{generate, is_schema_file_name, GeneratedFile, SchemaSource};
+use logschema_codegen::{
+    generate, is_schema_file_name, schema_fingerprint, GeneratedFile, SchemaSource,
+};
 
 const SCHEMA_DIR: &str = "schemas";
 
@@ -54,6 +56,18 @@ fn run() -> Result<(), Vec<String>> {
     }
 
     // Cargo prefixes each `cargo::error=` line with `error: `: the diagnostic's own is left out.
+    // Outside `generated/` (which must equal the checked-in copy): the binary's record of the
+    // schema files it was built from, so it can tell when they have changed since.
+    write_if_changed(
+        &out_dir.with_file_name("schema_fingerprints.rs"),
+        &fingerprints(&sources),
+    )
+    .map_err(|error| {
+        vec![format!(
+            "error: cannot write schema_fingerprints.rs: {error}"
+        )]
+    })?;
+
     let files = generate(&sources).map_err(|diagnostics| {
         diagnostics
             .iter()
@@ -111,6 +125,21 @@ fn find_schemas(crate_dir: &Path, dir: &Path, found: &mut Vec<PathBuf>) -> io::R
         }
     }
     Ok(())
+}
+
+/// `[("schemas/aws/vpcflow.yml", 0x...), ...]`, sorted by path, as a Rust expression.
+fn fingerprints(sources: &[SchemaSource]) -> String {
+    let entries: Vec<String> = sources
+        .iter()
+        .map(|source| {
+            format!(
+                "({:?}, {:#018x})",
+                source.path,
+                schema_fingerprint(&source.text)
+            )
+        })
+        .collect();
+    format!("&[{}]\n", entries.join(", "))
 }
 
 /// Leaves an unchanged file alone so its timestamp does not wake file watchers.

@@ -10,6 +10,7 @@ pub mod escape;
 pub mod lake;
 pub mod pipeline;
 pub mod runtime;
+pub mod staleness;
 pub mod store;
 pub mod testing;
 

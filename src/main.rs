@@ -33,6 +33,15 @@ fn main() -> ExitCode {
             };
         }
     };
+    if matches!(
+        cli.command,
+        Command::Parse(_) | Command::Show { .. } | Command::Test { .. }
+    ) {
+        // These use the compiled-in schemas: say so when the checkout's have changed since.
+        if let Some(warning) = logschema::staleness::check_current_dir() {
+            eprintln!("{warning}");
+        }
+    }
     match cli.command {
         Command::Parse(args) => parse(args),
         Command::List => list(),

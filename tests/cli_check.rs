@@ -80,3 +80,92 @@ fn a_mistyped_log_type_names_the_closest_one() {
         "{stderr}"
     );
 }
+
+/// A copy of this checkout's manifest and schemas, where the built binary is run.
+fn copy_of_the_checkout() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(repo.join("Cargo.toml"), dir.path().join("Cargo.toml")).expect("copy");
+    for entry in walkdir::WalkDir::new(repo.join("schemas")) {
+        let entry = entry.expect("walk");
+        let target = dir
+            .path()
+            .join(entry.path().strip_prefix(repo).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+    dir
+}
+
+fn run_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    logschema()
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("logschema runs")
+}
+
+#[test]
+fn a_binary_older_than_the_checkouts_schemas_says_so() {
+    let dir = copy_of_the_checkout();
+    let fresh = run_in(dir.path(), &["show", "AWS.VPCFlow"]);
+    assert_eq!(exit_code(&fresh), 0);
+    assert!(
+        !stderr_text(&fresh).contains("warning"),
+        "{}",
+        stderr_text(&fresh)
+    );
+
+    let schema = dir.path().join("schemas/aws/vpcflow.yml");
+    let text = std::fs::read_to_string(&schema).expect("read");
+    std::fs::write(
+        &schema,
+        text.replace("description:", "description: (edited)"),
+    )
+    .expect("write");
+    let stale = run_in(dir.path(), &["show", "AWS.VPCFlow"]);
+    let stderr = stderr_text(&stale);
+    assert!(
+        stderr.contains(
+            "logschema: warning: schemas/aws/vpcflow.yml changed since this binary was built"
+        ) && stderr.contains("cargo build --release"),
+        "{stderr}"
+    );
+    // Once per run, from a subdirectory too.
+    let nested = run_in(&dir.path().join("schemas"), &["show", "AWS.VPCFlow"]);
+    assert_eq!(stderr_text(&nested).matches("warning").count(), 1);
+}
+
+#[test]
+fn a_test_file_for_a_schema_not_built_in_says_rebuild() {
+    let dir = copy_of_the_checkout();
+    std::fs::write(
+        dir.path().join("schemas/custom/audit.yml"),
+        "schema: GitHub.Audit\nfields:\n  - name: actor\n    type: string\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("schemas/custom/audit_tests.yml"),
+        "name: one\nlogType: GitHub.Audit\ninput: '{\"actor\": \"octocat\"}'\nresult: '{\"actor\": \"octocat\"}'\n",
+    )
+    .expect("write");
+    let output = run_in(dir.path(), &["test", "schemas/custom/audit_tests.yml"]);
+    assert_eq!(exit_code(&output), 1);
+    let stdout = stdout_text(&output);
+    assert!(
+        stdout.contains(
+            "log type \"GitHub.Audit\" (schemas/custom/audit.yml) is not built into this binary: rebuild"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr_text(&output)
+            .contains("schemas/custom/audit.yml is new since this binary was built"),
+        "{}",
+        stderr_text(&output)
+    );
+}

@@ -58,6 +58,15 @@ pub fn is_schema_file_name(name: &str) -> bool {
     matches!(stem, Some(stem) if !stem.ends_with("_tests"))
 }
 
+/// A fingerprint of a schema file's text (64-bit FNV-1a): build.rs records one per schema in the
+/// binary, and the binary compares them with the files on disk to tell that it is stale. Not
+/// cryptographic: it only has to notice an edit.
+pub fn schema_fingerprint(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// `compile` then `emit`.
 pub fn generate(sources: &[SchemaSource]) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
     Ok(emit(&compile(sources)?))

@@ -10,6 +10,14 @@ use crate::runtime::FieldSpec;
 /// Runs the case; returns one readable line per problem (empty when it passed).
 pub fn check_case(case: &TestCase) -> Vec<String> {
     let Some(log_type) = crate::find_log_type(&case.log_type) else {
+        // The schema is there but the binary predates it: say that, not "unknown".
+        if let Some(file) = crate::staleness::schema_file_declaring(&case.log_type) {
+            return vec![format!(
+                "log type {:?} ({file}) is not built into this binary: rebuild with `cargo \
+                 build --release`",
+                case.log_type
+            )];
+        }
         return vec![crate::unknown_log_type_message(&case.log_type)];
     };
     // The framer runs outside the parser's panic guard; a panic fails this case only.
