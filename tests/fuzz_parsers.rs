@@ -604,7 +604,7 @@ fn every_log_type_survives_hostile_input() {
                     break;
                 };
                 // A panic in the parser is a finding like any other, not the end of the run.
-                let outcome = std::panic::catch_unwind(|| fuzz_log_type(*log_type))
+                let outcome = std::panic::catch_unwind(|| fuzz_log_type(log_type))
                     .unwrap_or_else(|_| Err(format!("{}: panicked", log_type.name)));
                 if let Err(problem) = outcome {
                     problems.lock().unwrap().push(problem);
