@@ -169,3 +169,17 @@ fn a_test_file_for_a_schema_not_built_in_says_rebuild() {
         stderr_text(&output)
     );
 }
+
+#[test]
+fn milliseconds_in_a_unix_seconds_field_get_a_hint() {
+    // AWS's documented flow record with its start time written in milliseconds.
+    let line = "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010123 1418530070 ACCEPT OK\n";
+    let output = run(&["parse", "--log-type", "AWS.VPCFlow"], line.as_bytes());
+    assert_eq!(exit_code(&output), 2);
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.contains("<stdin>:1: start: ")
+            && stderr.contains("1418530010123 reads as a time in unix_ms: use timeFormat unix_ms"),
+        "{stderr}"
+    );
+}

@@ -55,8 +55,42 @@ pub fn explain_failure(input: TimeInput<'_>, format: TimeFormat) -> Option<Strin
                 .err()
                 .map(|error| error.describe(text))
         }
+        (TimeFormat::Unix | TimeFormat::UnixMs | TimeFormat::UnixUs, input) => {
+            let text = match input {
+                TimeInput::Text(text) | TimeInput::Number(text) => text,
+            };
+            finer_unit_hint(parse_integer(text)?, format)
+        }
         _ => None,
     }
+}
+
+/// For an integer too large for its Unix unit: the finer unit that would read it as a time of
+/// this era (the usual mistake: milliseconds in a `unix` field).
+fn finer_unit_hint(value: i64, format: TimeFormat) -> Option<String> {
+    const UNITS: [(TimeFormat, i64); 4] = [
+        (TimeFormat::Unix, 1),
+        (TimeFormat::UnixMs, 1_000),
+        (TimeFormat::UnixUs, 1_000_000),
+        (TimeFormat::UnixNs, 1_000_000_000),
+    ];
+    // A reading in 1990-2100 is plausible; a hint only for a value whose own reading is not.
+    let plausible_seconds = 631_152_000..4_102_444_800;
+    let (_, per_second) = *UNITS.iter().find(|(unit, _)| *unit == format)?;
+    if value / per_second < plausible_seconds.end {
+        return None;
+    }
+    UNITS
+        .iter()
+        .filter(|(_, finer)| *finer > per_second)
+        .find(|(_, finer)| plausible_seconds.contains(&(value / finer)))
+        .map(|(unit, _)| {
+            format!(
+                "out of range; {value} reads as a time in {}: use timeFormat {}",
+                format_name(*unit),
+                format_name(*unit)
+            )
+        })
 }
 
 /// Cloudflare's timestamps: an integer (a JSON number, or text of digits from a text parser) is
@@ -329,6 +363,21 @@ mod tests {
         );
         assert_eq!(text("+10000-01-01T00:00:00Z", TimeFormat::Rfc3339), None);
         assert_eq!(text("99999-01-01", TimeFormat::Strftime("%Y-%m-%d")), None);
+    }
+
+    #[test]
+    fn a_value_in_a_finer_unit_is_named() {
+        let hint = |text: &str, format| explain_failure(TimeInput::Number(text), format);
+        assert_eq!(
+            hint("1418530010123", TimeFormat::Unix).as_deref(),
+            Some("out of range; 1418530010123 reads as a time in unix_ms: use timeFormat unix_ms")
+        );
+        assert!(hint("1418530010123456789", TimeFormat::UnixMs)
+            .is_some_and(|hint| hint.ends_with("use timeFormat unix_ns")));
+        // A plain bad value, or one no finer unit explains, gets no guess.
+        assert_eq!(hint("1418530010", TimeFormat::Unix), None);
+        assert_eq!(hint("abc", TimeFormat::Unix), None);
+        assert_eq!(hint("9223372036854775807", TimeFormat::Unix), None);
     }
 
     #[test]
