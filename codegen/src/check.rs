@@ -932,7 +932,11 @@ impl Checker<'_> {
         let problem = match regex_syntax::Parser::new().parse(pattern) {
             Err(error) => Some(format!("invalid pattern '{pattern}': {}", regex_error_kind(&error))),
             Ok(hir) => match hir.properties().explicit_captures_len() {
-                1 => None,
+                // Valid syntax can still be refused by the regex engine the runtime compiles it
+                // with (its size limit): refuse it here, not on every record.
+                1 => regex::Regex::new(pattern).err().map(|error| {
+                    format!("pattern '{pattern}' cannot be compiled: {error}")
+                }),
                 count => Some(format!(
                     "pattern '{pattern}' has {count} capture groups (expected exactly one: the indicator value)"
                 )),

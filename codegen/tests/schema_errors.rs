@@ -440,6 +440,18 @@ fn invalid_pattern() {
 }
 
 #[test]
+fn pattern_too_large_for_the_regex_engine() {
+    // Valid syntax, one capture group, but past the engine's size limit once compiled.
+    let text = with_field_lines(
+        "    indicators:\n      - kind: domain\n        pattern: '^((?:\\w{100}){100})$'\n",
+    );
+    assert_starts(
+        &error(&text),
+        "schemas/x.yml:7:18: error: pattern '^((?:\\w{100}){100})$' cannot be compiled: ",
+    );
+}
+
+#[test]
 fn pattern_without_exactly_one_capture_group() {
     let none = with_field_lines("    indicators: [{kind: domain, pattern: '^\\S+$'}]\n");
     assert_eq!(
