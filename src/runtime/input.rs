@@ -83,23 +83,12 @@ impl<'r, 'a> ObjectRef<'r, 'a> {
             ObjectRef::Row(row) => {
                 let column = row.columns.column_of_next(spec, &row.next_slot)?;
                 let text = *row.values.get(column)?;
-                let is_empty =
-                    !row.empty_values.is_empty() && row.empty_values.contains(&trim(text));
+                let is_empty = !row.empty_values.is_empty()
+                    && row.empty_values.contains(&super::text::trim(text));
                 (!is_empty).then_some(ValueRef::Text(text))
             }
             ObjectRef::Text(record) => record.get(spec).map(ValueRef::Text),
         }
-    }
-}
-
-/// `str::trim`, with a shortcut for the usual value that starts and ends in a visible ASCII
-/// character (then neither end is whitespace).
-fn trim(text: &str) -> &str {
-    let visible = |byte: Option<&u8>| byte.is_some_and(|byte| (b'!'..=b'~').contains(byte));
-    if visible(text.as_bytes().first()) && visible(text.as_bytes().last()) {
-        text
-    } else {
-        text.trim()
     }
 }
 
