@@ -8,6 +8,7 @@
 //! the number of batches in flight, whatever the input size.
 
 pub mod batch;
+pub mod destination;
 pub mod input;
 pub mod lines;
 pub mod ordered;

@@ -2,7 +2,7 @@
 //! the rejects file, in input order, and keeps the per-input counts.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -23,10 +23,13 @@ pub enum Stop {
     Fatal(String),
 }
 
-/// The `--rejects` file: one JSON line per rejected record, appended.
+/// The `--rejects` file: one JSON line per rejected record, appended. Each line is one `write`
+/// to a file opened with `O_APPEND`, so runs sharing the file never tear each other's lines, and
+/// a line cut short by a full disk is taken back.
 pub struct RejectsFile {
     path: PathBuf,
-    writer: BufWriter<File>,
+    file: File,
+    line: Vec<u8>,
 }
 
 /// One line of the rejects file, keys in this order.
@@ -43,7 +46,8 @@ impl RejectsFile {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         Ok(RejectsFile {
             path: path.to_path_buf(),
-            writer: BufWriter::new(file),
+            file,
+            line: Vec::new(),
         })
     }
 
@@ -54,14 +58,32 @@ impl RejectsFile {
             error: &reject.reason,
             raw: &reject.raw,
         };
-        serde_json::to_writer(&mut self.writer, &line)
-            .map_err(io::Error::from)
-            .and_then(|()| self.writer.write_all(b"\n"))
-            .map_err(|error| self.failure(error))
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, &line)
+            .map_err(|error| self.failure(io::Error::from(error)))?;
+        self.line.push(b'\n');
+        loop {
+            match self.file.write(&self.line) {
+                Ok(written) if written == self.line.len() => return Ok(()),
+                Ok(written) => {
+                    self.take_back_torn_line(written as u64);
+                    let error = io::Error::new(io::ErrorKind::WriteZero, "the line was cut short");
+                    return Err(self.failure(error));
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(self.failure(error)),
+            }
+        }
     }
 
-    fn flush(&mut self) -> Result<(), Stop> {
-        self.writer.flush().map_err(|error| self.failure(error))
+    /// Removes the `written` bytes of a line cut short, when they are still the file's end (with
+    /// `O_APPEND` the position is right after them); best effort, a failure changes nothing.
+    fn take_back_torn_line(&mut self, written: u64) {
+        if let (Ok(end), Ok(meta)) = (self.file.stream_position(), self.file.metadata()) {
+            if meta.is_file() && meta.len() == end && end >= written {
+                let _ = self.file.set_len(end - written);
+            }
+        }
     }
 
     fn failure(&self, error: io::Error) -> Stop {
@@ -165,11 +187,7 @@ impl<S: EventSink, E: Write> Output<S, E> {
 
     /// Flushes everything written so far.
     pub fn finish(&mut self) -> Result<(), Stop> {
-        self.sink.finish()?;
-        if let Some(rejects) = &mut self.rejects {
-            rejects.flush()?;
-        }
-        Ok(())
+        self.sink.finish()
     }
 
     pub fn write_summary(&mut self) {

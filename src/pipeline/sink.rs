@@ -143,8 +143,12 @@ impl StagedFile {
             .file_name()
             .ok_or_else(|| format!("{}: not a file name", target.display()))?
             .to_string_lossy();
-        let staged = directory.join(format!(".{name}.tmp"));
-        let file = File::create(&staged)
+        let unique = format!("{}-{:016x}", std::process::id(), super::random_run_id());
+        let staged = directory.join(format!(".{name}.{unique}.tmp"));
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&staged)
             .map_err(|error| format!("{}: cannot create: {error}", staged.display()))?;
         Ok(StagedFile {
             file,

@@ -1,0 +1,407 @@
+//! Hostile destinations through the built binary: `--output` at a symbolic link, a FIFO, a full
+//! device or `-`; outputs that are also inputs; runs sharing an output or rejects file; a gzip
+//! member that fails its check; outputs that fail part-way. Nothing forged, nothing destroyed,
+//! nothing lost without saying so (the README's "Limits").
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+mod common;
+use common::*;
+
+const VPCFLOW_HEADER: &str = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
+
+fn vpcflow_line(index: usize) -> String {
+    format!(
+        "2 123456789010 eni-1 10.0.{}.{} 172.31.16.21 {} 443 6 1 40 {} {} ACCEPT OK",
+        index / 250 % 250,
+        index % 250,
+        1024 + index % 60000,
+        1_600_000_000 + index,
+        1_600_000_060 + index
+    )
+}
+
+/// Flow log records `from..to` (no header).
+fn vpcflow_records(from: usize, to: usize) -> String {
+    (from..to).map(|index| vpcflow_line(index) + "\n").collect()
+}
+
+fn vpcflow_text(records: usize) -> String {
+    format!("{VPCFLOW_HEADER}\n{}", vpcflow_records(0, records))
+}
+
+fn write_file(path: &Path, contents: &[u8]) {
+    std::fs::write(path, contents).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+}
+
+fn text(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
+}
+
+fn parse(args: &[&str], stdin: &[u8]) -> Output {
+    let mut all = vec!["parse", "--log-type", "AWS.VPCFlow"];
+    all.extend_from_slice(args);
+    run(&all, stdin)
+}
+
+/// JSON lines, each checked to be an object.
+fn json_lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|line| {
+            let value: Value = serde_json::from_str(line).unwrap_or_else(|error| {
+                let start: String = line.chars().take(300).collect();
+                panic!("not a JSON line ({error}): {start:?}...")
+            });
+            assert!(value.is_object(), "{line}");
+            value
+        })
+        .collect()
+}
+
+fn src_ports(events: &[Value]) -> Vec<i64> {
+    events
+        .iter()
+        .map(|event| event["srcPort"].as_i64().expect("srcPort"))
+        .collect()
+}
+
+/// Waits for `child` at most `limit`, reading its output meanwhile; kills it past that (a run
+/// that never ends is a failure).
+fn wait_at_most(mut child: Child, limit: Duration) -> Output {
+    fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("logschema did not end within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout"),
+        stderr: stderr.join().expect("stderr"),
+    }
+}
+
+fn spawn_parse(args: &[&str]) -> Child {
+    logschema()
+        .args(["parse", "--log-type", "AWS.VPCFlow"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("logschema starts")
+}
+
+// ---- 1. --output writes through what the path points to ----
+
+#[test]
+fn output_through_a_symlink_writes_its_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("flow.log");
+    write_file(&input, vpcflow_text(3).as_bytes());
+    std::fs::create_dir(dir.path().join("real")).expect("mkdir");
+    let target = dir.path().join("real/events.jsonl");
+    let link = dir.path().join("events.jsonl");
+    std::os::unix::fs::symlink("real/events.jsonl", &link).expect("symlink");
+    let output = parse(&["--output", text(&link), text(&input)], b"");
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    let meta = std::fs::symlink_metadata(&link).expect("link");
+    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    let events = json_lines(&std::fs::read_to_string(&target).expect("target written"));
+    assert_eq!(src_ports(&events), [1024, 1025, 1026]);
+    // No staging file is left beside the link or the target.
+    for directory in [dir.path(), &dir.path().join("real")] {
+        for entry in std::fs::read_dir(directory).expect("list") {
+            let name = entry.expect("entry").file_name();
+            assert!(!name.to_string_lossy().ends_with(".tmp"), "{name:?} left");
+        }
+    }
+}
+
+#[test]
+fn output_dash_is_standard_output() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("flow.log");
+    write_file(&input, vpcflow_text(2).as_bytes());
+    let output = Command::new(env!("CARGO_BIN_EXE_logschema"))
+        .args([
+            "parse",
+            "--log-type",
+            "AWS.VPCFlow",
+            "--output",
+            "-",
+            text(&input),
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("logschema runs");
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    assert_eq!(json_lines(&stdout_text(&output)).len(), 2);
+    assert!(!dir.path().join("-").exists(), "a file named - was written");
+}
+
+#[test]
+fn output_to_a_fifo_writes_into_it_and_leaves_it_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("events.pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let reader_path = fifo.clone();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::fs::File::open(&reader_path)
+            .and_then(|mut pipe| pipe.read_to_string(&mut text))
+            .expect("read the fifo");
+        text
+    });
+    let mut child = logschema()
+        .args([
+            "parse",
+            "--log-type",
+            "AWS.VPCFlow",
+            "--output",
+            text(&fifo),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("logschema starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(vpcflow_text(4).as_bytes())
+        .expect("write stdin");
+    drop(stdin);
+    let output = wait_at_most(child, Duration::from_secs(60));
+    let meta = std::fs::symlink_metadata(&fifo).expect("fifo");
+    assert!(
+        meta.file_type().is_fifo(),
+        "the FIFO was replaced by a file"
+    );
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    let events = json_lines(&reader.join().expect("reader"));
+    assert_eq!(src_ports(&events), [1024, 1025, 1026, 1027]);
+}
+
+// ---- 5. a rejects file that fills up ----
+
+/// `ulimit -f` makes a write past the limit partial, then fail: what a disk filling up does.
+fn parse_with_file_size_limit(kib: u32, args: &[&str], stdin: &[u8]) -> Output {
+    let mut script = format!(
+        "trap '' XFSZ; ulimit -f {kib}; exec '{}' parse --log-type AWS.VPCFlow",
+        env!("CARGO_BIN_EXE_logschema")
+    );
+    for arg in args {
+        script.push_str(&format!(" '{arg}'"));
+    }
+    let mut child = Command::new("bash")
+        .args(["-c", &script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bash runs");
+    let mut input = child.stdin.take().expect("stdin");
+    let stdin = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let output = wait_at_most(child, Duration::from_secs(120));
+    let _ = writer.join();
+    output
+}
+
+#[test]
+fn a_rejects_file_that_fills_up_ends_with_a_whole_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rejects = dir.path().join("rejects.jsonl");
+    let input: String = (0..2000)
+        .map(|index| format!("not a flow record number {index}\n"))
+        .collect();
+    let output = parse_with_file_size_limit(16, &["--rejects", text(&rejects)], input.as_bytes());
+    let stderr = stderr_text(&output);
+    assert_eq!(exit_code(&output), 1, "{stderr}");
+    assert!(stderr.contains("cannot write rejects"), "{stderr}");
+    let written = std::fs::read_to_string(&rejects).expect("rejects file");
+    assert!(
+        !written.is_empty() && written.ends_with('\n'),
+        "torn: {written:?}"
+    );
+    json_lines(&written);
+}
+
+// ---- 4. an output that is also an input ----
+
+fn assert_refused(output: &Output, expected: &str) {
+    let stderr = stderr_text(output);
+    assert_eq!(exit_code(output), 1, "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one error line: {stderr}");
+    assert!(
+        lines[0].starts_with("logschema: ") && lines[0].contains(expected),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn the_rejects_file_as_an_input_is_refused_before_reading() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("x.log");
+    let original = "not a flow record\n";
+    write_file(&log, original.as_bytes());
+    let child = spawn_parse(&["--rejects", text(&log), text(&log)]);
+    let output = wait_at_most(child, Duration::from_secs(30));
+    assert_refused(&output, "is both an input and the rejects file");
+    assert_eq!(std::fs::read_to_string(&log).expect("read"), original);
+}
+
+#[test]
+fn the_output_as_an_input_is_refused_even_through_a_hard_link() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("self.log");
+    let original = vpcflow_text(2);
+    write_file(&log, original.as_bytes());
+    let output = parse(&["--output", text(&log), text(&log)], b"");
+    assert_refused(&output, "is both an input and the output");
+    assert_eq!(std::fs::read_to_string(&log).expect("read"), original);
+
+    let other_name = dir.path().join("same-inode.jsonl");
+    std::fs::hard_link(&log, &other_name).expect("hard link");
+    let output = parse(&["--output", text(&other_name), text(&log)], b"");
+    assert_refused(&output, "is both an input and the output");
+    assert_eq!(std::fs::read_to_string(&log).expect("read"), original);
+}
+
+#[test]
+fn an_output_or_rejects_file_inside_an_input_directory_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).expect("mkdir");
+    write_file(&logs.join("a.log"), vpcflow_text(2).as_bytes());
+    let out = logs.join("events.jsonl");
+    let output = parse(&["--output", text(&out), text(&logs)], b"");
+    assert_refused(&output, "is inside the input directory");
+    assert!(!out.exists());
+    let rejects = logs.join("sub/rejects.jsonl");
+    std::fs::create_dir(logs.join("sub")).expect("mkdir");
+    let output = parse(&["--rejects", text(&rejects), text(&logs)], b"");
+    assert_refused(&output, "is inside the input directory");
+    let lake = logs.join("lake");
+    let args = ["--format", "parquet", "--output", text(&lake), text(&logs)];
+    assert_refused(&parse(&args, b""), "is inside the input directory");
+    assert!(!lake.exists());
+}
+
+#[test]
+fn the_same_file_as_output_and_rejects_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let both = dir.path().join("both.jsonl");
+    let output = parse(
+        &["--output", text(&both), "--rejects", text(&both)],
+        vpcflow_text(1).as_bytes(),
+    );
+    assert_refused(&output, "are the same file");
+}
+
+// ---- 5. runs sharing an output or rejects file ----
+
+#[test]
+fn two_runs_writing_the_same_output_file_each_complete_it_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("events.jsonl");
+    // The first run waits on its standard input while the second runs to its end.
+    let mut first = logschema()
+        .args(["parse", "--log-type", "AWS.VPCFlow", "--output", text(&out)])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("logschema starts");
+    let start = Instant::now();
+    while !std::fs::read_dir(dir.path()).expect("list").any(|entry| {
+        entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".tmp")
+    }) {
+        assert!(start.elapsed() < Duration::from_secs(30), "no staging file");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = parse(&["--output", text(&out)], vpcflow_text(3).as_bytes());
+    assert_eq!(exit_code(&second), 0, "{}", stderr_text(&second));
+    let mut stdin = first.stdin.take().expect("stdin");
+    stdin
+        .write_all(vpcflow_text(5).as_bytes())
+        .expect("write stdin");
+    drop(stdin);
+    let first = wait_at_most(first, Duration::from_secs(60));
+    assert_eq!(exit_code(&first), 0, "{}", stderr_text(&first));
+    // The run that completed last replaced the file with its whole output.
+    let events = json_lines(&std::fs::read_to_string(&out).expect("output"));
+    assert_eq!(src_ports(&events), [1024, 1025, 1026, 1027, 1028]);
+}
+
+#[test]
+fn runs_appending_to_one_rejects_file_never_tear_each_others_lines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rejects = dir.path().join("rejects.jsonl");
+    // Long lines: a line of the rejects file larger than a write buffer is written in pieces
+    // unless it is written whole, and the pieces of runs appending together interleave.
+    let runs = 4;
+    let per_run = 2000;
+    let inputs: Vec<PathBuf> = (0..runs)
+        .map(|run| {
+            let input = dir.path().join(format!("bad-{run}.log"));
+            let lines: String = (0..per_run)
+                .map(|index| format!("run {run} bad line {index} {}\n", "x".repeat(2000 + index)))
+                .collect();
+            write_file(&input, lines.as_bytes());
+            input
+        })
+        .collect();
+    // Started together, so their appends overlap.
+    let children: Vec<Child> = inputs
+        .iter()
+        .map(|input| {
+            spawn_parse(&[
+                "--threads",
+                "1",
+                "--no-progress",
+                "--rejects",
+                text(&rejects),
+                text(input),
+            ])
+        })
+        .collect();
+    for child in children {
+        let output = wait_at_most(child, Duration::from_secs(120));
+        assert_eq!(exit_code(&output), 2, "{}", stderr_text(&output));
+    }
+    let lines = json_lines(&std::fs::read_to_string(&rejects).expect("rejects"));
+    assert_eq!(lines.len(), runs * per_run);
+}
