@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use flate2::write::GzEncoder;
 use serde_json::Value;
 
 mod common;
@@ -33,6 +34,23 @@ fn vpcflow_records(from: usize, to: usize) -> String {
 
 fn vpcflow_text(records: usize) -> String {
     format!("{VPCFLOW_HEADER}\n{}", vpcflow_records(0, records))
+}
+
+fn gzip(text: &str) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(text.as_bytes()).expect("in-memory gzip");
+    encoder.finish().expect("in-memory gzip")
+}
+
+/// A gzip file of `records` flow log records with 64 bytes in the middle inverted: it decodes
+/// into made-up lines before its check fails.
+fn corrupt_gzip(records: usize) -> Vec<u8> {
+    let mut data = gzip(&vpcflow_text(records));
+    let middle = data.len() / 2;
+    for byte in &mut data[middle..middle + 64] {
+        *byte = !*byte;
+    }
+    data
 }
 
 fn write_file(path: &Path, contents: &[u8]) {
@@ -206,7 +224,56 @@ fn output_to_a_fifo_writes_into_it_and_leaves_it_a_fifo() {
     assert_eq!(src_ports(&events), [1024, 1025, 1026, 1027]);
 }
 
-// ---- 5. a rejects file that fills up ----
+// ---- 6. what was written, and what was lost ----
+
+#[test]
+fn output_through_a_symlink_to_a_full_device_fails_and_counts_nothing_written() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("no /dev/full here; skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("flow.log");
+    write_file(&input, vpcflow_text(5).as_bytes());
+    let link = dir.path().join("full.jsonl");
+    std::os::unix::fs::symlink("/dev/full", &link).expect("symlink");
+    let output = parse(&["--output", text(&link), text(&input)], b"");
+    let stderr = stderr_text(&output);
+    assert_eq!(exit_code(&output), 1, "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(
+        stderr.contains("summary: total: 0 events written, 5 events lost (the output failed)"),
+        "{stderr}"
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .expect("link")
+        .file_type()
+        .is_symlink());
+}
+
+/// The run stops on the rejects file's error, so the output file is never completed (it is
+/// removed): its events are lost, not "written".
+#[test]
+fn an_output_file_removed_after_a_failure_counts_its_events_as_lost() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("no /dev/full here; skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("events.jsonl");
+    let input = format!("{}not a record\n", vpcflow_text(3));
+    let output = parse(
+        &["--output", text(&out), "--rejects", "/dev/full"],
+        input.as_bytes(),
+    );
+    let stderr = stderr_text(&output);
+    assert_eq!(exit_code(&output), 1, "{stderr}");
+    assert!(!out.exists(), "the output is removed");
+    assert!(
+        stderr.contains("summary: total: 0 events written, 3 events lost (the output failed)"),
+        "{stderr}"
+    );
+}
 
 /// `ulimit -f` makes a write past the limit partial, then fail: what a disk filling up does.
 fn parse_with_file_size_limit(kib: u32, args: &[&str], stdin: &[u8]) -> Output {
@@ -251,6 +318,149 @@ fn a_rejects_file_that_fills_up_ends_with_a_whole_line() {
         "torn: {written:?}"
     );
     json_lines(&written);
+}
+
+#[test]
+fn an_output_file_that_fills_up_is_removed_and_its_events_are_lost() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("events.jsonl");
+    let output =
+        parse_with_file_size_limit(64, &["--output", text(&out)], vpcflow_text(5000).as_bytes());
+    let stderr = stderr_text(&output);
+    assert_eq!(exit_code(&output), 1, "{stderr}");
+    assert!(!out.exists());
+    // The run stops at the failed batch: the events parsed so far are lost, none written.
+    let total = stderr
+        .lines()
+        .find(|line| line.starts_with("summary: total: "))
+        .unwrap_or_else(|| panic!("no total: {stderr}"));
+    assert!(
+        total.starts_with("summary: total: 0 events written, ")
+            && total.contains(" events lost (the output failed)"),
+        "{stderr}"
+    );
+    let left: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+// ---- 2. a corrupt gzip member ----
+
+#[test]
+fn a_corrupt_gzip_input_is_discarded_from_a_file_output_and_the_rest_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let damaged = dir.path().join("damaged.log.gz");
+    write_file(&damaged, &corrupt_gzip(20_000));
+    let good = dir.path().join("good.log");
+    write_file(&good, vpcflow_text(3).as_bytes());
+    let out = dir.path().join("events.jsonl");
+    let output = parse(
+        &[
+            "--output",
+            text(&out),
+            text(&good),
+            text(&damaged),
+            text(&good),
+        ],
+        b"",
+    );
+    let stderr = stderr_text(&output);
+    assert_eq!(exit_code(&output), 1, "{stderr}");
+    let events = json_lines(&std::fs::read_to_string(&out).expect("output kept"));
+    assert_eq!(
+        src_ports(&events),
+        [1024, 1025, 1026, 1024, 1025, 1026],
+        "only the intact inputs' events"
+    );
+    assert!(
+        stderr.contains("came from a gzip member that failed its check: all "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.lines().any(|line| line.starts_with(&format!(
+            "summary: {}: 0 events written, ",
+            damaged.display()
+        )) && line.contains(" events discarded (gzip check failed)")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("summary: total: 6 events written, "),
+        "{stderr}"
+    );
+}
+
+/// Two members: the first intact, the second's CRC damaged (its text decodes correctly, but
+/// cannot be trusted). Standard output cannot take lines back: the run names them and fails.
+#[test]
+fn a_failed_gzip_member_on_standard_output_names_the_lines_it_gave() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut data = gzip(&vpcflow_text(100)); // lines 1-101
+    let mut second = gzip(&vpcflow_records(100, 200)); // lines 102-201
+    let crc = second.len() - 8;
+    second[crc] ^= 0xff;
+    data.extend(second);
+    let path = dir.path().join("two-members.log.gz");
+    write_file(&path, &data);
+    let output = parse(&[text(&path)], b"");
+    let stderr = stderr_text(&output);
+    assert_eq!(exit_code(&output), 1, "{stderr}");
+    assert_eq!(json_lines(&stdout_text(&output)).len(), 200);
+    assert!(
+        stderr.contains(&format!(
+            "logschema: {}: lines 102-201 came from a gzip member that failed its check: \
+             their events, already written, may be made up",
+            path.display()
+        )),
+        "{stderr}"
+    );
+}
+
+fn parquet_rows(root: &Path) -> i64 {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let mut rows = 0;
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.expect("walk");
+        let name = entry.file_name().to_string_lossy();
+        assert!(!name.ends_with(".tmp"), "staging file left: {name}");
+        if name.ends_with(".parquet") {
+            let file = std::fs::File::open(entry.path()).expect("open");
+            let reader = SerializedFileReader::new(file).expect("a Parquet file");
+            rows += reader.metadata().file_metadata().num_rows();
+        }
+    }
+    rows
+}
+
+#[test]
+fn a_corrupt_gzip_input_is_not_published_in_parquet_and_the_rest_is() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let damaged = dir.path().join("damaged.log.gz");
+    write_file(&damaged, &corrupt_gzip(20_000));
+    let good = dir.path().join("good.log.gz");
+    write_file(&good, &gzip(&vpcflow_text(3)));
+    let lake = dir.path().join("lake");
+    let output = parse(
+        &[
+            "--format",
+            "parquet",
+            "--output",
+            text(&lake),
+            text(&good),
+            text(&damaged),
+            text(&good),
+        ],
+        b"",
+    );
+    let stderr = stderr_text(&output);
+    assert_eq!(exit_code(&output), 1, "{stderr}");
+    assert_eq!(parquet_rows(&lake), 6, "{stderr}");
+    assert!(
+        stderr.contains("summary: total: 6 events written, "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("summary: 6 rows in "), "{stderr}");
 }
 
 // ---- 4. an output that is also an input ----

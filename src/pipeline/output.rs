@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::ordered::Delivered;
 use super::parse::{ParsedBatch, Reject};
 use super::progress::{Counts, Progress};
-use super::reader::InputEvent;
+use super::reader::{InputEvent, Unverified};
 use super::report::Summary;
 use super::sink::EventSink;
 
@@ -121,18 +121,26 @@ impl<S: EventSink, E: Write> Output<S, E> {
     pub fn deliver(&mut self, item: Delivered<ParsedBatch, InputEvent>) -> Result<(), Stop> {
         match item {
             Delivered::Output(batch) => self.write_batch(batch),
-            Delivered::Message(InputEvent::Started { name }) => {
+            Delivered::Message(InputEvent::Started { name, verifiable }) => {
                 if !self.summary.inputs.is_empty() {
                     self.counts.files_done += 1;
                 }
+                self.sink.start_input(verifiable)?;
                 self.summary.start_input(name);
                 self.progress.update(&self.counts);
                 Ok(())
             }
-            Delivered::Message(InputEvent::Failed { name, message }) => {
+            Delivered::Message(InputEvent::Failed {
+                name,
+                message,
+                unverified,
+            }) => {
                 self.message(&format!("logschema: {name}: {message}"));
                 self.summary.fail_input(&name, &message);
-                Ok(())
+                match unverified {
+                    Some(lines) if !lines.is_empty() => self.unverified(&name, lines),
+                    _ => Ok(()),
+                }
             }
             Delivered::Lost => {
                 let name = self.summary.current().name.clone();
@@ -146,15 +154,16 @@ impl<S: EventSink, E: Write> Output<S, E> {
     }
 
     fn write_batch(&mut self, mut batch: ParsedBatch) -> Result<(), Stop> {
+        // Counted before writing: events the output then fails to keep are counted lost.
+        let tally = self.summary.current();
+        tally.events += batch.event_count;
+        tally.rejected += batch.rejects.len() as u64;
+        let name = tally.name.clone();
         match batch.arrow.take() {
             Some(Ok(arrow)) => self.sink.write_arrow(arrow)?,
             Some(Err(message)) => return Err(Stop::Fatal(message)),
             None => self.sink.write_events_from(&mut batch.events)?,
         }
-        let tally = self.summary.current();
-        tally.events += batch.event_count;
-        tally.rejected += batch.rejects.len() as u64;
-        let name = tally.name.clone();
         self.counts.records += batch.event_count;
         self.counts.rejected += batch.rejects.len() as u64;
         if !batch.rejects.is_empty() {
@@ -174,6 +183,34 @@ impl<S: EventSink, E: Write> Output<S, E> {
         }
         self.progress.update(&self.counts);
         Ok(())
+    }
+
+    /// Lines of the current input came from a gzip member that failed its check: they may be
+    /// made up. An output that can take the input's events back does (all of them: they are
+    /// published per input); a stream cannot, so the lines are named.
+    fn unverified(&mut self, name: &str, lines: Unverified) -> Result<(), Stop> {
+        let what = format!("{lines} came from a gzip member that failed its check");
+        if self.sink.can_discard() {
+            self.sink.discard_input()?;
+            let tally = self.summary.current();
+            tally.discarded += std::mem::take(&mut tally.events);
+            let discarded = tally.discarded;
+            self.message(&format!(
+                "logschema: {name}: {what}: all {discarded} events of this input discarded"
+            ));
+        } else {
+            self.message(&format!(
+                "logschema: {name}: {what}: their events, already written, may be made up"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The events the output holds for good, the rest of those delivered being lost (the output
+    /// failed); called once at the end, before the summary.
+    pub fn count_kept(&mut self) {
+        let kept = self.sink.events_kept();
+        self.summary.lost = self.summary.total_events().saturating_sub(kept);
     }
 
     /// A line on standard error, at once.
