@@ -97,7 +97,8 @@ fn parse(args: ParseArgs) -> ExitCode {
                 Err(message) => return fatal(&message),
             },
             Some(OutputFile::Direct(target)) => {
-                match std::fs::OpenOptions::new().write(true).open(&target) {
+                // Appended: what a descriptor has open keeps what is there (`>>`).
+                match std::fs::OpenOptions::new().append(true).open(&target) {
                     Ok(file) => pipeline::run_into(&options, JsonLines::new(file, path), stderr),
                     Err(error) => return fatal(&format!("{path}: cannot open: {error}")),
                 }

@@ -180,6 +180,57 @@ fn output_dash_is_standard_output() {
     assert!(!dir.path().join("-").exists(), "a file named - was written");
 }
 
+/// `/dev/stdout` links to the descriptor (`/proc/self/fd/1`), whose link names a pipe
+/// (`pipe:[1234]`) or the file the shell opened, not a place to stage a file beside.
+#[test]
+fn output_dev_stdout_writes_the_descriptor_a_pipe_or_a_file_appended_to() {
+    use std::os::unix::fs::MetadataExt;
+    if !Path::new("/dev/stdout").exists() {
+        eprintln!("no /dev/stdout here; skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("flow.log");
+    write_file(&input, vpcflow_text(2).as_bytes());
+    let piped = parse(&["--output", "/dev/stdout", text(&input)], b"");
+    assert_eq!(exit_code(&piped), 0, "{}", stderr_text(&piped));
+    assert_eq!(src_ports(&json_lines(&stdout_text(&piped))), [1024, 1025]);
+
+    // `>> events.jsonl`: what the file held stays, and it is the same file after.
+    let events = dir.path().join("events.jsonl");
+    write_file(&events, b"{\"earlier\":true}\n");
+    let inode = std::fs::metadata(&events).expect("events").ino();
+    let appended = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&events)
+        .expect("open to append");
+    let child = logschema()
+        .args([
+            "parse",
+            "--log-type",
+            "AWS.VPCFlow",
+            "--output",
+            "/dev/stdout",
+        ])
+        .arg(&input)
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(appended))
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("logschema starts");
+    let output = wait_at_most(child, Duration::from_secs(60));
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    let lines = json_lines(&std::fs::read_to_string(&events).expect("events"));
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[0]["earlier"], Value::Bool(true));
+    assert_eq!(src_ports(&lines[1..]), [1024, 1025]);
+    assert_eq!(std::fs::metadata(&events).expect("events").ino(), inode);
+    for entry in std::fs::read_dir(dir.path()).expect("list") {
+        let name = entry.expect("entry").file_name();
+        assert!(!name.to_string_lossy().ends_with(".tmp"), "{name:?} left");
+    }
+}
+
 #[test]
 fn output_to_a_fifo_writes_into_it_and_leaves_it_a_fifo() {
     use std::os::unix::fs::FileTypeExt;

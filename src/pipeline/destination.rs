@@ -20,8 +20,9 @@ pub enum OutputFile {
     /// A regular file, or a name to create: written under a hidden name beside it and renamed
     /// into place when complete. For a symbolic link this is its final target, so the link stays.
     Staged(PathBuf),
-    /// A character device, FIFO or socket (`/dev/stdout`, `/dev/null`, a named pipe): written
-    /// directly, since renaming a file over it would replace the device itself.
+    /// A character device, FIFO or socket (`/dev/null`, a named pipe), or an open descriptor
+    /// (`/dev/stdout`, `/dev/fd/N`, whatever it has open): written directly, at its end, since
+    /// renaming a file over it would replace the device itself, or miss the descriptor's file.
     Direct(PathBuf),
 }
 
@@ -31,7 +32,17 @@ impl OutputFile {
         if path == "-" {
             return Ok(OutputFile::Stdout);
         }
-        let target = follow_links(Path::new(path))?;
+        let followed = follow_links(Path::new(path))?;
+        if followed.through_descriptor {
+            // `/dev/stdout`, `/dev/fd/N`: the file the descriptor has open, whatever it is; its
+            // link names no path a file could be staged beside.
+            return match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => Err(format!("{path}: is a directory")),
+                Ok(_) => Ok(OutputFile::Direct(PathBuf::from(path))),
+                Err(error) => Err(format!("{path}: {error}")),
+            };
+        }
+        let target = followed.target;
         match std::fs::metadata(&target) {
             Ok(meta) if meta.is_dir() => Err(format!("{}: is a directory", target.display())),
             Ok(meta) if meta.is_file() => Ok(OutputFile::Staged(target)),
@@ -50,12 +61,26 @@ impl OutputFile {
     }
 }
 
-/// The path a chain of symbolic links ends at (the path itself when it is no link); the end may
-/// not exist yet (a dangling link names the file to create).
-fn follow_links(path: &Path) -> Result<PathBuf, String> {
+/// Where a chain of symbolic links ends.
+struct Followed {
+    /// The path the chain ends at (the path itself when it is no link); it may not exist yet (a
+    /// dangling link names the file to create).
+    target: PathBuf,
+    /// The chain passed an open descriptor's link (`/proc/self/fd/1`, `/dev/fd/1`), whose
+    /// target is a description (`pipe:[1234]`), or a path the descriptor may no longer name.
+    through_descriptor: bool,
+}
+
+fn follow_links(path: &Path) -> Result<Followed, String> {
     let mut current = path.to_path_buf();
     for _ in 0..MAX_LINKS {
         match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() && is_descriptor_link(&current) => {
+                return Ok(Followed {
+                    target: current,
+                    through_descriptor: true,
+                });
+            }
             Ok(meta) if meta.file_type().is_symlink() => {
                 let target = std::fs::read_link(&current)
                     .map_err(|error| format!("{}: {error}", current.display()))?;
@@ -65,13 +90,27 @@ fn follow_links(path: &Path) -> Result<PathBuf, String> {
                     _ => target,
                 };
             }
-            _ => return Ok(current),
+            _ => {
+                return Ok(Followed {
+                    target: current,
+                    through_descriptor: false,
+                })
+            }
         }
     }
     Err(format!(
         "{}: too many levels of symbolic links",
         path.display()
     ))
+}
+
+/// `/proc/<pid or self>/fd/N` or `/dev/fd/N`.
+fn is_descriptor_link(path: &Path) -> bool {
+    let Some(directory) = path.parent() else {
+        return false;
+    };
+    directory == Path::new("/dev/fd")
+        || (directory.starts_with("/proc") && directory.file_name() == Some("fd".as_ref()))
 }
 
 /// One file the run writes: `--output`, `--rejects`, or the Parquet output directory.
@@ -88,7 +127,11 @@ pub fn refuse_overlaps(inputs: &[InputArg], written: &[Written<'_>]) -> Result<(
     // A dangling link names the file it will create.
     let targets: Vec<PathBuf> = written
         .iter()
-        .map(|file| follow_links(file.path).unwrap_or_else(|_| file.path.to_path_buf()))
+        .map(|file| match follow_links(file.path) {
+            // The kernel follows a descriptor's link to the file it has open.
+            Ok(followed) if !followed.through_descriptor => followed.target,
+            _ => file.path.to_path_buf(),
+        })
         .collect();
     let written: Vec<Written<'_>> = written
         .iter()
