@@ -88,6 +88,7 @@ impl Publisher for LocalDirectory {
         let target = self.root.join(relative);
         std::fs::rename(staged, &target)
             .map_err(|error| format!("{}: cannot rename into place: {error}", target.display()))?;
+        crate::pipeline::sink::sync_parent_directory(&target);
         Ok(target.display().to_string())
     }
 }

@@ -268,6 +268,7 @@ impl Completable for StagedFile {
             .and_then(|()| std::fs::rename(&self.staged, &self.target))
             .map_err(|error| format!("{}: {error}", self.target.display()))?;
         self.completed = true;
+        sync_parent_directory(&self.target);
         Ok(())
     }
 
@@ -297,6 +298,18 @@ impl Completable for S3Writer {
     /// so no object with made-up events appears.
     fn truncate(&mut self, _length: u64) -> Result<(), String> {
         Err("an S3 upload cannot be cut back; the object is not written".to_string())
+    }
+}
+
+/// Makes a rename into `path`'s directory survive a power cut (the file's data was synced
+/// before). Best effort: some file systems cannot sync a directory, and the file is in place.
+pub fn sync_parent_directory(path: &Path) {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if let Ok(directory) = File::open(directory) {
+        let _ = directory.sync_all();
     }
 }
 
