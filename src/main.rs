@@ -13,8 +13,11 @@ use logschema::escape;
 use logschema::lake::ddl::{self, Dialect};
 use logschema::lake::parquet_sink::{LocalDirectory, ParquetOptions, ParquetSink, Publisher};
 use logschema::lake::s3_publisher::S3Prefix;
+use logschema::pipeline::destination::{refuse_overlaps, OutputFile, Written};
 use logschema::pipeline::progress::Progress;
-use logschema::pipeline::sink::{s3_object_writer, BackgroundSink, CompletedJsonLines, StagedFile};
+use logschema::pipeline::sink::{
+    s3_object_writer, BackgroundSink, CompletedJsonLines, JsonLines, StagedFile,
+};
 use logschema::pipeline::{self, input::InputArg, ParseOptions};
 use logschema::runtime::LogType;
 use logschema::store::is_s3_url;
@@ -77,6 +80,17 @@ fn parse(args: ParseArgs) -> ExitCode {
             Progress::for_stderr()
         },
     };
+    let output_file = match (args.format, args.output.as_deref()) {
+        (Format::Json, Some(path)) if !is_s3_url(path) => match OutputFile::resolve(path) {
+            Ok(file) => Some(file),
+            Err(message) => return fatal(&message),
+        },
+        _ => None,
+    };
+    let output = args.output.as_deref();
+    if let Err(message) = check_destinations(&options, args.format, output, output_file.as_ref()) {
+        return fatal(&message);
+    }
     // Not locked for the whole run: the progress bar draws on standard error from its own thread.
     let stderr = io::BufWriter::new(io::stderr());
     let status = match (args.format, args.output.as_deref()) {
@@ -88,12 +102,27 @@ fn parse(args: ParseArgs) -> ExitCode {
             }
             Err(message) => return fatal(&message),
         },
-        (Format::Json, Some(path)) => match StagedFile::create(Path::new(path)) {
-            Ok(file) => {
-                let name = escape::name(path);
-                pipeline::run_into(&options, CompletedJsonLines::new(file, &name), stderr)
+        (Format::Json, Some(path)) => match output_file {
+            Some(OutputFile::Staged(target)) => match StagedFile::create(&target) {
+                Ok(file) => {
+                    let name = escape::name(path);
+                    pipeline::run_into(&options, CompletedJsonLines::new(file, &name), stderr)
+                }
+                Err(message) => return fatal(&message),
+            },
+            Some(OutputFile::Direct(target)) => {
+                // Appended: what a descriptor has open keeps what is there (`>>`).
+                match std::fs::OpenOptions::new().append(true).open(&target) {
+                    Ok(file) => {
+                        let name = escape::name(path);
+                        pipeline::run_into(&options, JsonLines::new(file, &name), stderr)
+                    }
+                    Err(error) => {
+                        return fatal(&format!("{}: cannot open: {error}", escape::name(path)))
+                    }
+                }
             }
-            Err(message) => return fatal(&message),
+            Some(OutputFile::Stdout) | None => pipeline::run(&options, io::stdout().lock(), stderr),
         },
         (Format::Parquet, None) => {
             return fatal("--format parquet needs --output DIR (or s3://bucket/prefix)")
@@ -118,6 +147,33 @@ fn parse(args: ParseArgs) -> ExitCode {
         }
     };
     ExitCode::from(status.exit_code())
+}
+
+/// Refuses, before anything is read or created, a run that would read what it writes.
+fn check_destinations(
+    options: &ParseOptions,
+    format: Format,
+    output: Option<&str>,
+    output_file: Option<&OutputFile>,
+) -> Result<(), String> {
+    let mut written = Vec::new();
+    let parquet_directory = match (format, output) {
+        (Format::Parquet, Some(location)) if !is_s3_url(location) => Some(Path::new(location)),
+        _ => None,
+    };
+    if let Some(path) = output_file.and_then(OutputFile::path).or(parquet_directory) {
+        written.push(Written {
+            role: "output",
+            path,
+        });
+    }
+    if let Some(path) = &options.rejects {
+        written.push(Written {
+            role: "rejects file",
+            path,
+        });
+    }
+    refuse_overlaps(&options.inputs, &written)
 }
 
 fn table_ddl(args: &DdlArgs) -> ExitCode {

@@ -5,6 +5,12 @@
 //! hidden temporary name and published (renamed, or uploaded) only when complete, so readers never
 //! see a torn file. Memory is bounded: at most [`MAX_OPEN_FILES`] files are open, each holding at
 //! most one row group being encoded.
+//!
+//! The rows of a gzip input are held back until the input has been read to its end with every
+//! member's check passed: a corrupt member decodes into made-up lines before its CRC fails. They
+//! wait in memory (up to [`PENDING_MEMORY_BYTES`]), then, for a large input, in files of their
+//! own; the next input (or the end) moves them into the shared files and publishes those files,
+//! a failed check drops them. Small inputs so still share files with the rest of the run.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -34,6 +40,9 @@ pub const ROW_GROUP_BYTES: usize = 128 * 1024 * 1024;
 pub const MAX_OPEN_FILES: usize = 8;
 /// Event lines decoded into one Arrow batch.
 const DECODE_BATCH_ROWS: usize = 8192;
+/// Arrow memory a gzip input's rows may take while held back, before they go to files of their
+/// own.
+pub const PENDING_MEMORY_BYTES: usize = 64 * 1024 * 1024;
 const ZSTD_LEVEL: i32 = 3;
 
 /// Where finished files go.
@@ -84,7 +93,8 @@ impl Publisher for LocalDirectory {
                 escape::path(&target)
             )
         })?;
-        Ok(target.display().to_string())
+        crate::pipeline::sink::sync_parent_directory(&target);
+        Ok(escape::path(&target))
     }
 }
 
@@ -101,6 +111,24 @@ struct OpenFile {
     staged: PathBuf,
     relative: String,
     last_used: u64,
+    rows: u64,
+}
+
+/// A file written to its end, not yet published.
+struct ClosedFile {
+    staged: PathBuf,
+    relative: String,
+    rows: u64,
+}
+
+/// The rows of the current gzip input, not yet final (see the module comment).
+#[derive(Default)]
+struct Pending {
+    batches: Vec<RecordBatch>,
+    memory_bytes: usize,
+    /// Once the rows outgrew memory: the input's own files.
+    open: BTreeMap<Partition, OpenFile>,
+    closed: Vec<ClosedFile>,
 }
 
 pub struct ParquetSink {
@@ -113,8 +141,13 @@ pub struct ParquetSink {
     open: BTreeMap<Partition, OpenFile>,
     files_started: u64,
     batches_written: u64,
+    pending: Option<Pending>,
+    /// [`PENDING_MEMORY_BYTES`]; smaller in tests.
+    pending_memory_bytes: usize,
     /// Final locations of the files published so far.
     pub published: Vec<String>,
+    /// Rows in the published files.
+    rows_published: u64,
 }
 
 impl ParquetSink {
@@ -141,7 +174,10 @@ impl ParquetSink {
             open: BTreeMap::new(),
             files_started: 0,
             batches_written: 0,
+            pending: None,
+            pending_memory_bytes: PENDING_MEMORY_BYTES,
             published: Vec::new(),
+            rows_published: 0,
         })
     }
 
@@ -152,7 +188,9 @@ impl ParquetSink {
 
     /// Appends events already decoded into Arrow batches of [`Self::schema`].
     pub fn write_arrow(&mut self, batches: &[RecordBatch]) -> Result<(), String> {
-        batches.iter().try_for_each(|batch| self.write_batch(batch))
+        batches
+            .iter()
+            .try_for_each(|batch| self.hold_or_write(batch))
     }
 
     /// Appends events given as JSON lines (what `--format json` prints).
@@ -161,7 +199,72 @@ impl ParquetSink {
         self.write_arrow(&batches)
     }
 
-    fn write_batch(&mut self, batch: &RecordBatch) -> Result<(), String> {
+    /// The rows that follow belong to a new input; `verifiable` (gzip) ones are held back until
+    /// the next input or the end. The rows held back so far become final.
+    pub fn start_input(&mut self, verifiable: bool) -> Result<(), String> {
+        self.commit_pending()?;
+        self.pending = verifiable.then(Pending::default);
+        Ok(())
+    }
+
+    /// Drops the rows of the current input (it failed its gzip check); nothing of them was
+    /// published.
+    pub fn discard_input(&mut self) {
+        if let Some(pending) = self.pending.take() {
+            for file in pending.open.into_values() {
+                remove_unfinished(file);
+            }
+            for file in pending.closed {
+                let _ = std::fs::remove_file(&file.staged);
+            }
+        }
+    }
+
+    /// Rows in the files published so far.
+    pub fn rows_published(&self) -> u64 {
+        self.rows_published
+    }
+
+    fn hold_or_write(&mut self, batch: &RecordBatch) -> Result<(), String> {
+        let Some(pending) = &mut self.pending else {
+            return self.write_batch(batch, false);
+        };
+        if !pending.open.is_empty() || !pending.closed.is_empty() {
+            return self.write_batch(batch, true);
+        }
+        let size = batch.get_array_memory_size();
+        if pending.memory_bytes + size <= self.pending_memory_bytes {
+            pending.memory_bytes += size;
+            pending.batches.push(batch.clone());
+            return Ok(());
+        }
+        // Too large to hold in memory: the input gets files of its own.
+        let held = std::mem::take(&mut pending.batches);
+        pending.memory_bytes = 0;
+        for held in held.iter().chain(std::iter::once(batch)) {
+            self.write_batch(held, true)?;
+        }
+        Ok(())
+    }
+
+    /// Makes the current input's held-back rows final: into the shared files, or published.
+    fn commit_pending(&mut self) -> Result<(), String> {
+        let Some(mut pending) = self.pending.take() else {
+            return Ok(());
+        };
+        for batch in std::mem::take(&mut pending.batches) {
+            self.write_batch(&batch, false)?;
+        }
+        while let Some((_, file)) = pending.open.pop_first() {
+            pending.closed.push(close_file(file)?);
+        }
+        for file in pending.closed {
+            self.publish(file)?;
+        }
+        Ok(())
+    }
+
+    fn write_batch(&mut self, batch: &RecordBatch, pending: bool) -> Result<(), String> {
         let times = batch
             .column(self.event_time_column)
             .as_primitive_opt::<TimestampMicrosecondType>()
@@ -179,30 +282,46 @@ impl ParquetSink {
         let single = rows_by_partition.len() == 1;
         for (partition, rows) in rows_by_partition {
             if single {
-                self.append(partition, batch)?;
+                self.append(partition, batch, pending)?;
             } else {
                 let rows = UInt32Array::from(rows);
                 let part = arrow_select::take::take_record_batch(batch, &rows)
                     .map_err(conversion_error)?;
-                self.append(partition, &part)?;
+                self.append(partition, &part, pending)?;
             }
         }
         Ok(())
     }
 
-    fn append(&mut self, partition: Partition, batch: &RecordBatch) -> Result<(), String> {
+    /// The open files rows go to: the shared ones, or the current input's own.
+    fn files(&mut self, pending: bool) -> Result<&mut BTreeMap<Partition, OpenFile>, String> {
+        match (&mut self.pending, pending) {
+            (_, false) => Ok(&mut self.open),
+            (Some(held), true) => Ok(&mut held.open),
+            (None, true) => Err("internal error: no input's rows are held back".to_string()),
+        }
+    }
+
+    fn append(
+        &mut self,
+        partition: Partition,
+        batch: &RecordBatch,
+        pending: bool,
+    ) -> Result<(), String> {
         self.batches_written += 1;
-        if !self.open.contains_key(&partition) {
-            if self.open.len() >= MAX_OPEN_FILES {
-                self.finish_least_recently_used()?;
+        if !self.files(pending)?.contains_key(&partition) {
+            if self.files(pending)?.len() >= MAX_OPEN_FILES {
+                self.close_least_recently_used(pending)?;
             }
             let file = self.start_file(partition)?;
-            self.open.insert(partition, file);
+            self.files(pending)?.insert(partition, file);
         }
-        let Some(file) = self.open.get_mut(&partition) else {
+        let batches_written = self.batches_written;
+        let Some(file) = self.files(pending)?.get_mut(&partition) else {
             return Err("internal error: the partition's file is not open".to_string());
         };
-        file.last_used = self.batches_written;
+        file.last_used = batches_written;
+        file.rows += batch.num_rows() as u64;
         file.writer.write(batch).map_err(|error| {
             format!(
                 "{}: cannot write Parquet: {error}",
@@ -230,69 +349,102 @@ impl ParquetSink {
             staged,
             relative,
             last_used: self.batches_written,
+            rows: 0,
         })
     }
 
-    fn finish_least_recently_used(&mut self) -> Result<(), String> {
-        let oldest = self
-            .open
+    /// Closes the least recently used open file: a shared one is published, one of the current
+    /// input's is kept until the input is verified.
+    fn close_least_recently_used(&mut self, pending: bool) -> Result<(), String> {
+        let files = self.files(pending)?;
+        let oldest = files
             .iter()
             .min_by_key(|(_, file)| file.last_used)
             .map(|(partition, _)| *partition);
-        if let Some(file) = oldest.and_then(|partition| self.open.remove(&partition)) {
-            self.finish_file(file)?;
+        let Some(file) = oldest.and_then(|partition| files.remove(&partition)) else {
+            return Ok(());
+        };
+        let closed = close_file(file)?;
+        match &mut self.pending {
+            Some(held) if pending => {
+                held.closed.push(closed);
+                Ok(())
+            }
+            _ => self.publish(closed),
         }
-        Ok(())
     }
 
-    fn finish_file(&mut self, file: OpenFile) -> Result<(), String> {
-        let OpenFile {
-            writer,
-            staged,
-            relative,
-            ..
-        } = file;
-        let finished = writer
-            .into_inner()
-            .and_then(|file| file.sync_all().map_err(Into::into));
-        if let Err(error) = finished {
-            let _ = std::fs::remove_file(&staged);
-            return Err(format!(
-                "{}: cannot finish Parquet: {error}",
-                escape::path(&staged)
-            ));
-        }
-        let location = self.publisher.publish(&staged, &relative);
+    fn publish(&mut self, file: ClosedFile) -> Result<(), String> {
+        let location = self.publisher.publish(&file.staged, &file.relative);
         if location.is_err() {
-            let _ = std::fs::remove_file(&staged);
+            let _ = std::fs::remove_file(&file.staged);
         }
         self.published.push(location?);
+        self.rows_published += file.rows;
         Ok(())
     }
 
-    /// One summary line: how many files, and below which directory or prefix.
+    /// One summary line: how many rows and files, and below which directory or prefix.
     pub fn summary(&self) -> String {
         let files = self.published.len();
         let noun = if files == 1 { "file" } else { "files" };
         let table = self.publisher.location_of(&self.table);
-        format!("summary: {files} Parquet {noun} written below {table}/")
+        let rows = self.rows_published;
+        let row_noun = if rows == 1 { "row" } else { "rows" };
+        format!("summary: {rows} {row_noun} in {files} Parquet {noun} written below {table}/")
     }
 
     /// Finishes and publishes every open file, in partition order.
     pub fn finish(&mut self) -> Result<(), String> {
+        self.commit_pending()?;
         while let Some((_, file)) = self.open.pop_first() {
-            self.finish_file(file)?;
+            let closed = close_file(file)?;
+            self.publish(closed)?;
         }
         Ok(())
     }
 }
 
+/// Writes the file's footer and syncs it; removes it when that fails.
+fn close_file(file: OpenFile) -> Result<ClosedFile, String> {
+    let OpenFile {
+        writer,
+        staged,
+        relative,
+        rows,
+        ..
+    } = file;
+    let finished = writer
+        .into_inner()
+        .and_then(|file| file.sync_all().map_err(Into::into));
+    if let Err(error) = finished {
+        let _ = std::fs::remove_file(&staged);
+        return Err(format!(
+            "{}: cannot finish Parquet: {error}",
+            escape::path(&staged)
+        ));
+    }
+    Ok(ClosedFile {
+        staged,
+        relative,
+        rows,
+    })
+}
+
+fn remove_unfinished(file: OpenFile) {
+    let staged = file.staged;
+    drop(file.writer);
+    let _ = std::fs::remove_file(&staged);
+}
+
 impl Drop for ParquetSink {
-    /// Files not finished (the run failed) are removed, never published half-written.
+    /// Files not finished (the run failed) are removed, never published half-written; so are
+    /// the held-back rows of an input not known to be intact.
     fn drop(&mut self) {
         for file in self.open.values() {
             let _ = std::fs::remove_file(&file.staged);
         }
+        self.discard_input();
     }
 }
 
@@ -386,6 +538,103 @@ mod tests {
             .expect("written");
         drop(sink);
         assert_eq!(files(root.path()), Vec::<String>::new());
+    }
+
+    /// Rows of a gzip input are published only once the next input starts, or at the end.
+    fn held_back_rows(memory_bytes: usize) {
+        let root = tempfile::tempdir().expect("tempdir");
+        let mut sink = sink(root.path());
+        sink.pending_memory_bytes = memory_bytes;
+        sink.start_input(false).expect("plain input");
+        sink.write_json_lines(TWO_HOURS.as_bytes())
+            .expect("written");
+        sink.start_input(true).expect("gzip input");
+        sink.write_json_lines(TWO_HOURS.as_bytes())
+            .expect("written");
+        sink.write_json_lines(TWO_HOURS.as_bytes())
+            .expect("written");
+        sink.discard_input();
+        sink.start_input(true).expect("gzip input");
+        sink.write_json_lines(TWO_HOURS.as_bytes())
+            .expect("written");
+        sink.finish().expect("finished");
+        assert_eq!(
+            sink.rows_published(),
+            4,
+            "the discarded input's 4 rows are gone"
+        );
+        let names = files(root.path());
+        assert!(
+            names.iter().all(|name| name.ends_with(".parquet")),
+            "{names:?}"
+        );
+        let mut rows = 0;
+        for name in names {
+            let file = File::open(root.path().join(name)).expect("open");
+            let reader = parquet::file::reader::SerializedFileReader::new(file).expect("Parquet");
+            rows += parquet::file::reader::FileReader::metadata(&reader)
+                .file_metadata()
+                .num_rows();
+        }
+        assert_eq!(rows, 4);
+    }
+
+    #[test]
+    fn a_discarded_input_held_in_memory_is_never_written() {
+        held_back_rows(PENDING_MEMORY_BYTES);
+    }
+
+    #[test]
+    fn a_discarded_input_too_large_for_memory_leaves_no_file() {
+        held_back_rows(0);
+    }
+
+    /// Publishes the first file, fails on the others.
+    struct FailsAfterOne(LocalDirectory, usize);
+
+    impl Publisher for FailsAfterOne {
+        fn staging_path(&mut self, relative: &str) -> Result<PathBuf, String> {
+            self.0.staging_path(relative)
+        }
+
+        fn publish(&mut self, staged: &Path, relative: &str) -> Result<String, String> {
+            self.1 += 1;
+            if self.1 > 1 {
+                return Err("No space left on device".to_string());
+            }
+            self.0.publish(staged, relative)
+        }
+
+        fn location_of(&self, relative: &str) -> String {
+            self.0.location_of(relative)
+        }
+    }
+
+    #[test]
+    fn a_failing_publish_counts_only_the_rows_published() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let log_type = crate::find_log_type("AWS.VPCDns").expect("AWS.VPCDns");
+        let publisher = FailsAfterOne(LocalDirectory::new(root.path().to_path_buf()), 0);
+        let options = ParquetOptions {
+            run_id: "0123456789abcdef".to_string(),
+            publisher: Box::new(publisher),
+        };
+        let mut sink = ParquetSink::new(log_type, options).expect("sink");
+        sink.write_json_lines(TWO_HOURS.as_bytes())
+            .expect("written");
+        sink.write_json_lines(TWO_HOURS.as_bytes())
+            .expect("written");
+        let error = sink.finish().expect_err("the second file fails");
+        assert!(error.contains("No space left"), "{error}");
+        assert_eq!(sink.rows_published(), 2, "one file of the hour's 2 rows");
+        assert!(
+            sink.summary()
+                .starts_with("summary: 2 rows in 1 Parquet file written below "),
+            "{}",
+            sink.summary()
+        );
+        drop(sink);
+        assert_eq!(files(root.path()).len(), 1);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
+use super::gzip::{Members, Step, VerifiedMembers};
 use super::progress::Progress;
 use crate::escape;
 use crate::store::{is_s3_url, S3Store, S3Url};
@@ -241,6 +242,8 @@ pub struct Opened {
     pub stream: Box<dyn BufRead + Send>,
     /// The input is gzip, so read errors are usually a truncated or corrupt file.
     pub gzip: bool,
+    /// For gzip: the members verified so far, counted as the stream's reader passes their ends.
+    pub verified_members: Option<VerifiedMembers>,
 }
 
 /// Wraps a raw stream in a buffer, and in a multi-member gzip decoder when it is gzip.
@@ -251,16 +254,18 @@ pub fn open_stream<R: Read + Send + 'static>(mut raw: R) -> io::Result<Opened> {
     let filled = read_up_to(&mut raw, &mut magic)?;
     let is_gzip = magic[..filled] == GZIP_MAGIC;
     let stream = io::Cursor::new(magic[..filled].to_vec()).chain(raw);
-    let stream: Box<dyn BufRead + Send> = if is_gzip {
-        let decoder =
-            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER_BYTES, stream));
-        Box::new(InflateThread::spawn(decoder))
-    } else {
-        Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, stream))
+    let verified_members = is_gzip.then(VerifiedMembers::default);
+    let stream: Box<dyn BufRead + Send> = match &verified_members {
+        Some(verified) => {
+            let members = Members::new(BufReader::with_capacity(READ_BUFFER_BYTES, stream));
+            Box::new(InflateThread::spawn(members, verified.clone()))
+        }
+        None => Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, stream)),
     };
     Ok(Opened {
         stream,
         gzip: is_gzip,
+        verified_members,
     })
 }
 
@@ -271,15 +276,26 @@ const INFLATE_CHUNKS_AHEAD: usize = 4;
 /// framing of the reader thread. The bytes, and an error after them, arrive exactly as the inner
 /// reader gave them. It is itself the buffer the lines are read from (no second copy), and spent
 /// chunks go back to the thread to be filled again (no fresh, zeroed allocation per chunk).
+/// A chunk never spans two members: each member's end follows its last chunk, and counts in
+/// `verified` once the reader has consumed that chunk.
 struct InflateThread {
-    chunks: Receiver<io::Result<Vec<u8>>>,
+    chunks: Receiver<io::Result<Inflated>>,
     spent: SyncSender<Vec<u8>>,
     chunk: Vec<u8>,
     at: usize,
+    verified: VerifiedMembers,
+}
+
+enum Inflated {
+    Bytes(Vec<u8>),
+    MemberVerified,
 }
 
 impl InflateThread {
-    fn spawn<R: Read + Send + 'static>(mut inner: R) -> Self {
+    fn spawn<R: BufRead + Send + 'static>(
+        mut inner: Members<R>,
+        verified: VerifiedMembers,
+    ) -> Self {
         let (sender, chunks) = sync_channel(INFLATE_CHUNKS_AHEAD);
         let (spent, returned) = sync_channel::<Vec<u8>>(INFLATE_CHUNKS_AHEAD + 2);
         // Not joined: it ends at the end of the stream, at an error, or when the receiver is
@@ -288,11 +304,15 @@ impl InflateThread {
             // Fill a chunk (the bytes before an error are kept and sent first).
             let mut chunk = returned.try_recv().unwrap_or_default();
             chunk.resize(READ_BUFFER_BYTES, 0);
-            let (mut filled, mut error) = (0, None);
+            let (mut filled, mut error, mut member_end) = (0, None, false);
             while filled < chunk.len() {
                 match inner.read(&mut chunk[filled..]) {
-                    Ok(0) => break,
-                    Ok(read) => filled += read,
+                    Ok(Step::Data(read)) => filled += read,
+                    Ok(Step::MemberVerified) => {
+                        member_end = true;
+                        break;
+                    }
+                    Ok(Step::End) => break,
                     Err(failure) if failure.kind() == io::ErrorKind::Interrupted => continue,
                     Err(failure) => {
                         error = Some(failure);
@@ -301,8 +321,11 @@ impl InflateThread {
                 }
             }
             chunk.truncate(filled);
-            let done = filled < READ_BUFFER_BYTES;
-            if !chunk.is_empty() && sender.send(Ok(chunk)).is_err() {
+            let done = !member_end && filled < READ_BUFFER_BYTES;
+            if !chunk.is_empty() && sender.send(Ok(Inflated::Bytes(chunk))).is_err() {
+                return;
+            }
+            if member_end && sender.send(Ok(Inflated::MemberVerified)).is_err() {
                 return;
             }
             if let Some(error) = error {
@@ -318,20 +341,23 @@ impl InflateThread {
             spent,
             chunk: Vec::new(),
             at: 0,
+            verified,
         }
     }
 }
 
 impl BufRead for InflateThread {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.at == self.chunk.len() {
+        while self.at == self.chunk.len() {
             match self.chunks.recv() {
-                Ok(chunk) => {
-                    let spent = std::mem::replace(&mut self.chunk, chunk?);
+                Ok(Ok(Inflated::Bytes(chunk))) => {
+                    let spent = std::mem::replace(&mut self.chunk, chunk);
                     self.at = 0;
                     // The thread may have ended, or have enough spare chunks: then just free it.
                     let _ = self.spent.try_send(spent);
                 }
+                Ok(Ok(Inflated::MemberVerified)) => self.verified.add_one(),
+                Ok(Err(error)) => return Err(error),
                 // The thread is done: end of stream.
                 Err(_) => return Ok(&[]),
             }

@@ -8,6 +8,8 @@
 //! the number of batches in flight, whatever the input size.
 
 pub mod batch;
+pub mod destination;
+pub mod gzip;
 pub mod input;
 pub mod lines;
 pub mod ordered;
@@ -157,6 +159,7 @@ pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, message
         output.message("logschema: internal error: reading the inputs stopped");
         output.failed = true;
     }
+    output.count_kept();
     output.write_summary();
     if output.failed || output.summary.any_failed() {
         RunStatus::Failed

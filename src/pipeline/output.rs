@@ -2,7 +2,7 @@
 //! the rejects file, in input order, and keeps the per-input counts.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::ordered::Delivered;
 use super::parse::{ParsedBatch, Reject};
 use super::progress::{Counts, Progress};
-use super::reader::InputEvent;
+use super::reader::{InputEvent, Unverified};
 use super::report::Summary;
 use super::sink::EventSink;
 
@@ -23,10 +23,13 @@ pub enum Stop {
     Fatal(String),
 }
 
-/// The `--rejects` file: one JSON line per rejected record, appended.
+/// The `--rejects` file: one JSON line per rejected record, appended. Each line is one `write`
+/// to a file opened with `O_APPEND`, so runs sharing the file never tear each other's lines, and
+/// a line cut short by a full disk is taken back.
 pub struct RejectsFile {
     path: PathBuf,
-    writer: BufWriter<File>,
+    file: File,
+    line: Vec<u8>,
 }
 
 /// One line of the rejects file, keys in this order.
@@ -43,7 +46,8 @@ impl RejectsFile {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         Ok(RejectsFile {
             path: path.to_path_buf(),
-            writer: BufWriter::new(file),
+            file,
+            line: Vec::new(),
         })
     }
 
@@ -54,14 +58,32 @@ impl RejectsFile {
             error: &reject.reason,
             raw: &reject.raw,
         };
-        serde_json::to_writer(&mut self.writer, &line)
-            .map_err(io::Error::from)
-            .and_then(|()| self.writer.write_all(b"\n"))
-            .map_err(|error| self.failure(error))
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, &line)
+            .map_err(|error| self.failure(io::Error::from(error)))?;
+        self.line.push(b'\n');
+        loop {
+            match self.file.write(&self.line) {
+                Ok(written) if written == self.line.len() => return Ok(()),
+                Ok(written) => {
+                    self.take_back_torn_line(written as u64);
+                    let error = io::Error::new(io::ErrorKind::WriteZero, "the line was cut short");
+                    return Err(self.failure(error));
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(self.failure(error)),
+            }
+        }
     }
 
-    fn flush(&mut self) -> Result<(), Stop> {
-        self.writer.flush().map_err(|error| self.failure(error))
+    /// Removes the `written` bytes of a line cut short, when they are still the file's end (with
+    /// `O_APPEND` the position is right after them); best effort, a failure changes nothing.
+    fn take_back_torn_line(&mut self, written: u64) {
+        if let (Ok(end), Ok(meta)) = (self.file.stream_position(), self.file.metadata()) {
+            if meta.is_file() && meta.len() == end && end >= written {
+                let _ = self.file.set_len(end - written);
+            }
+        }
     }
 
     fn failure(&self, error: io::Error) -> Stop {
@@ -99,18 +121,26 @@ impl<S: EventSink, E: Write> Output<S, E> {
     pub fn deliver(&mut self, item: Delivered<ParsedBatch, InputEvent>) -> Result<(), Stop> {
         match item {
             Delivered::Output(batch) => self.write_batch(batch),
-            Delivered::Message(InputEvent::Started { name }) => {
+            Delivered::Message(InputEvent::Started { name, verifiable }) => {
                 if !self.summary.inputs.is_empty() {
                     self.counts.files_done += 1;
                 }
+                self.sink.start_input(verifiable)?;
                 self.summary.start_input(name);
                 self.progress.update(&self.counts);
                 Ok(())
             }
-            Delivered::Message(InputEvent::Failed { name, message }) => {
+            Delivered::Message(InputEvent::Failed {
+                name,
+                message,
+                unverified,
+            }) => {
                 self.message(&format!("logschema: {name}: {message}"));
                 self.summary.fail_input(&name, &message);
-                Ok(())
+                match unverified {
+                    Some(lines) if !lines.is_empty() => self.unverified(&name, lines),
+                    _ => Ok(()),
+                }
             }
             Delivered::Lost => {
                 let name = self.summary.current().name.clone();
@@ -124,15 +154,16 @@ impl<S: EventSink, E: Write> Output<S, E> {
     }
 
     fn write_batch(&mut self, mut batch: ParsedBatch) -> Result<(), Stop> {
+        // Counted before writing: events the output then fails to keep are counted lost.
+        let tally = self.summary.current();
+        tally.events += batch.event_count;
+        tally.rejected += batch.rejects.len() as u64;
+        let name = tally.name.clone();
         match batch.arrow.take() {
             Some(Ok(arrow)) => self.sink.write_arrow(arrow)?,
             Some(Err(message)) => return Err(Stop::Fatal(message)),
             None => self.sink.write_events_from(&mut batch.events)?,
         }
-        let tally = self.summary.current();
-        tally.events += batch.event_count;
-        tally.rejected += batch.rejects.len() as u64;
-        let name = tally.name.clone();
         self.counts.records += batch.event_count;
         self.counts.rejected += batch.rejects.len() as u64;
         if !batch.rejects.is_empty() {
@@ -154,6 +185,34 @@ impl<S: EventSink, E: Write> Output<S, E> {
         Ok(())
     }
 
+    /// Lines of the current input came from a gzip member that failed its check: they may be
+    /// made up. An output that can take the input's events back does (all of them: they are
+    /// published per input); a stream cannot, so the lines are named.
+    fn unverified(&mut self, name: &str, lines: Unverified) -> Result<(), Stop> {
+        let what = format!("{lines} came from a gzip member that failed its check");
+        if self.sink.can_discard() {
+            self.sink.discard_input()?;
+            let tally = self.summary.current();
+            tally.discarded += std::mem::take(&mut tally.events);
+            let discarded = tally.discarded;
+            self.message(&format!(
+                "logschema: {name}: {what}: all {discarded} events of this input discarded"
+            ));
+        } else {
+            self.message(&format!(
+                "logschema: {name}: {what}: their events, already written, may be made up"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The events the output holds for good, the rest of those delivered being lost (the output
+    /// failed); called once at the end, before the summary.
+    pub fn count_kept(&mut self) {
+        let kept = self.sink.events_kept();
+        self.summary.lost = self.summary.total_events().saturating_sub(kept);
+    }
+
     /// A line on standard error, at once.
     pub fn message(&mut self, text: &str) {
         let messages = &mut self.messages;
@@ -165,11 +224,7 @@ impl<S: EventSink, E: Write> Output<S, E> {
 
     /// Flushes everything written so far.
     pub fn finish(&mut self) -> Result<(), Stop> {
-        self.sink.finish()?;
-        if let Some(rejects) = &mut self.rejects {
-            rejects.flush()?;
-        }
-        Ok(())
+        self.sink.finish()
     }
 
     pub fn write_summary(&mut self) {

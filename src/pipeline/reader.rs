@@ -13,10 +13,39 @@ use crate::runtime::{Framer, LineKind, LogType};
 /// In-band news about the inputs, delivered in order with the batches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputEvent {
-    /// The batches that follow belong to this input.
-    Started { name: String },
+    /// The batches that follow belong to this input; `verifiable` (gzip) when it can still fail
+    /// a check at a member's end, so its events may have to be taken back.
+    Started { name: String, verifiable: bool },
     /// The input could not be opened, listed or read to its end.
-    Failed { name: String, message: String },
+    Failed {
+        name: String,
+        message: String,
+        /// For gzip: the lines decoded from the member that failed (or was cut short).
+        unverified: Option<Unverified>,
+    },
+}
+
+/// Lines of an input decoded from a gzip member whose check failed: they may be made up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unverified {
+    pub first_line: u64,
+    pub last_line: u64,
+}
+
+impl Unverified {
+    pub fn is_empty(&self) -> bool {
+        self.first_line > self.last_line
+    }
+}
+
+impl std::fmt::Display for Unverified {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.first_line == self.last_line {
+            write!(out, "line {}", self.first_line)
+        } else {
+            write!(out, "lines {}-{}", self.first_line, self.last_line)
+        }
+    }
 }
 
 pub struct Reader<'pool> {
@@ -63,9 +92,13 @@ impl<'pool> Reader<'pool> {
         for input in inputs {
             match input {
                 Expanded::Source(source) => self.read_source(&source)?,
-                Expanded::Unreadable { name, message } => self
-                    .sender
-                    .send_message(InputEvent::Failed { name, message })?,
+                Expanded::Unreadable { name, message } => {
+                    self.sender.send_message(InputEvent::Failed {
+                        name,
+                        message,
+                        unverified: None,
+                    })?
+                }
             }
         }
         Ok(())
@@ -73,23 +106,41 @@ impl<'pool> Reader<'pool> {
 
     fn read_source(&mut self, source: &Source) -> Result<(), Closed> {
         let name = source.name();
-        self.sender
-            .send_message(InputEvent::Started { name: name.clone() })?;
-        let opened = match source.open(&self.progress) {
+        // Opened first: whether it is gzip decides how the output holds its events.
+        let opened = source.open(&self.progress);
+        let verifiable = opened.as_ref().is_ok_and(|opened| opened.gzip);
+        self.sender.send_message(InputEvent::Started {
+            name: name.clone(),
+            verifiable,
+        })?;
+        let opened = match opened {
             Ok(opened) => opened,
             Err(error) => {
-                let message = error.to_string();
-                return self
-                    .sender
-                    .send_message(InputEvent::Failed { name, message });
+                return self.sender.send_message(InputEvent::Failed {
+                    name,
+                    message: error.to_string(),
+                    unverified: None,
+                });
             }
         };
+        // The first line not known to come from a verified gzip member: the line being read
+        // when the reader passed the last verified member's end.
+        let verified_members = opened.verified_members.clone();
+        let mut members_seen = 0;
+        let mut first_unverified_line = 1;
         // A new framer per input: header state does not carry over between files.
         let mut framer = Framer::new(self.log_type);
         let mut lines = LineReader::with_max_line_bytes(opened.stream, self.max_line_bytes);
         let mut batch = Batch::default();
         loop {
-            match lines.next_line() {
+            let next = lines.next_line();
+            if let (Ok(Some((line_number, _))), Some(verified)) = (&next, &verified_members) {
+                if verified.count() != members_seen {
+                    members_seen = verified.count();
+                    first_unverified_line = *line_number;
+                }
+            }
+            match next {
                 Ok(None) => break,
                 Ok(Some((line_number, Line::Text(text)))) => match framer.classify(text) {
                     LineKind::Blank | LineKind::Header | LineKind::Skipped => {}
@@ -106,9 +157,15 @@ impl<'pool> Reader<'pool> {
                 Err(error) => {
                     self.submit(std::mem::take(&mut batch))?;
                     let message = read_failure(&lines, opened.gzip, &error);
-                    return self
-                        .sender
-                        .send_message(InputEvent::Failed { name, message });
+                    let unverified = opened.gzip.then(|| Unverified {
+                        first_line: first_unverified_line,
+                        last_line: lines.line_number(),
+                    });
+                    return self.sender.send_message(InputEvent::Failed {
+                        name,
+                        message,
+                        unverified,
+                    });
                 }
             }
             if batch.is_full() {

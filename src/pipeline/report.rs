@@ -5,7 +5,10 @@ use std::io::{self, Write};
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct InputTally {
     pub name: String,
+    /// Events written to the output (see [`Summary::lost`] when it failed).
     pub events: u64,
+    /// Events taken back from the output: the input failed its gzip check.
+    pub discarded: u64,
     pub rejected: u64,
     /// Why the input could not be read (to its end), if it could not.
     pub failure: Option<String>,
@@ -14,6 +17,9 @@ pub struct InputTally {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub inputs: Vec<InputTally>,
+    /// Events handed to the output that it did not keep: it failed, and a file or Parquet file
+    /// not completed is removed. The per-input counts then say what was parsed, not written.
+    pub lost: u64,
 }
 
 impl Summary {
@@ -46,6 +52,10 @@ impl Summary {
         self.inputs.iter().map(|tally| tally.events).sum()
     }
 
+    pub fn total_discarded(&self) -> u64 {
+        self.inputs.iter().map(|tally| tally.discarded).sum()
+    }
+
     pub fn total_rejected(&self) -> u64 {
         self.inputs.iter().map(|tally| tally.rejected).sum()
     }
@@ -56,20 +66,24 @@ impl Summary {
 
     /// One line per input, then the total; every line starts with `summary: `.
     pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        let verb = if self.lost > 0 { "parsed" } else { "written" };
         for tally in &self.inputs {
             let failed = if tally.failure.is_some() {
                 " (not read to the end)"
             } else {
                 ""
             };
-            writeln!(
-                out,
-                "summary: {}: {}{failed}",
-                tally.name,
-                counts(tally.events, tally.rejected)
-            )?;
+            let counts = counts(tally.events, verb, tally.discarded, 0, tally.rejected);
+            writeln!(out, "summary: {}: {counts}{failed}", tally.name)?;
         }
-        let totals = counts(self.total_events(), self.total_rejected());
+        let written = self.total_events() - self.lost.min(self.total_events());
+        let totals = counts(
+            written,
+            "written",
+            self.total_discarded(),
+            self.lost,
+            self.total_rejected(),
+        );
         writeln!(
             out,
             "summary: total: {totals} in {}",
@@ -78,12 +92,24 @@ impl Summary {
     }
 }
 
-fn counts(events: u64, rejected: u64) -> String {
-    format!(
-        "{} written, {} rejected",
-        plural(events, "event"),
-        plural(rejected, "record")
-    )
+/// `3 events written, 1 record rejected`, with the events discarded (gzip check failed) and
+/// lost (the output failed) between them when there are any.
+fn counts(events: u64, verb: &str, discarded: u64, lost: u64, rejected: u64) -> String {
+    let mut text = format!("{} {verb}", plural(events, "event"));
+    if discarded > 0 {
+        text.push_str(&format!(
+            ", {} discarded (gzip check failed)",
+            plural(discarded, "event")
+        ));
+    }
+    if lost > 0 {
+        text.push_str(&format!(
+            ", {} lost (the output failed)",
+            plural(lost, "event")
+        ));
+    }
+    text.push_str(&format!(", {} rejected", plural(rejected, "record")));
+    text
 }
 
 fn plural(count: u64, noun: &str) -> String {
@@ -114,5 +140,24 @@ mod tests {
              summary: total: 3 events written, 1 record rejected in 2 inputs\n"
         );
         assert!(summary.any_failed());
+    }
+
+    #[test]
+    fn summary_says_what_was_discarded_and_lost() {
+        let mut summary = Summary::default();
+        summary.start_input("a.log".to_string());
+        summary.current().events = 5;
+        summary.start_input("b.gz".to_string());
+        summary.current().discarded = 7;
+        summary.current().rejected = 1;
+        summary.lost = 2;
+        let mut text = Vec::new();
+        summary.write_to(&mut text).expect("in-memory write");
+        assert_eq!(
+            String::from_utf8_lossy(&text),
+            "summary: a.log: 5 events parsed, 0 records rejected\n\
+             summary: b.gz: 0 events parsed, 7 events discarded (gzip check failed), 1 record rejected\n\
+             summary: total: 3 events written, 7 events discarded (gzip check failed), 2 events lost (the output failed), 1 record rejected in 2 inputs\n"
+        );
     }
 }

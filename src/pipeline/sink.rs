@@ -1,7 +1,7 @@
 //! Where events go: JSON lines to a stream or a file, or Parquet files (`crate::lake`).
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
@@ -12,8 +12,6 @@ use arrow_schema::SchemaRef;
 
 use crate::lake::ParquetSink;
 use crate::store::{S3Store, S3Url, S3Writer};
-
-const OUTPUT_BUFFER_BYTES: usize = 256 * 1024;
 
 /// Receives the events of each parsed batch, in input order.
 pub trait EventSink {
@@ -42,19 +40,58 @@ pub trait EventSink {
             "internal error: this output takes no Arrow batches".into(),
         ))
     }
+
+    /// The events that follow belong to a new input; `verifiable` when it may still fail an
+    /// integrity check at its end (gzip), so its events may have to be taken back.
+    fn start_input(&mut self, _verifiable: bool) -> Result<(), Stop> {
+        Ok(())
+    }
+
+    /// Whether [`Self::discard_input`] can take events back: not on a stream, whose reader has
+    /// already seen them.
+    fn can_discard(&self) -> bool {
+        false
+    }
+
+    /// Takes back every event written since the last [`Self::start_input`] (the input failed its
+    /// gzip check, so they may be made up).
+    fn discard_input(&mut self) -> Result<(), Stop> {
+        Err(Stop::Fatal(
+            "internal error: this output cannot take events back".into(),
+        ))
+    }
+
+    /// How many events the output holds for good: handed to the operating system for a stream,
+    /// in the completed file or published Parquet files otherwise (so 0 for an output that was
+    /// never completed). Waits for a sink on another thread.
+    fn events_kept(&mut self) -> u64;
 }
 
-/// JSON lines on a stream (standard output): a closed pipe ends the run quietly.
+/// How much was written: bytes, and whole event lines among them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Written {
+    bytes: u64,
+    events: u64,
+}
+
+/// JSON lines on a stream (standard output, a device) or into a file: a closed pipe ends the run
+/// quietly. Each batch (megabytes of events) goes to the writer in one piece, unbuffered, so the
+/// count of events written is exact even when a write fails part-way.
 pub struct JsonLines<W: Write> {
-    writer: BufWriter<W>,
+    writer: W,
     name: String,
+    written: Written,
+    /// Where the current input's events start.
+    input_start: Written,
 }
 
 impl<W: Write> JsonLines<W> {
     pub fn new(writer: W, name: &str) -> Self {
         JsonLines {
-            writer: BufWriter::with_capacity(OUTPUT_BUFFER_BYTES, writer),
+            writer,
             name: name.to_string(),
+            written: Written::default(),
+            input_start: Written::default(),
         }
     }
 
@@ -67,23 +104,42 @@ impl<W: Write> JsonLines<W> {
     }
 
     /// The stream, flushed.
-    pub fn into_inner(self) -> Result<W, Stop> {
-        let name = self.name;
-        self.writer
-            .into_inner()
-            .map_err(|error| Stop::Fatal(format!("cannot write {name}: {}", error.error())))
+    pub fn into_inner(mut self) -> Result<W, Stop> {
+        self.writer.flush().map_err(|error| self.failure(error))?;
+        Ok(self.writer)
     }
 }
 
 impl<W: Write> EventSink for JsonLines<W> {
     fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
-        self.writer
-            .write_all(lines)
-            .map_err(|error| self.failure(error))
+        let mut rest = lines;
+        while !rest.is_empty() {
+            match self.writer.write(rest) {
+                Ok(0) => return Err(self.failure(io::ErrorKind::WriteZero.into())),
+                Ok(count) => {
+                    let (done, left) = rest.split_at(count);
+                    self.written.bytes += count as u64;
+                    self.written.events += memchr::memchr_iter(b'\n', done).count() as u64;
+                    rest = left;
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(self.failure(error)),
+            }
+        }
+        Ok(())
     }
 
     fn finish(&mut self) -> Result<(), Stop> {
         self.writer.flush().map_err(|error| self.failure(error))
+    }
+
+    fn start_input(&mut self, _verifiable: bool) -> Result<(), Stop> {
+        self.input_start = self.written;
+        Ok(())
+    }
+
+    fn events_kept(&mut self) -> u64 {
+        self.written.events
     }
 }
 
@@ -91,41 +147,77 @@ impl<W: Write> EventSink for JsonLines<W> {
 /// upload completed. Dropped without completing, it leaves nothing behind.
 pub trait Completable: Write {
     fn complete(self) -> Result<(), String>;
+    /// Cuts the content back to its first `length` bytes (what was written before them is kept).
+    fn truncate(&mut self, length: u64) -> Result<(), String>;
 }
 
 /// JSON lines into a [`Completable`] destination, completed when the run has written everything,
 /// so the output is complete or absent.
 pub struct CompletedJsonLines<W: Completable> {
     lines: Option<JsonLines<W>>,
+    /// The events in the completed destination; 0 until it is completed.
+    kept: u64,
 }
 
 impl<W: Completable> CompletedJsonLines<W> {
     pub fn new(destination: W, name: &str) -> Self {
         CompletedJsonLines {
             lines: Some(JsonLines::new(destination, name)),
+            kept: 0,
         }
+    }
+
+    fn lines(&mut self) -> Result<&mut JsonLines<W>, Stop> {
+        self.lines
+            .as_mut()
+            .ok_or_else(|| Stop::Fatal("internal error: output already finished".into()))
     }
 }
 
 impl<W: Completable> EventSink for CompletedJsonLines<W> {
     fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
-        match &mut self.lines {
-            Some(sink) => sink.write_events(lines),
-            None => Err(Stop::Fatal(
-                "internal error: output already finished".into(),
-            )),
-        }
+        self.lines()?.write_events(lines)
     }
 
     fn finish(&mut self) -> Result<(), Stop> {
         match self.lines.take() {
-            Some(lines) => lines.into_inner()?.complete().map_err(Stop::Fatal),
+            Some(lines) => {
+                let events = lines.written.events;
+                lines.into_inner()?.complete().map_err(Stop::Fatal)?;
+                self.kept = events;
+                Ok(())
+            }
             None => Ok(()),
         }
     }
+
+    fn start_input(&mut self, verifiable: bool) -> Result<(), Stop> {
+        self.lines()?.start_input(verifiable)
+    }
+
+    fn can_discard(&self) -> bool {
+        true
+    }
+
+    /// Nothing is visible before completion, so the current input's events are cut off the end.
+    fn discard_input(&mut self) -> Result<(), Stop> {
+        let lines = self.lines()?;
+        let start = lines.input_start;
+        let name = lines.name.clone();
+        lines.writer.truncate(start.bytes).map_err(|error| {
+            Stop::Fatal(format!("cannot take events back from {name}: {error}"))
+        })?;
+        lines.written = start;
+        Ok(())
+    }
+
+    fn events_kept(&mut self) -> u64 {
+        self.kept
+    }
 }
 
-/// `--output FILE`: written under a hidden temporary name beside FILE, renamed at the end.
+/// `--output FILE`: written under a hidden temporary name beside FILE, renamed at the end. The
+/// name is unique to the process and run, so runs writing the same FILE do not share it.
 pub struct StagedFile {
     file: File,
     staged: PathBuf,
@@ -143,8 +235,12 @@ impl StagedFile {
             .file_name()
             .ok_or_else(|| format!("{}: not a file name", crate::escape::path(target)))?
             .to_string_lossy();
-        let staged = directory.join(format!(".{name}.tmp"));
-        let file = File::create(&staged)
+        let unique = format!("{}-{:016x}", std::process::id(), super::random_run_id());
+        let staged = directory.join(format!(".{name}.{unique}.tmp"));
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&staged)
             .map_err(|error| format!("{}: cannot create: {error}", crate::escape::path(&staged)))?;
         Ok(StagedFile {
             file,
@@ -172,7 +268,15 @@ impl Completable for StagedFile {
             .and_then(|()| std::fs::rename(&self.staged, &self.target))
             .map_err(|error| format!("{}: {error}", crate::escape::path(&self.target)))?;
         self.completed = true;
+        sync_parent_directory(&self.target);
         Ok(())
+    }
+
+    fn truncate(&mut self, length: u64) -> Result<(), String> {
+        self.file
+            .set_len(length)
+            .and_then(|()| self.file.seek(SeekFrom::Start(length)).map(|_| ()))
+            .map_err(|error| error.to_string())
     }
 }
 
@@ -188,6 +292,24 @@ impl Drop for StagedFile {
 impl Completable for S3Writer {
     fn complete(self) -> Result<(), String> {
         self.finish().map_err(|error| error.to_string())
+    }
+
+    /// Parts already uploaded cannot be taken back: the run stops and the upload is abandoned,
+    /// so no object with made-up events appears.
+    fn truncate(&mut self, _length: u64) -> Result<(), String> {
+        Err("an S3 upload cannot be cut back; the object is not written".to_string())
+    }
+}
+
+/// Makes a rename into `path`'s directory survive a power cut (the file's data was synced
+/// before). Best effort: some file systems cannot sync a directory, and the file is in place.
+pub fn sync_parent_directory(path: &Path) {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if let Ok(directory) = File::open(directory) {
+        let _ = directory.sync_all();
     }
 }
 
@@ -226,6 +348,23 @@ impl EventSink for ParquetSink {
     fn write_arrow(&mut self, batches: Vec<RecordBatch>) -> Result<(), Stop> {
         ParquetSink::write_arrow(self, &batches).map_err(Stop::Fatal)
     }
+
+    fn start_input(&mut self, verifiable: bool) -> Result<(), Stop> {
+        ParquetSink::start_input(self, verifiable).map_err(Stop::Fatal)
+    }
+
+    fn can_discard(&self) -> bool {
+        true
+    }
+
+    fn discard_input(&mut self) -> Result<(), Stop> {
+        ParquetSink::discard_input(self);
+        Ok(())
+    }
+
+    fn events_kept(&mut self) -> u64 {
+        self.rows_published()
+    }
 }
 
 /// Batches queued for a [`BackgroundSink`]: bounds its memory to a few batches.
@@ -237,16 +376,27 @@ const BACKGROUND_BATCHES_AHEAD: usize = 4;
 pub struct BackgroundSink {
     batches: Option<SyncSender<ToSink>>,
     arrow_schema: Option<SchemaRef>,
+    can_discard: bool,
     worker: Option<JoinHandle<SinkOutcome>>,
     summary: Option<String>,
+    kept: u64,
 }
 
-/// What the sink thread ends with: its error or its summary line.
-type SinkOutcome = Result<Option<String>, Stop>;
+/// What the sink thread ends with: its error if it had one, and, either way, its summary line
+/// and the events it kept (once finished, or dropped unfinished).
+struct SinkOutcome {
+    result: Result<(), Stop>,
+    summary: Option<String>,
+    kept: u64,
+}
 
 enum ToSink {
     Lines(Vec<u8>),
     Arrow(Vec<RecordBatch>),
+    StartInput {
+        verifiable: bool,
+    },
+    DiscardInput,
     /// Everything was sent: finish the sink. Without it the sink is dropped unfinished.
     Finish,
 }
@@ -255,12 +405,15 @@ impl BackgroundSink {
     pub fn spawn<S: EventSink + Send + 'static>(sink: S) -> Self {
         let (batches, received) = sync_channel(BACKGROUND_BATCHES_AHEAD);
         let arrow_schema = sink.arrow_schema();
+        let can_discard = sink.can_discard();
         let worker = std::thread::spawn(move || drain(sink, received));
         BackgroundSink {
             batches: Some(batches),
             arrow_schema,
+            can_discard,
             worker: Some(worker),
             summary: None,
+            kept: 0,
         }
     }
 
@@ -286,11 +439,11 @@ impl BackgroundSink {
             return Ok(());
         };
         match worker.join() {
-            Ok(Ok(summary)) => {
-                self.summary = summary;
-                Ok(())
+            Ok(outcome) => {
+                self.summary = outcome.summary;
+                self.kept = outcome.kept;
+                outcome.result
             }
-            Ok(Err(stop)) => Err(stop),
             Err(_) => Err(Stop::Fatal(
                 "internal error: the output thread panicked".into(),
             )),
@@ -299,14 +452,24 @@ impl BackgroundSink {
 }
 
 fn drain<S: EventSink>(mut sink: S, batches: Receiver<ToSink>) -> SinkOutcome {
+    let result = drain_until_finished(&mut sink, batches);
+    // What an unfinished sink kept is known only once it is dropped (it removes its staged
+    // files then), so its count is taken before: published files stay.
+    SinkOutcome {
+        result,
+        summary: sink.summary(),
+        kept: sink.events_kept(),
+    }
+}
+
+fn drain_until_finished<S: EventSink>(sink: &mut S, batches: Receiver<ToSink>) -> Result<(), Stop> {
     for message in batches {
         match message {
             ToSink::Lines(lines) => sink.write_events(&lines)?,
             ToSink::Arrow(batches) => sink.write_arrow(batches)?,
-            ToSink::Finish => {
-                sink.finish()?;
-                return Ok(sink.summary());
-            }
+            ToSink::StartInput { verifiable } => sink.start_input(verifiable)?,
+            ToSink::DiscardInput => sink.discard_input()?,
+            ToSink::Finish => return sink.finish(),
         }
     }
     Err(Stop::Fatal("the output was abandoned".into()))
@@ -329,6 +492,18 @@ impl EventSink for BackgroundSink {
         self.send(ToSink::Arrow(batches))
     }
 
+    fn start_input(&mut self, verifiable: bool) -> Result<(), Stop> {
+        self.send(ToSink::StartInput { verifiable })
+    }
+
+    fn can_discard(&self) -> bool {
+        self.can_discard
+    }
+
+    fn discard_input(&mut self) -> Result<(), Stop> {
+        self.send(ToSink::DiscardInput)
+    }
+
     /// Waits until the sink has written everything. Dropping instead (the run failed) lets the
     /// sink end without finishing: it removes what it had not finished.
     fn finish(&mut self) -> Result<(), Stop> {
@@ -341,6 +516,12 @@ impl EventSink for BackgroundSink {
 
     fn summary(&self) -> Option<String> {
         self.summary.clone()
+    }
+
+    /// Ends the thread first when it still runs (the run stopped without finishing).
+    fn events_kept(&mut self) -> u64 {
+        let _ = self.join();
+        self.kept
     }
 }
 
@@ -378,6 +559,10 @@ mod tests {
 
         fn summary(&self) -> Option<String> {
             Some("summary: recorded".into())
+        }
+
+        fn events_kept(&mut self) -> u64 {
+            0
         }
     }
 
