@@ -636,8 +636,14 @@ fn panther_keys_survive_hostile_input() {
 }
 
 #[test]
+fn guardduty_survives_hostile_input() {
+    fuzz_log_type("AWS.GuardDuty");
+}
+
+#[test]
 fn every_log_type_is_fuzzed() {
     let fuzzed = [
+        "AWS.GuardDuty",
         "AWS.VPCDns",
         "AWS.VPCFlow",
         "Custom.WebAudit",
