@@ -641,8 +641,14 @@ fn guardduty_survives_hostile_input() {
 }
 
 #[test]
+fn cloudwatchevents_survive_hostile_input() {
+    fuzz_log_type("AWS.CloudWatchEvents");
+}
+
+#[test]
 fn every_log_type_is_fuzzed() {
     let fuzzed = [
+        "AWS.CloudWatchEvents",
         "AWS.GuardDuty",
         "AWS.VPCDns",
         "AWS.VPCFlow",
