@@ -646,8 +646,20 @@ fn cloudwatchevents_survive_hostile_input() {
 }
 
 #[test]
+fn cloudtrail_digest_survives_hostile_input() {
+    fuzz_log_type("AWS.CloudTrailDigest");
+}
+
+#[test]
+fn cloudtrail_insight_survives_hostile_input() {
+    fuzz_log_type("AWS.CloudTrailInsight");
+}
+
+#[test]
 fn every_log_type_is_fuzzed() {
     let fuzzed = [
+        "AWS.CloudTrailDigest",
+        "AWS.CloudTrailInsight",
         "AWS.CloudWatchEvents",
         "AWS.GuardDuty",
         "AWS.VPCDns",
