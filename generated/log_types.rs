@@ -23,6 +23,10 @@ pub mod aws_vpcflow {
     include!(concat!(env!("OUT_DIR"), "/generated/aws_vpcflow.rs"));
 }
 
+pub mod aws_wafwebacl {
+    include!(concat!(env!("OUT_DIR"), "/generated/aws_wafwebacl.rs"));
+}
+
 pub mod custom_webaudit {
     include!(concat!(env!("OUT_DIR"), "/generated/custom_webaudit.rs"));
 }
@@ -55,13 +59,14 @@ pub mod test_timelayouts {
     include!(concat!(env!("OUT_DIR"), "/generated/test_timelayouts.rs"));
 }
 
-pub static LOG_TYPES: [&::logschema::runtime::LogType; 14] = [
+pub static LOG_TYPES: [&::logschema::runtime::LogType; 15] = [
     &aws_cloudtraildigest::LOG_TYPE,
     &aws_cloudtrailinsight::LOG_TYPE,
     &aws_cloudwatchevents::LOG_TYPE,
     &aws_guardduty::LOG_TYPE,
     &aws_vpcdns::LOG_TYPE,
     &aws_vpcflow::LOG_TYPE,
+    &aws_wafwebacl::LOG_TYPE,
     &custom_webaudit::LOG_TYPE,
     &test_csvsalesforcelogin::LOG_TYPE,
     &test_csvzeekhttp::LOG_TYPE,

@@ -656,6 +656,11 @@ fn cloudtrail_insight_survives_hostile_input() {
 }
 
 #[test]
+fn waf_web_acl_survives_hostile_input() {
+    fuzz_log_type("AWS.WAFWebACL");
+}
+
+#[test]
 fn every_log_type_is_fuzzed() {
     let fuzzed = [
         "AWS.CloudTrailDigest",
@@ -664,6 +669,7 @@ fn every_log_type_is_fuzzed() {
         "AWS.GuardDuty",
         "AWS.VPCDns",
         "AWS.VPCFlow",
+        "AWS.WAFWebACL",
         "Custom.WebAudit",
         "Test.CsvSalesforceLogin",
         "Test.CsvZeekHttp",
