@@ -133,6 +133,61 @@ fn parses_the_vpcdns_sample_with_source_fields() {
 }
 
 #[test]
+fn every_json_sample_parses_whole_with_its_log_type() {
+    let samples = [
+        (
+            "AWS.CloudTrailDigest",
+            "samples/cloudtraildigest-aws-doc.jsonl",
+        ),
+        (
+            "AWS.CloudTrailInsight",
+            "samples/cloudtrailinsight-aws-doc.jsonl",
+        ),
+        (
+            "AWS.CloudWatchEvents",
+            "samples/cloudwatchevents-aws-doc.jsonl",
+        ),
+        ("AWS.GuardDuty", "samples/guardduty-aws-doc.jsonl"),
+        ("AWS.VPCDns", "samples/vpcdns-aws-doc.jsonl"),
+        ("AWS.WAFWebACL", "samples/wafwebacl-aws-doc.jsonl"),
+    ];
+    for (log_type, sample) in samples {
+        let records = std::fs::read_to_string(repo_path(sample))
+            .expect("sample")
+            .lines()
+            .count();
+        let output = run(&["parse", "--log-type", log_type, sample], b"");
+        assert_eq!(exit_code(&output), 0, "{sample}: {}", stderr_text(&output));
+        assert_eq!(events(&output).len(), records, "{sample}");
+    }
+}
+
+#[test]
+fn guardduty_findings_take_their_update_time_in_both_shapes() {
+    let output = run(
+        &[
+            "parse",
+            "--log-type",
+            "AWS.GuardDuty",
+            "samples/guardduty-aws-doc.jsonl",
+        ],
+        b"",
+    );
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    let events = events(&output);
+    // S3 export: the finding itself.
+    assert_eq!(events[0]["type"], "Recon:EC2/PortProbeUnprotectedPort");
+    assert_eq!(events[0]["p_event_time"], "2024-03-05 16:50:08.103000000");
+    // EventBridge: the finding under detail, whose updatedAt wins over the envelope's time.
+    assert_eq!(
+        events[1]["detail"]["id"],
+        "a8c4d3f1e2b5a6978c0d1e2f3a4b5c6d"
+    );
+    assert_eq!(events[1]["time"], "2024-03-06 08:26:02.000000000");
+    assert_eq!(events[1]["p_event_time"], "2024-03-06 08:25:40.000000000");
+}
+
+#[test]
 fn gzip_input_is_known_by_content_and_may_hold_several_members() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut data = gzip(&format!(
