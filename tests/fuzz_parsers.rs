@@ -586,6 +586,11 @@ fn fuzz_log_type(name: &str) {
 }
 
 #[test]
+fn alb_survives_hostile_input() {
+    fuzz_log_type("AWS.ALB");
+}
+
+#[test]
 fn vpcflow_survives_hostile_input() {
     fuzz_log_type("AWS.VPCFlow");
 }
@@ -638,6 +643,7 @@ fn panther_keys_survive_hostile_input() {
 #[test]
 fn every_log_type_is_fuzzed() {
     let fuzzed = [
+        "AWS.ALB",
         "AWS.VPCDns",
         "AWS.VPCFlow",
         "Custom.WebAudit",
