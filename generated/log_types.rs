@@ -3,6 +3,10 @@ pub mod aws_alb {
     include!(concat!(env!("OUT_DIR"), "/generated/aws_alb.rs"));
 }
 
+pub mod aws_s3serveraccess {
+    include!(concat!(env!("OUT_DIR"), "/generated/aws_s3serveraccess.rs"));
+}
+
 pub mod aws_vpcdns {
     include!(concat!(env!("OUT_DIR"), "/generated/aws_vpcdns.rs"));
 }
@@ -43,8 +47,9 @@ pub mod test_timelayouts {
     include!(concat!(env!("OUT_DIR"), "/generated/test_timelayouts.rs"));
 }
 
-pub static LOG_TYPES: [&::logschema::runtime::LogType; 11] = [
+pub static LOG_TYPES: [&::logschema::runtime::LogType; 12] = [
     &aws_alb::LOG_TYPE,
+    &aws_s3serveraccess::LOG_TYPE,
     &aws_vpcdns::LOG_TYPE,
     &aws_vpcflow::LOG_TYPE,
     &custom_webaudit::LOG_TYPE,

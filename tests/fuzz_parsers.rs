@@ -591,6 +591,11 @@ fn alb_survives_hostile_input() {
 }
 
 #[test]
+fn s3_server_access_survives_hostile_input() {
+    fuzz_log_type("AWS.S3ServerAccess");
+}
+
+#[test]
 fn vpcflow_survives_hostile_input() {
     fuzz_log_type("AWS.VPCFlow");
 }
@@ -644,6 +649,7 @@ fn panther_keys_survive_hostile_input() {
 fn every_log_type_is_fuzzed() {
     let fuzzed = [
         "AWS.ALB",
+        "AWS.S3ServerAccess",
         "AWS.VPCDns",
         "AWS.VPCFlow",
         "Custom.WebAudit",
