@@ -15,8 +15,20 @@ pub mod aws_vpcflow {
     include!(concat!(env!("OUT_DIR"), "/generated/aws_vpcflow.rs"));
 }
 
+pub mod apache_accesscombined {
+    include!(concat!(env!("OUT_DIR"), "/generated/apache_accesscombined.rs"));
+}
+
+pub mod apache_accesscommon {
+    include!(concat!(env!("OUT_DIR"), "/generated/apache_accesscommon.rs"));
+}
+
 pub mod custom_webaudit {
     include!(concat!(env!("OUT_DIR"), "/generated/custom_webaudit.rs"));
+}
+
+pub mod nginx_access {
+    include!(concat!(env!("OUT_DIR"), "/generated/nginx_access.rs"));
 }
 
 pub mod test_csvsalesforcelogin {
@@ -47,12 +59,15 @@ pub mod test_timelayouts {
     include!(concat!(env!("OUT_DIR"), "/generated/test_timelayouts.rs"));
 }
 
-pub static LOG_TYPES: [&::logschema::runtime::LogType; 12] = [
+pub static LOG_TYPES: [&::logschema::runtime::LogType; 15] = [
     &aws_alb::LOG_TYPE,
     &aws_s3serveraccess::LOG_TYPE,
     &aws_vpcdns::LOG_TYPE,
     &aws_vpcflow::LOG_TYPE,
+    &apache_accesscombined::LOG_TYPE,
+    &apache_accesscommon::LOG_TYPE,
     &custom_webaudit::LOG_TYPE,
+    &nginx_access::LOG_TYPE,
     &test_csvsalesforcelogin::LOG_TYPE,
     &test_csvzeekhttp::LOG_TYPE,
     &test_fastmatchaccess::LOG_TYPE,

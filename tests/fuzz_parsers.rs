@@ -596,6 +596,21 @@ fn s3_server_access_survives_hostile_input() {
 }
 
 #[test]
+fn apache_access_combined_survives_hostile_input() {
+    fuzz_log_type("Apache.AccessCombined");
+}
+
+#[test]
+fn apache_access_common_survives_hostile_input() {
+    fuzz_log_type("Apache.AccessCommon");
+}
+
+#[test]
+fn nginx_access_survives_hostile_input() {
+    fuzz_log_type("Nginx.Access");
+}
+
+#[test]
 fn vpcflow_survives_hostile_input() {
     fuzz_log_type("AWS.VPCFlow");
 }
@@ -648,11 +663,14 @@ fn panther_keys_survive_hostile_input() {
 #[test]
 fn every_log_type_is_fuzzed() {
     let fuzzed = [
+        "Apache.AccessCombined",
+        "Apache.AccessCommon",
         "AWS.ALB",
         "AWS.S3ServerAccess",
         "AWS.VPCDns",
         "AWS.VPCFlow",
         "Custom.WebAudit",
+        "Nginx.Access",
         "Test.CsvSalesforceLogin",
         "Test.CsvZeekHttp",
         "Test.FastMatchAccess",
