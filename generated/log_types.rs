@@ -35,11 +35,19 @@ pub mod test_osquery_differential_result {
     include!(concat!(env!("OUT_DIR"), "/generated/test_osquery_differential_result.rs"));
 }
 
+pub mod test_regexaccess {
+    include!(concat!(env!("OUT_DIR"), "/generated/test_regexaccess.rs"));
+}
+
+pub mod test_regexsyslog {
+    include!(concat!(env!("OUT_DIR"), "/generated/test_regexsyslog.rs"));
+}
+
 pub mod test_timelayouts {
     include!(concat!(env!("OUT_DIR"), "/generated/test_timelayouts.rs"));
 }
 
-pub static LOG_TYPES: [&::logschema::runtime::LogType; 10] = [
+pub static LOG_TYPES: [&::logschema::runtime::LogType; 12] = [
     &aws_vpcdns::LOG_TYPE,
     &aws_vpcflow::LOG_TYPE,
     &custom_webaudit::LOG_TYPE,
@@ -49,5 +57,7 @@ pub static LOG_TYPES: [&::logschema::runtime::LogType; 10] = [
     &test_fastmatchw3c::LOG_TYPE,
     &test_kitchensink::LOG_TYPE,
     &test_osquery_differential_result::LOG_TYPE,
+    &test_regexaccess::LOG_TYPE,
+    &test_regexsyslog::LOG_TYPE,
     &test_timelayouts::LOG_TYPE,
 ];
