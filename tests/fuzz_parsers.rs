@@ -616,6 +616,16 @@ fn fastmatch_w3c_survives_hostile_input() {
 }
 
 #[test]
+fn regex_access_survives_hostile_input() {
+    fuzz_log_type("Test.RegexAccess");
+}
+
+#[test]
+fn regex_syslog_survives_hostile_input() {
+    fuzz_log_type("Test.RegexSyslog");
+}
+
+#[test]
 fn csv_zeek_http_survives_hostile_input() {
     fuzz_log_type("Test.CsvZeekHttp");
 }
@@ -647,6 +657,8 @@ fn every_log_type_is_fuzzed() {
         "Test.FastMatchW3C",
         "Test.KitchenSink",
         "Test.Osquery.Differential.Result",
+        "Test.RegexAccess",
+        "Test.RegexSyslog",
         "Test.TimeLayouts",
     ];
     for log_type in logschema::log_types() {

@@ -114,6 +114,8 @@ pub(crate) struct GrokError {
 pub(crate) struct Capture {
     pub group: String,
     pub field: String,
+    /// The reference as written, for messages: `%{WORD:user}`.
+    pub reference: String,
     pub source: Source,
 }
 
@@ -270,6 +272,7 @@ impl Expander<'_> {
                 self.expanded.captures.push(Capture {
                     group,
                     field: field.to_owned(),
+                    reference: format!("%{{{reference}}}"),
                     source: source.clone(),
                 });
             }

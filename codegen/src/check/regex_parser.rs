@@ -96,9 +96,9 @@ impl Checker<'_> {
                 self.error(
                     location,
                     format!(
-                        "`%{{...:{}}}` names no field (use `%{{PATTERN}}` to match without \
-                         capturing)",
-                        capture.field
+                        "`{}` captures into '{}', which names no field (`%{{PATTERN}}` matches \
+                         without capturing)",
+                        capture.reference, capture.field
                     ),
                 );
                 ok = false;
