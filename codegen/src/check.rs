@@ -13,6 +13,7 @@ use crate::raw;
 use crate::Diagnostic;
 
 mod refs;
+mod regex_parser;
 mod text_parsers;
 
 /// A schema file that passed every check.
@@ -318,6 +319,7 @@ impl Checker<'_> {
             ("native", parser.native.is_some()),
             ("fastmatch", parser.fastmatch.is_some()),
             ("csv", parser.csv.is_some()),
+            ("regex", parser.regex.is_some()),
             ("script", parser.script.is_some()),
         ];
         let named: Vec<&str> = chosen
@@ -352,17 +354,21 @@ impl Checker<'_> {
         if let Some(csv) = &parser.csv {
             return self.check_csv(csv, fields);
         }
+        if let Some(regex) = &parser.regex {
+            return self.check_regex(regex, fields);
+        }
         if parser.script.is_some() {
             self.error(
                 self.key_location("parser.script"),
-                "the `script` parser (Starlark) is not supported: use fastmatch, csv or \
-                 delimited, or omit `parser` for JSON",
+                "the `script` parser (Starlark) is not supported: use fastmatch, regex, csv \
+                 or delimited, or omit `parser` for JSON",
             );
             return ir::Parser::JsonLines;
         }
         self.error(
             self.key_location("parser"),
-            "`parser` needs one of delimited, native, fastmatch or csv (omit `parser` for JSON lines)",
+            "`parser` needs one of delimited, native, fastmatch, regex or csv (omit `parser` for \
+             JSON lines)",
         );
         ir::Parser::JsonLines
     }

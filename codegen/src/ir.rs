@@ -60,6 +60,8 @@ pub enum Parser {
     FastMatch(FastMatchParser),
     /// Panther's `csv`: RFC 4180 lines with a header line or fixed columns.
     Csv(CsvParser),
+    /// Panther's `regex`: grok patterns, expanded into one regex.
+    Regex(RegexParser),
 }
 
 /// Panther's steps around a text parser's match, shared by `fastmatch` and `csv` (and meant for
@@ -121,6 +123,28 @@ pub struct FastCapture {
     /// The value is quoted: the text before it ends with this quote character and `until`
     /// starts with it. Backslash escapes inside are undone.
     pub quote: Option<char>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegexParser {
+    /// The plain regex the grok `match` expands into (searched for in each line).
+    pub pattern: String,
+    /// The fields the pattern captures, each once, in order of first appearance: the record's
+    /// columns.
+    pub keys: Vec<String>,
+    /// Which regex group fills which column; a column captured in two places takes the first
+    /// group that matched.
+    pub captures: Vec<RegexCapture>,
+    pub options: TextOptions,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegexCapture {
+    /// The group's index in the compiled regex.
+    pub group: usize,
+    /// Index into `RegexParser::keys`.
+    pub column: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -12,6 +12,7 @@ mod check;
 mod diagnostics;
 pub mod diff;
 mod emit;
+mod grok;
 pub mod ir;
 mod layout;
 mod lower;

@@ -38,6 +38,7 @@ pub(crate) struct Parser {
     pub native: Option<Native>,
     pub fastmatch: Option<FastMatch>,
     pub csv: Option<Csv>,
+    pub regex: Option<Regex>,
     /// Panther's Starlark scripts: recognised so that `check` can say they are unsupported.
     pub script: Option<serde_yaml::Value>,
 }
@@ -54,6 +55,26 @@ pub(crate) struct Native {
 pub(crate) struct FastMatch {
     #[serde(rename = "match")]
     pub patterns: Option<Vec<String>>,
+    #[serde(default)]
+    pub skip_lines: u64,
+    pub skip_prefix: Option<String>,
+    #[serde(default)]
+    pub empty_values: Vec<String>,
+    #[serde(default)]
+    pub trim_space: bool,
+    #[serde(default)]
+    pub expand_fields: BTreeMap<String, String>,
+}
+
+/// Panther's `regex` parser: grok patterns.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct Regex {
+    /// Concatenated into one pattern.
+    #[serde(rename = "match")]
+    pub patterns: Option<Vec<String>>,
+    #[serde(default)]
+    pub pattern_definitions: BTreeMap<String, String>,
     #[serde(default)]
     pub skip_lines: u64,
     pub skip_prefix: Option<String>,

@@ -566,6 +566,58 @@ fields:
 }
 
 #[test]
+fn regex_grok_expands_into_one_regex_with_groups_mapped_to_columns() {
+    let file = "schemas/r.yml";
+    let text = r#"schema: Test.Grok
+parser:
+  regex:
+    patternDefinitions:
+      USER_OR_ID: '(?:u=%{WORD:user}|id=%{INT:user})'
+    match:
+      - '^(%{IPV4:ip}) '
+      - '%{USER_OR_ID} %{POSINT}$'
+    skipLines: 1
+fields:
+  - name: ip
+    type: string
+  - name: user
+    type: string
+"#;
+    let Parser::Regex(parser) = lower_one(file, text).parser else {
+        panic!("not a regex parser");
+    };
+    // The user's own group `(...)` is group 1: the columns follow the named groups' indexes.
+    assert_eq!(parser.keys, ["ip", "user"]);
+    assert_eq!(
+        parser.captures,
+        [
+            RegexCapture {
+                group: 2,
+                column: 0
+            },
+            RegexCapture {
+                group: 3,
+                column: 1
+            },
+            RegexCapture {
+                group: 4,
+                column: 1
+            },
+        ]
+    );
+    assert!(
+        parser.pattern.starts_with("^((?P<grok_0>(?:(?:25[0-5]"),
+        "{}",
+        parser.pattern
+    );
+    assert!(parser
+        .pattern
+        .ends_with(r" (?:(?:u=(?P<grok_1>\b\w+\b)|id=(?P<grok_2>(?:[+-]?(?:[0-9]+))))) (?:\b(?:[1-9][0-9]*)\b)$"), "{}", parser.pattern);
+    assert_eq!(parser.options.skip_lines, 1);
+    assert_eq!(parser.location, at(file, 2, 1));
+}
+
+#[test]
 fn csv_parser_settings() {
     let file = "schemas/c.yml";
     let text = "schema: Test.Csv\nparser:\n  csv:\n    delimiter: \"\\t\"\n    hasHeader: true\n    columns: [a, '', b]\nfields:\n  - name: a\n    type: string\n";

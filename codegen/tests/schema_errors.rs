@@ -73,7 +73,7 @@ fn unknown_key_at_top_level_and_in_parser() {
     assert_eq!(
         error("schema: Test.Thing\nparser:\n  regexp: {}\nfields: [{name: x, type: string}]\n"),
         "schemas/x.yml:3:3: error: parser: unknown key `regexp` (expected one of `delimited`, \
-         `native`, `fastmatch`, `csv`, `script`)"
+         `native`, `fastmatch`, `csv`, `regex`, `script`)"
     );
 }
 
@@ -707,7 +707,7 @@ fn deeply_nested_input_is_an_error_not_a_crash() {
     assert_starts(&error(&block), "schemas/x.yml:");
 }
 
-// Panther's keys: `version`, and the `native`, `script`, `fastmatch` and `csv` parsers.
+// Panther's keys: `version`, and the `native`, `script`, `fastmatch`, `csv` and `regex` parsers.
 
 /// A schema with `head` (top-level lines before `fields`) and the fields of an access log.
 fn access_log(head: &str) -> String {
@@ -1019,5 +1019,120 @@ fn indicators_on_an_array_of_non_strings() {
     assert_eq!(
         error("schema: Test.Thing\nfields:\n  - name: x\n    type: array\n    element: {type: int}\n    indicators: [ip]\n"),
         "schemas/x.yml:6:5: error: `indicators` on an array need string elements (this array's elements are not strings)"
+    );
+}
+
+fn regex(lines: &str) -> String {
+    access_log(&format!("parser:\n  regex:\n{lines}"))
+}
+
+#[test]
+fn regex_without_match() {
+    assert_eq!(
+        error(&regex("    emptyValues: ['-']\n")),
+        "schemas/x.yml:3:3: error: the regex parser needs `match` (a list of grok patterns, \
+         concatenated, like '%{IP:client} %{WORD:method}')"
+    );
+    assert_eq!(
+        error(&regex("    match: []\n")),
+        "schemas/x.yml:4:5: error: `match` is empty (at least one pattern is needed)"
+    );
+}
+
+#[test]
+fn regex_grok_mistakes_are_located_where_written() {
+    assert_eq!(
+        error(&regex(
+            "    match:\n      - '%{IPV4:ip} '\n      - '%{NOPE:user}'\n"
+        )),
+        "schemas/x.yml:6:9: error: unknown grok pattern `NOPE` in `%{NOPE:user}` (neither \
+         built in nor in `patternDefinitions`)"
+    );
+    assert_eq!(
+        error(&regex("    match: ['%{IPV4:ip} %{WORD:host}']\n")),
+        "schemas/x.yml:4:13: error: `%{WORD:host}` captures into 'host', which names no field \
+         (`%{PATTERN}` matches without capturing)"
+    );
+    assert_eq!(
+        error(&regex("    match: ['%{IPV4:ip} %{INT:status:int}']\n")),
+        "schemas/x.yml:4:13: error: `%{INT:status:int}`: a type after the field name is not \
+         supported (the field's `type` decodes the value)"
+    );
+    assert_eq!(
+        error(&regex("    match: ['%{IPV4:ip} %{WORD']\n")),
+        "schemas/x.yml:4:13: error: unclosed grok reference `%{WORD` (write `%{NAME}` or \
+         `%{NAME:field}`)"
+    );
+    assert_eq!(
+        error(&regex("    match: ['%{IPV4} %{WORD}']\n")),
+        "schemas/x.yml:4:5: error: the pattern captures nothing (`%{PATTERN:field}` captures a \
+         value into a field)"
+    );
+}
+
+#[test]
+fn regex_pattern_definition_mistakes() {
+    // The cycle is reported at the definition that closes it.
+    assert_eq!(
+        error(&regex(
+            "    patternDefinitions:\n      OUTER: '%{INNER}'\n      INNER: 'x%{OUTER}'\n    \
+             match: ['%{OUTER:ip}']\n"
+        )),
+        "schemas/x.yml:6:14: error: pattern definition cycle: %{OUTER} -> %{INNER} -> %{OUTER}"
+    );
+    assert_eq!(
+        error(&regex(
+            "    patternDefinitions:\n      lower_case: '\\d+'\n    match: ['%{IPV4:ip}']\n"
+        )),
+        "schemas/x.yml:5:7: error: pattern name 'lower_case' must be upper case letters, digits \
+         and `_`, starting with a letter (like SYSLOG_PROG)"
+    );
+    // A capture inside a definition that names no field is reported at the definition.
+    assert_eq!(
+        error(&regex(
+            "    patternDefinitions:\n      TAG: '%{WORD:program}'\n    match: ['%{IPV4:ip} %{TAG}']\n"
+        )),
+        "schemas/x.yml:5:12: error: `%{WORD:program}` captures into 'program', which names no \
+         field (`%{PATTERN}` matches without capturing)"
+    );
+}
+
+#[test]
+fn regex_that_does_not_compile() {
+    // Items are concatenated first: an unbalanced group is only an error in the whole.
+    assert_starts(
+        &error(&regex("    match: ['%{IPV4:ip} (', '%{WORD:user}']\n")),
+        "schemas/x.yml:4:5: error: the pattern is not a valid regex once grok is expanded: regex \
+         parse error:",
+    );
+    assert_starts(
+        &error(&regex(
+            "    patternDefinitions:\n      BAD: 'a{2,1}'\n    match: ['%{BAD:ip}']\n",
+        )),
+        "schemas/x.yml:6:5: error: the pattern is not a valid regex once grok is expanded",
+    );
+    // Balanced across items is fine.
+    compile(&[SchemaSource {
+        path: FILE.into(),
+        text: regex("    match: ['(?:%{IPV4:ip} ', '%{WORD:user})?$']\n"),
+    }])
+    .unwrap();
+}
+
+#[test]
+fn regex_options_mistakes() {
+    assert_eq!(
+        error(&regex(
+            "    match: ['%{IPV4:ip} %{INT:status}']\n    expandFields:\n      user: 'u-%{host}'\n"
+        )),
+        "schemas/x.yml:6:13: error: expandFields 'user': `%{host}` is not captured by the pattern"
+    );
+    assert_eq!(
+        error(&regex("    match: ['%{IPV4:ip}']\n    skipPrefix: ''\n")),
+        "schemas/x.yml:5:17: error: empty `skipPrefix` (it would skip every line)"
+    );
+    assert_starts(
+        &error(&regex("    match: ['%{IPV4:ip}']\n    skiplines: 1\n")),
+        "schemas/x.yml:5:5: error: parser.regex: unknown key `skiplines`",
     );
 }

@@ -53,6 +53,13 @@ fn write_description(log_type: &LogType, out: &mut String) -> std::fmt::Result {
             write_text_options(&spec.text, out)?;
             false
         }
+        ParserSpec::Regex(spec) => {
+            writeln!(out, "parser: regex")?;
+            writeln!(out, "  captures: {}", spec.keys.join(" "))?;
+            writeln!(out, "  regex: {}", spec.regex.pattern)?;
+            write_text_options(&spec.text, out)?;
+            false
+        }
         ParserSpec::Csv(spec) => {
             writeln!(out, "parser: csv")?;
             writeln!(out, "  delimiter: {:?}", spec.delimiter)?;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::csv::{self, CsvSpec};
 use super::fastmatch;
+use super::regex_parser;
 use super::text_record::{text_column_map, TextRecordSpec};
 use super::{
     json_in, DecodeError, DelimitedSpec, EventMeta, ExtraColumns, FieldSpec, HeaderMode,
@@ -238,6 +239,11 @@ impl Framer {
                     text_column_map(log_type.fields, spec.keys.iter().copied(), &spec.text);
                 (None, Some(Arc::new(columns)))
             }
+            ParserSpec::Regex(spec) => {
+                let columns =
+                    text_column_map(log_type.fields, spec.keys.iter().copied(), &spec.text);
+                (None, Some(Arc::new(columns)))
+            }
             ParserSpec::Csv(spec) => {
                 let columns = (!spec.columns.is_empty()).then(|| {
                     let columns =
@@ -262,6 +268,7 @@ impl Framer {
         let skip_lines = match &self.log_type.parser {
             ParserSpec::FastMatch(spec) => spec.text.skip_lines,
             ParserSpec::Csv(spec) => spec.text.skip_lines,
+            ParserSpec::Regex(spec) => spec.text.skip_lines,
             ParserSpec::JsonLines | ParserSpec::Delimited(_) => return false,
         };
         self.lines_seen += 1;
@@ -309,6 +316,7 @@ impl Framer {
         match &self.log_type.parser {
             ParserSpec::FastMatch(spec) => return self.classify_text(line, &spec.text, None),
             ParserSpec::Csv(spec) => return self.classify_text(line, &spec.text, Some(spec)),
+            ParserSpec::Regex(spec) => return self.classify_text(line, &spec.text, None),
             ParserSpec::JsonLines | ParserSpec::Delimited(_) => {}
         }
         // A visible first character settles it without `trim` (which runs for every line).
@@ -589,6 +597,10 @@ pub fn parse_record<'l>(
         ParserSpec::Csv(spec) => {
             let columns = columns.ok_or_else(|| DecodeError::record(NO_TEXT_COLUMNS))?;
             csv::parse_csv(log_type, spec, line, columns, meta, out)
+        }
+        ParserSpec::Regex(spec) => {
+            let columns = columns.ok_or_else(|| DecodeError::record(NO_TEXT_COLUMNS))?;
+            regex_parser::parse_regex(log_type, spec, line, columns, meta, out)
         }
     }
 }

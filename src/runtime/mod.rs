@@ -12,6 +12,7 @@ pub mod json_in;
 pub mod json_out;
 pub mod layout;
 pub mod pattern;
+pub mod regex_parser;
 pub mod spec;
 pub mod text;
 pub mod text_record;
@@ -28,6 +29,7 @@ pub use json_in::{InputObject, InputValue, JsonNumber};
 pub use json_out::{JsonObjectWriter, WriteJson};
 pub use layout::{DayPadding, GoLayout, LayoutToken, OffsetPrecision, OffsetStyle};
 pub use pattern::Pattern;
+pub use regex_parser::{RegexCapture, RegexPattern, RegexSpec};
 pub use spec::*;
 pub use text_record::{ExpandSpec, TemplatePart, TextRecord, TextRecordSpec};
 

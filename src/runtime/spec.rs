@@ -2,7 +2,9 @@
 //! that can live in a `static`; the runtime's decoders, indicator extraction, `logschema show` and
 //! the test runner read it.
 
-use super::{CsvSpec, DecodeError, EventMeta, FastMatchSpec, GoLayout, ObjectRef, Pattern};
+use super::{
+    CsvSpec, DecodeError, EventMeta, FastMatchSpec, GoLayout, ObjectRef, Pattern, RegexSpec,
+};
 
 /// One log type in the registry (`crate::log_types()`).
 #[derive(Debug)]
@@ -33,6 +35,8 @@ pub enum ParserSpec {
     FastMatch(FastMatchSpec),
     /// Panther's `csv`.
     Csv(CsvSpec),
+    /// Panther's `regex`: grok, expanded by the generator into one regex.
+    Regex(RegexSpec),
 }
 
 #[derive(Debug, Clone, Copy)]

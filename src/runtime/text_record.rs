@@ -1,4 +1,4 @@
-//! What Panther's text parsers (`fastmatch`, `csv`, and later `regex`) share: a line's values,
+//! What Panther's text parsers (`fastmatch`, `csv`, `regex`) share: a line's values,
 //! once matched, go through the same steps before the typed fields decode them:
 //! `trimSpace`, then `emptyValues`, then `expandFields`. Each parser only fills the values of its
 //! columns (`finish_record`'s `values`); everything after the match is here, written once.

@@ -61,7 +61,7 @@ fn enclosing_quote(before: &str, after: &str) -> Option<char> {
 }
 
 /// Whether some top-level field reads `key` (its name, an alias or an earlier name).
-fn field_reads(fields: &[raw::Field], key: &str) -> bool {
+pub(super) fn field_reads(fields: &[raw::Field], key: &str) -> bool {
     fields.iter().any(|field| {
         field.name == key
             || field.aliases.iter().any(|alias| alias == key)
@@ -73,12 +73,12 @@ fn field_reads(fields: &[raw::Field], key: &str) -> bool {
 }
 
 /// The options every text parser shares, as written.
-struct RawOptions<'r> {
-    skip_lines: u64,
-    skip_prefix: Option<&'r String>,
-    trim_space: bool,
-    empty_values: &'r [String],
-    expand_fields: &'r BTreeMap<String, String>,
+pub(super) struct RawOptions<'r> {
+    pub skip_lines: u64,
+    pub skip_prefix: Option<&'r String>,
+    pub trim_space: bool,
+    pub empty_values: &'r [String],
+    pub expand_fields: &'r BTreeMap<String, String>,
 }
 
 impl Checker<'_> {
@@ -267,7 +267,7 @@ impl Checker<'_> {
 
     /// The shared options. `keys`: the names the parser captures, when known at build time
     /// (`what_keys` says what they are, for messages); `expandFields` may only read those.
-    fn check_text_options(
+    pub(super) fn check_text_options(
         &mut self,
         path: &str,
         options: RawOptions,

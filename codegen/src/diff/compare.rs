@@ -186,6 +186,7 @@ impl LogTypePair<'_> {
             Parser::Delimited(delimited) => delimited.location.clone(),
             Parser::FastMatch(fastmatch) => fastmatch.location.clone(),
             Parser::Csv(csv) => csv.location.clone(),
+            Parser::Regex(regex) => regex.location.clone(),
             Parser::JsonLines => self.new.location.clone(),
         };
         let detail = format!("parser changed from {old} to {new}");
@@ -613,6 +614,7 @@ fn describe_parser(parser: &Parser) -> String {
             csv.columns.join(", "),
             csv.options
         ),
+        Parser::Regex(regex) => format!("regex {:?} {:?}", regex.pattern, regex.options),
     }
 }
 

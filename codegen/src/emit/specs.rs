@@ -64,7 +64,12 @@ pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitE
     let parser = parser_spec(&log_type.parser);
     let log_type_path = runtime("LogType");
     let parse_event = runtime("parse_event");
+    let parser_statics = match &log_type.parser {
+        ir::Parser::Regex(regex) => super::text_parsers::regex_static(regex),
+        _ => TokenStream::new(),
+    };
     Ok(quote! {
+        #parser_statics
         #doc
         pub static LOG_TYPE: #log_type_path = #log_type_path {
             name: #name,
@@ -109,6 +114,7 @@ fn parser_spec(parser: &ir::Parser) -> TokenStream {
         }
         ir::Parser::FastMatch(fastmatch) => super::text_parsers::fastmatch_spec(fastmatch),
         ir::Parser::Csv(csv) => super::text_parsers::csv_spec(csv),
+        ir::Parser::Regex(regex) => super::text_parsers::regex_spec(regex),
     }
 }
 

@@ -47,6 +47,38 @@ fn pattern(pattern: &ir::FastPattern) -> TokenStream {
     quote!(#pattern_type { prefix: #prefix, captures: &[#(#captures),*] })
 }
 
+/// The static the `regex` parser's pattern is compiled into, once, on first use (a static
+/// of its own: the registry entry cannot hold a value with interior mutability).
+pub(super) fn regex_static(regex: &ir::RegexParser) -> TokenStream {
+    let pattern_type = runtime("RegexPattern");
+    let pattern = str_lit(&regex.pattern);
+    quote! {
+        /// The `regex` parser's grok `match`, expanded into one regex.
+        static LOG_TYPE_REGEX: #pattern_type = #pattern_type::new(#pattern);
+    }
+}
+
+pub(super) fn regex_spec(regex: &ir::RegexParser) -> TokenStream {
+    let variant = runtime("ParserSpec::Regex");
+    let spec = runtime("RegexSpec");
+    let capture_type = runtime("RegexCapture");
+    let keys = str_slice(&regex.keys);
+    let captures = regex.captures.iter().map(|capture| {
+        let group = Literal::usize_unsuffixed(capture.group);
+        let column = Literal::usize_unsuffixed(capture.column);
+        quote!(#capture_type { group: #group, column: #column })
+    });
+    let text = text_spec(&regex.options);
+    quote! {
+        #variant(#spec {
+            regex: &LOG_TYPE_REGEX,
+            keys: #keys,
+            captures: &[#(#captures),*],
+            text: #text,
+        })
+    }
+}
+
 pub(super) fn csv_spec(csv: &ir::CsvParser) -> TokenStream {
     let variant = runtime("ParserSpec::Csv");
     let spec = runtime("CsvSpec");
