@@ -181,10 +181,28 @@ impl IndicatorSink {
         }
     }
 
-    /// One trailing root dot dropped: `example.com.` -> `example.com`.
+    /// One trailing root dot dropped: `example.com.` -> `example.com`; punycode labels decoded:
+    /// `xn--fa-hia.com` -> `faß.com`.
     fn add_domain(&mut self, value: &str) {
         let name = value.strip_suffix('.').unwrap_or(value);
-        self.push(IndicatorList::DomainNames, name);
+        if !name.split('.').any(is_ace_label) {
+            self.push(IndicatorList::DomainNames, name);
+            return;
+        }
+        let start = self.text.len();
+        for (i, label) in name.split('.').enumerate() {
+            if i > 0 {
+                self.text.push('.');
+            }
+            match is_ace_label(label)
+                .then(|| decode_ace_label(label))
+                .flatten()
+            {
+                Some(decoded) => self.text.push_str(&decoded),
+                None => self.text.push_str(label),
+            }
+        }
+        self.lists[IndicatorList::DomainNames as usize].push((start, self.text.len()));
     }
 
     fn add_hostname(&mut self, value: &str) {
@@ -271,6 +289,21 @@ fn is_plain_ipv4(text: &[u8]) -> bool {
         }
     }
     at == text.len()
+}
+
+/// An IDNA label in its ASCII form: `xn--` (in any case) then punycode. Only these pay for decoding.
+fn is_ace_label(label: &str) -> bool {
+    label
+        .as_bytes()
+        .get(..4)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"xn--"))
+}
+
+/// The Unicode form of an `xn--` label; `None` (the label is kept as written) when the rest is
+/// not valid punycode or decodes to ASCII only, which no real IDNA label does.
+fn decode_ace_label(label: &str) -> Option<String> {
+    let decoded = idna::punycode::decode_to_string(&label.get(4..)?.to_ascii_lowercase())?;
+    (!decoded.is_ascii()).then_some(decoded)
 }
 
 /// One list as a JSON array of strings.
@@ -560,6 +593,40 @@ mod tests {
                 &["example.com.", "example.com", "a.b..", ".", "  "]
             ),
             one("p_any_domain_names", &["a.b.", "example.com"])
+        );
+    }
+
+    #[test]
+    fn punycode_labels_are_decoded() {
+        assert_eq!(
+            collect(
+                IndicatorKind::Domain,
+                &[
+                    "xn--fa-hia.com.",
+                    "www.XN--Bcher-kva.example",
+                    // Not punycode, or punycode of ASCII only: kept as written, label by label.
+                    "xn--.example",
+                    "xn--abc-.example",
+                    "xn--a-ecp.xn--zz\u{e9}.test",
+                    "xn--",
+                ]
+            ),
+            one(
+                "p_any_domain_names",
+                &[
+                    "a\u{2488}.xn--zz\u{e9}.test",
+                    "faß.com",
+                    "www.bücher.example",
+                    "xn--",
+                    "xn--.example",
+                    "xn--abc-.example",
+                ]
+            )
+        );
+        // Through hostnames and URLs too.
+        assert_eq!(
+            collect(IndicatorKind::Url, &["https://xn--mnchen-3ya.de/"]),
+            one("p_any_domain_names", &["münchen.de"])
         );
     }
 
