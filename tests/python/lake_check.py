@@ -38,7 +38,7 @@ def same(expected, actual, is_json, path, problems):
         if actual is not None:
             problems.append(f"{path}: {actual!r} in Parquet, not in JSON")
         return
-    if is_json or (isinstance(actual, str) and not isinstance(expected, str)):
+    if (is_json and not isinstance(actual, list)) or (isinstance(actual, str) and not isinstance(expected, str)):
         if actual is None or json.loads(actual) != expected:
             problems.append(f"{path}: JSON text {actual!r} != {expected!r}")
         return
@@ -65,7 +65,8 @@ def same(expected, actual, is_json, path, problems):
             problems.append(f"{path}: list {actual!r} != {expected!r}")
             return
         for index, (left, right) in enumerate(zip(expected, actual)):
-            same(left, right, False, f"{path}[{index}]", problems)
+            # The elements of a list of `json` values are JSON text each.
+            same(left, right, is_json, f"{path}[{index}]", problems)
         return
     if isinstance(actual, float) and isinstance(expected, (int, float)):
         if actual != float(expected):
@@ -110,7 +111,7 @@ def compare(events_path, parquet_glob):
         for name, kind in zip(columns, types):
             if name in PARTITIONS or name in ("p_row_id", "p_parse_time"):
                 continue
-            same(want.get(name, MISSING), row[name], kind == "JSON", f"row {key}: {name}", problems)
+            same(want.get(name, MISSING), row[name], kind.rstrip("[]") == "JSON", f"row {key}: {name}", problems)
     for key in expected_by_key.keys() - seen:
         problems.append(f"row {key}: in JSON, not in Parquet")
     if problems:
