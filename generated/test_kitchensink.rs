@@ -66,6 +66,14 @@ pub struct TestKitchenSink<'a> {
     pub ind_kind: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// An ip or a domain depending on ind_kind.
     pub ind_value: ::core::option::Option<::std::borrow::Cow<'a, str>>,
+    /// Indicators on a json value take every string inside it that is valid for a kind.
+    pub ind_json: ::core::option::Option<::logschema::runtime::JsonValue>,
+    /// On an array of json values, each element is scanned.
+    pub ind_json_items: ::core::option::Option<
+        ::std::vec::Vec<::logschema::runtime::JsonValue>,
+    >,
+    /// A json value scanned only for some values of a sibling field.
+    pub ind_json_when: ::core::option::Option<::logschema::runtime::JsonValue>,
     pub v_allow: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     pub v_deny: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     pub v_ipv4: ::core::option::Option<::std::borrow::Cow<'a, str>>,
@@ -189,6 +197,17 @@ static TEST_KITCHEN_SINK__IND_AWS_TAGS__ELEMENT: ::logschema::runtime::ValueSpec
 static TEST_KITCHEN_SINK__IND_PATTERN__PATTERN_0: ::logschema::runtime::Pattern = ::logschema::runtime::Pattern::new(
     "<([^<>@\\s]+@[^<>\\s]+)>",
 );
+
+static TEST_KITCHEN_SINK__IND_JSON_ITEMS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
+    indicators: &[
+        ::logschema::runtime::IndicatorSpec {
+            kind: ::logschema::runtime::IndicatorKind::Ip,
+            when: ::core::option::Option::None,
+            pattern: ::core::option::Option::None,
+        },
+    ],
+    ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Json)
+};
 
 static TEST_KITCHEN_SINK__EV_STRINGS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {
     empty_values: &["-"],
@@ -783,6 +802,76 @@ pub static TEST_KITCHEN_SINK__IND_VALUE: ::logschema::runtime::FieldSpec = ::log
     },
 };
 
+pub static TEST_KITCHEN_SINK__IND_JSON: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "ind_json",
+    keys: &["ind_json"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        indicators: &[
+            ::logschema::runtime::IndicatorSpec {
+                kind: ::logschema::runtime::IndicatorKind::AwsArn,
+                when: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
+            },
+            ::logschema::runtime::IndicatorSpec {
+                kind: ::logschema::runtime::IndicatorKind::AwsAccountId,
+                when: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
+            },
+            ::logschema::runtime::IndicatorSpec {
+                kind: ::logschema::runtime::IndicatorKind::AwsInstanceId,
+                when: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
+            },
+            ::logschema::runtime::IndicatorSpec {
+                kind: ::logschema::runtime::IndicatorKind::Ip,
+                when: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
+            },
+            ::logschema::runtime::IndicatorSpec {
+                kind: ::logschema::runtime::IndicatorKind::Domain,
+                when: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
+            },
+        ],
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Json)
+    },
+};
+
+pub static TEST_KITCHEN_SINK__IND_JSON_ITEMS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "ind_json_items",
+    keys: &["ind_json_items"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        element: ::core::option::Option::Some(
+            &TEST_KITCHEN_SINK__IND_JSON_ITEMS__ELEMENT,
+        ),
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Array)
+    },
+};
+
+pub static TEST_KITCHEN_SINK__IND_JSON_WHEN: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
+    name: "ind_json_when",
+    keys: &["ind_json_when"],
+    required: false,
+    is_event_time: false,
+    value: ::logschema::runtime::ValueSpec {
+        indicators: &[
+            ::logschema::runtime::IndicatorSpec {
+                kind: ::logschema::runtime::IndicatorKind::Hostname,
+                when: ::core::option::Option::Some(::logschema::runtime::IndicatorCondition {
+                    field: "ind_kind",
+                    values: &["name"],
+                }),
+                pattern: ::core::option::Option::None,
+            },
+        ],
+        ..::logschema::runtime::ValueSpec::of(::logschema::runtime::ValueKind::Json)
+    },
+};
+
 pub static TEST_KITCHEN_SINK__V_ALLOW: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
     name: "v_allow",
     keys: &["v_allow"],
@@ -1019,6 +1108,9 @@ pub static TEST_KITCHEN_SINK_FIELDS: &[&::logschema::runtime::FieldSpec] = &[
     &TEST_KITCHEN_SINK__IND_PATTERN,
     &TEST_KITCHEN_SINK__IND_KIND,
     &TEST_KITCHEN_SINK__IND_VALUE,
+    &TEST_KITCHEN_SINK__IND_JSON,
+    &TEST_KITCHEN_SINK__IND_JSON_ITEMS,
+    &TEST_KITCHEN_SINK__IND_JSON_WHEN,
     &TEST_KITCHEN_SINK__V_ALLOW,
     &TEST_KITCHEN_SINK__V_DENY,
     &TEST_KITCHEN_SINK__V_IPV4,
@@ -1388,6 +1480,18 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSink<'a> {
                 input,
                 &TEST_KITCHEN_SINK__IND_VALUE,
             )?,
+            ind_json: ::logschema::runtime::decode::optional(
+                input,
+                &TEST_KITCHEN_SINK__IND_JSON,
+            )?,
+            ind_json_items: ::logschema::runtime::decode::optional(
+                input,
+                &TEST_KITCHEN_SINK__IND_JSON_ITEMS,
+            )?,
+            ind_json_when: ::logschema::runtime::decode::optional(
+                input,
+                &TEST_KITCHEN_SINK__IND_JSON_WHEN,
+            )?,
             v_allow: ::logschema::runtime::decode::optional(
                 input,
                 &TEST_KITCHEN_SINK__V_ALLOW,
@@ -1509,6 +1613,9 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSink<'a> {
         out.optional("ind_pattern", &self.ind_pattern);
         out.optional("ind_kind", &self.ind_kind);
         out.optional("ind_value", &self.ind_value);
+        out.optional("ind_json", &self.ind_json);
+        out.optional("ind_json_items", &self.ind_json_items);
+        out.optional("ind_json_when", &self.ind_json_when);
         out.optional("v_allow", &self.v_allow);
         out.optional("v_deny", &self.v_deny);
         out.optional("v_ipv4", &self.v_ipv4);
@@ -1597,6 +1704,22 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSink<'a> {
             &self.ind_kind,
         ) {
             sink.add(&TEST_KITCHEN_SINK__IND_VALUE.value.indicators[1], &self.ind_value);
+        }
+        sink.add_json(TEST_KITCHEN_SINK__IND_JSON.value.indicators, &self.ind_json);
+        sink.add_json(
+            TEST_KITCHEN_SINK__IND_JSON_ITEMS__ELEMENT.indicators,
+            &self.ind_json_items,
+        );
+        if ::logschema::runtime::indicators::condition_holds(
+            &TEST_KITCHEN_SINK__IND_JSON_WHEN.value.indicators[0],
+            &self.ind_kind,
+        ) {
+            sink.add_json(
+                ::core::slice::from_ref(
+                    &TEST_KITCHEN_SINK__IND_JSON_WHEN.value.indicators[0],
+                ),
+                &self.ind_json_when,
+            );
         }
         sink.add(&TEST_KITCHEN_SINK__CLIENT_IP.value.indicators[0], &self.client_ip);
     }

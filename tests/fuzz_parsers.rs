@@ -338,8 +338,14 @@ fn check_fields(
     for field in fields {
         let field_path = format!("{path}{}", field.name);
         match object.get(field.name) {
-            None if field.required => return Err(format!("{field_path}: required but absent")),
+            // An empty array is left out of the event (Go's omitempty), required or not.
+            None if field.required && field.value.kind != ValueKind::Array => {
+                return Err(format!("{field_path}: required but absent"))
+            }
             None => {}
+            Some(Value::Array(items)) if items.is_empty() => {
+                return Err(format!("{field_path}: an empty array is written"))
+            }
             Some(value) => check_value(&field.value, value, &field_path)?,
         }
     }
@@ -373,10 +379,14 @@ fn check_value(spec: &ValueSpec, value: &Value, path: &str) -> Result<(), String
         ValueKind::Float => value.as_f64().is_some_and(f64::is_finite),
         ValueKind::Boolean => value.is_boolean(),
         ValueKind::Timestamp => return check_timestamp(value, path),
-        ValueKind::Json => !value.is_null(),
+        // Null too: a `json` field given null is written null.
+        ValueKind::Json => true,
         ValueKind::Array => match (value.as_array(), spec.element) {
             (Some(items), Some(element)) => {
                 for (index, item) in items.iter().enumerate() {
+                    if item.is_null() {
+                        return Err(format!("{path}[{index}]: a null element is written"));
+                    }
                     check_value(element, item, &format!("{path}[{index}]"))?;
                 }
                 true

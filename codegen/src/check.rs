@@ -677,17 +677,21 @@ impl Checker<'_> {
             Some(TypeName::Json | TypeName::Ref) | None => CheckedType::Scalar(ir::Type::Json),
         };
         let is_string = ty == Some(TypeName::String);
+        let is_json = ty == Some(TypeName::Json);
         if let (CheckedType::Array(element), Some(entries)) = (&mut checked_type, keys.indicators) {
             // Panther's: indicators on an array of strings are its elements' indicators.
             let indicators = self.check_indicators(path, entries, siblings);
-            let strings = innermost_element(element);
-            if matches!(strings.ty, CheckedType::Scalar(ir::Type::String)) {
-                strings.indicators.extend(indicators);
-            } else {
-                self.error(
+            let elements = innermost_element(element);
+            match elements.ty {
+                CheckedType::Scalar(ir::Type::String) => elements.indicators.extend(indicators),
+                CheckedType::Scalar(ir::Type::Json) => {
+                    self.check_json_indicator_kinds(&indicators);
+                    elements.indicators.extend(indicators);
+                }
+                _ => self.error(
                     self.key_location(&child(path, "indicators")),
-                    "`indicators` on an array need string elements (this array's elements are not strings)",
-                );
+                    "`indicators` on an array need string or json elements (this array's elements are neither)",
+                ),
             }
         }
         CheckedValue {
@@ -698,6 +702,11 @@ impl Checker<'_> {
                 .unwrap_or_default(),
             indicators: match keys.indicators {
                 Some(entries) if is_string => self.check_indicators(path, entries, siblings),
+                Some(entries) if is_json => {
+                    let indicators = self.check_indicators(path, entries, siblings);
+                    self.check_json_indicator_kinds(&indicators);
+                    indicators
+                }
                 _ => Vec::new(),
             },
             validate: match keys.validate {
@@ -744,8 +753,8 @@ impl Checker<'_> {
             (
                 "indicators",
                 keys.indicators.is_some(),
-                matches!(ty, TypeName::String | TypeName::Array),
-                "strings (and arrays of strings)",
+                matches!(ty, TypeName::String | TypeName::Array | TypeName::Json),
+                "strings, json values (and arrays of those)",
             ),
             (
                 "validate",
@@ -834,6 +843,28 @@ impl Checker<'_> {
             }
         }
         formats
+    }
+
+    /// On a `json` value an indicator scans every string inside it, so only kinds with a rule
+    /// that most strings fail make sense there; the others would take every string.
+    fn check_json_indicator_kinds(&mut self, indicators: &[ir::Indicator]) {
+        for indicator in indicators {
+            if !indicator.kind.has_value_rule() {
+                self.error(
+                    indicator.location.clone(),
+                    format!(
+                        "indicator kind '{}' takes any string, so it cannot scan a json value (kinds for json: {})",
+                        indicator.kind.as_str(),
+                        IndicatorKind::ALL
+                            .iter()
+                            .filter(|kind| kind.has_value_rule())
+                            .map(|kind| kind.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+        }
     }
 
     fn check_indicators(

@@ -444,6 +444,19 @@ impl IndicatorKind {
         }
     }
 
+    /// Whether the kind has a rule most strings fail (an address, a hash, an id's shape), so it
+    /// can scan every string inside a `json` value; `aws_tag`, `email` (any `@`), `username`
+    /// and `trace_id` take nearly any string.
+    pub fn has_value_rule(self) -> bool {
+        !matches!(
+            self,
+            IndicatorKind::AwsTag
+                | IndicatorKind::Email
+                | IndicatorKind::Username
+                | IndicatorKind::TraceId
+        )
+    }
+
     /// The runtime enum variant's name: `AwsAccountId`.
     pub fn variant_name(self) -> &'static str {
         match self {

@@ -181,7 +181,7 @@ fn element_on_a_non_array() {
 fn indicators_on_a_non_string() {
     assert_eq!(
         error("schema: Test.Thing\nfields:\n  - name: n\n    type: bigint\n    indicators: [ip]\n"),
-        "schemas/x.yml:5:5: error: `indicators` is only allowed on strings (and arrays of strings) (this one is bigint)"
+        "schemas/x.yml:5:5: error: `indicators` is only allowed on strings, json values (and arrays of those) (this one is bigint)"
     );
 }
 
@@ -950,7 +950,7 @@ fn ref_without_a_target_and_target_without_ref() {
     );
     assert_eq!(
         error(&with_ref("Addr", "    indicators: [ip]\ndefinitions:\n  Addr: {type: string}\n")),
-        "schemas/x.yml:6:5: error: `indicators` is only allowed on strings (and arrays of strings) (this one is ref)"
+        "schemas/x.yml:6:5: error: `indicators` is only allowed on strings, json values (and arrays of those) (this one is ref)"
     );
 }
 
@@ -1018,7 +1018,7 @@ fn is_expiration_on_a_non_timestamp() {
 fn indicators_on_an_array_of_non_strings() {
     assert_eq!(
         error("schema: Test.Thing\nfields:\n  - name: x\n    type: array\n    element: {type: int}\n    indicators: [ip]\n"),
-        "schemas/x.yml:6:5: error: `indicators` on an array need string elements (this array's elements are not strings)"
+        "schemas/x.yml:6:5: error: `indicators` on an array need string or json elements (this array's elements are neither)"
     );
 }
 
@@ -1135,4 +1135,28 @@ fn regex_options_mistakes() {
         &error(&regex("    match: ['%{IPV4:ip}']\n    skiplines: 1\n")),
         "schemas/x.yml:5:5: error: parser.regex: unknown key `skiplines`",
     );
+}
+
+#[test]
+fn indicators_on_json_need_kinds_with_a_value_rule() {
+    let message = error(
+        "schema: Test.Thing\nfields:\n  - name: x\n    type: json\n    indicators: [ip, username]\n",
+    );
+    assert_eq!(
+        message,
+        "schemas/x.yml:5:22: error: indicator kind 'username' takes any string, so it cannot scan a json value \
+         (kinds for json: ip, domain, hostname, url, net_addr, md5, sha1, sha256, aws_account_id, aws_instance_id, aws_arn)"
+    );
+    assert_starts(
+        &error("schema: Test.Thing\nfields:\n  - name: x\n    type: array\n    element: {type: json}\n    indicators: [email]\n"),
+        "schemas/x.yml:6:18: error: indicator kind 'email' takes any string",
+    );
+    // Every other kind is accepted, also with a condition.
+    let accepted = "schema: Test.Thing\nfields:\n  - name: k\n    type: string\n  - name: x\n    type: json\n    \
+                    indicators: [ip, domain, hostname, url, net_addr, md5, sha1, sha256, aws_account_id, aws_instance_id, aws_arn, {kind: ip, when: {field: k, in: [a]}}]\n";
+    assert!(compile(&[SchemaSource {
+        path: FILE.into(),
+        text: accepted.into(),
+    }])
+    .is_ok());
 }

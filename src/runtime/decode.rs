@@ -239,7 +239,10 @@ impl<'a, T: Decode<'a>> Decode<'a> for Vec<T> {
         };
         let mut decoded = Vec::with_capacity(elements.len());
         for (index, element) in elements.iter().enumerate() {
-            // Null (and empty-valued) elements are dropped.
+            // Null (and empty-valued) elements are dropped, `json` ones too.
+            if matches!(element, InputValue::Null) {
+                continue;
+            }
             if let Some(element) = T::decode(ValueRef::Json(element), element_spec)
                 .map_err(|error| error.at_index(index))?
             {
@@ -255,6 +258,10 @@ impl<'a> Decode<'a> for Value {
         value: ValueRef<'_, 'a>,
         spec: &'static ValueSpec,
     ) -> Result<Option<Self>, DecodeError> {
+        // A JSON null is a value here: Panther writes a `json` field given `null` as `null`.
+        if let ValueRef::Json(InputValue::Null) = value {
+            return Ok(Some(Value::Null));
+        }
         let Some(value) = present(value, spec) else {
             return Ok(None);
         };
@@ -266,11 +273,7 @@ impl<'a> Decode<'a> for Value {
                 serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
             }
         };
-        Ok(if decoded.is_null() {
-            None
-        } else {
-            Some(decoded)
-        })
+        Ok(Some(decoded))
     }
 }
 
@@ -568,6 +571,10 @@ mod tests {
     };
     static STRINGS: ValueSpec = ValueSpec {
         element: Some(&STRING),
+        ..ValueSpec::of(ValueKind::Array)
+    };
+    static JSONS: ValueSpec = ValueSpec {
+        element: Some(&JSON),
         ..ValueSpec::of(ValueKind::Array)
     };
     static EMBEDDED_STRINGS: ValueSpec = ValueSpec {
@@ -869,7 +876,8 @@ mod tests {
         assert_eq!(json::<i64>("0", &DASH_IS_EMPTY), Ok(None));
         assert_eq!(json::<i64>("5", &DASH_IS_EMPTY), Ok(Some(5)));
         assert_eq!(json::<i64>("null", &BIGINT), Ok(None));
-        assert_eq!(json::<Value>("null", &JSON), Ok(None));
+        // Except a `json` value: null is written as null.
+        assert_eq!(json::<Value>("null", &JSON), Ok(Some(Value::Null)));
     }
 
     #[test]
@@ -905,7 +913,10 @@ mod tests {
         assert!(text::<Value>("nope", &EMBEDDED_JSON)
             .unwrap_err()
             .contains("is not valid embedded JSON"));
-        assert_eq!(json::<Value>(r#""null""#, &EMBEDDED_JSON), Ok(None));
+        assert_eq!(
+            json::<Value>(r#""null""#, &EMBEDDED_JSON),
+            Ok(Some(Value::Null))
+        );
     }
 
     #[test]
@@ -914,7 +925,13 @@ mod tests {
             json::<Vec<String>>(r#"["a", null, 3]"#, &STRINGS),
             Ok(Some(vec!["a".into(), "3".into()]))
         );
+        // Empty (or all-null) arrays decode; the writer leaves them out of the event.
         assert_eq!(json::<Vec<String>>("[]", &STRINGS), Ok(Some(vec![])));
+        assert_eq!(json::<Vec<String>>("[null]", &STRINGS), Ok(Some(vec![])));
+        assert_eq!(
+            json::<Vec<Value>>(r#"[null, {"a":null}, null]"#, &JSONS),
+            Ok(Some(vec![serde_json::json!({"a": null})]))
+        );
         assert_eq!(
             json::<Vec<String>>(r#"["a", {}]"#, &STRINGS),
             Err("[1]: an object is not a valid string".into())

@@ -68,23 +68,61 @@ pub struct IndicatorSink {
     /// Indexed by `IndicatorList as usize`: (start, end) of each value in `text`; sorted and
     /// de-duplicated only when written.
     lists: [Vec<(usize, usize)>; 12],
+    /// Set while scanning the strings inside a `json` value: names must look like domain names
+    /// and instance ids like instance ids (see `add_json`).
+    scanning_json: bool,
 }
 
 impl IndicatorSink {
     /// Applies one indicator spec (its kind and pattern; the `when` condition is checked by the
     /// caller with `condition_holds`) to every string in `values`.
     pub fn add<V: IndicatorValues + ?Sized>(&mut self, spec: &IndicatorSpec, values: &V) {
-        values.for_each_str(&mut |value| {
-            let value = super::text::trim(value);
-            match spec.pattern {
-                Some(pattern) => {
-                    if let Some(captured) = pattern.capture(value) {
-                        self.add_value(spec.kind, captured);
-                    }
+        values.for_each_str(&mut |value| self.add_str(spec, value));
+    }
+
+    /// Applies `specs` (their conditions checked by the caller) to every string anywhere inside
+    /// the `json` values, walking each value once. There every string is a candidate, so the
+    /// name kinds (`domain`, `hostname`, `url`, `net_addr`) keep only names shaped like domain
+    /// names (`looks_like_domain`) and `aws_instance_id` only `i-` and 8 or 17 hex digits.
+    pub fn add_json<V: JsonValues + ?Sized>(&mut self, specs: &[IndicatorSpec], values: &V) {
+        self.scanning_json = true;
+        values.for_each_json(&mut |value| self.walk_json(specs, value));
+        self.scanning_json = false;
+    }
+
+    /// Depth first through arrays and object values (not keys); the input's nesting is bounded
+    /// by the JSON readers' recursion limit of 128.
+    fn walk_json(&mut self, specs: &[IndicatorSpec], value: &serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) => {
+                for spec in specs {
+                    self.add_str(spec, text);
                 }
-                None => self.add_value(spec.kind, value),
             }
-        });
+            serde_json::Value::Array(elements) => {
+                for element in elements {
+                    self.walk_json(specs, element);
+                }
+            }
+            serde_json::Value::Object(members) => {
+                for member in members.values() {
+                    self.walk_json(specs, member);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn add_str(&mut self, spec: &IndicatorSpec, value: &str) {
+        let value = super::text::trim(value);
+        match spec.pattern {
+            Some(pattern) => {
+                if let Some(captured) = pattern.capture(value) {
+                    self.add_value(spec.kind, captured);
+                }
+            }
+            None => self.add_value(spec.kind, value),
+        }
     }
 
     /// Applies one kind to one value (trimmed; empty values add nothing).
@@ -116,7 +154,12 @@ impl IndicatorSink {
                 }
             }
             IndicatorKind::AwsInstanceId => {
-                if value.starts_with("i-") {
+                let valid = if self.scanning_json {
+                    is_instance_id(value)
+                } else {
+                    value.starts_with("i-")
+                };
+                if valid {
                     self.push(IndicatorList::AwsInstanceIds, value);
                 }
             }
@@ -181,10 +224,31 @@ impl IndicatorSink {
         }
     }
 
-    /// One trailing root dot dropped: `example.com.` -> `example.com`.
+    /// One trailing root dot dropped: `example.com.` -> `example.com`; punycode labels decoded:
+    /// `xn--fa-hia.com` -> `faß.com`.
     fn add_domain(&mut self, value: &str) {
         let name = value.strip_suffix('.').unwrap_or(value);
-        self.push(IndicatorList::DomainNames, name);
+        if self.scanning_json && !looks_like_domain(name) {
+            return;
+        }
+        if !name.split('.').any(is_ace_label) {
+            self.push(IndicatorList::DomainNames, name);
+            return;
+        }
+        let start = self.text.len();
+        for (i, label) in name.split('.').enumerate() {
+            if i > 0 {
+                self.text.push('.');
+            }
+            match is_ace_label(label)
+                .then(|| decode_ace_label(label))
+                .flatten()
+            {
+                Some(decoded) => self.text.push_str(&decoded),
+                None => self.text.push_str(label),
+            }
+        }
+        self.lists[IndicatorList::DomainNames as usize].push((start, self.text.len()));
     }
 
     fn add_hostname(&mut self, value: &str) {
@@ -273,6 +337,53 @@ fn is_plain_ipv4(text: &[u8]) -> bool {
     at == text.len()
 }
 
+/// A domain name as DNS writes it (the root dot already dropped): 2 to 127 labels, at most 253
+/// bytes; each label 1 to 63 ASCII letters, digits, `-` or `_`, not starting or ending with `-`;
+/// the last label (the top-level domain) letters only, at least 2, or an `xn--` label. Used for
+/// the strings inside `json` values, where most strings are not names.
+fn looks_like_domain(name: &str) -> bool {
+    if name.len() > 253 || !name.contains('.') {
+        return false;
+    }
+    let label_ok = |label: &str| {
+        (1..=63).contains(&label.len())
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    let top_level = name.rsplit('.').next().unwrap_or_default();
+    let top_level_ok = (top_level.len() >= 2 && top_level.bytes().all(|b| b.is_ascii_alphabetic()))
+        || is_ace_label(top_level);
+    top_level_ok && name.split('.').all(label_ok)
+}
+
+/// `i-` and 8 or 17 lower-case hex digits: EC2's instance id forms.
+fn is_instance_id(value: &str) -> bool {
+    value.strip_prefix("i-").is_some_and(|digits| {
+        matches!(digits.len(), 8 | 17)
+            && digits
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// An IDNA label in its ASCII form: `xn--` (in any case) then punycode. Only these pay for decoding.
+fn is_ace_label(label: &str) -> bool {
+    label
+        .as_bytes()
+        .get(..4)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"xn--"))
+}
+
+/// The Unicode form of an `xn--` label; `None` (the label is kept as written) when the rest is
+/// not valid punycode or decodes to ASCII only, which no real IDNA label does.
+fn decode_ace_label(label: &str) -> Option<String> {
+    let decoded = idna::punycode::decode_to_string(&label.get(4..)?.to_ascii_lowercase())?;
+    (!decoded.is_ascii()).then_some(decoded)
+}
+
 /// One list as a JSON array of strings.
 struct ListJson<'a> {
     text: &'a str,
@@ -351,6 +462,31 @@ pub trait IndicatorValues {
     #[doc(hidden)]
     fn is_empty_hint(&self) -> bool {
         false
+    }
+}
+
+/// `json` values an indicator scans: `serde_json::Value`, `Option<T>`, `Vec<T>` of those.
+pub trait JsonValues {
+    fn for_each_json(&self, f: &mut dyn FnMut(&serde_json::Value));
+}
+
+impl JsonValues for serde_json::Value {
+    fn for_each_json(&self, f: &mut dyn FnMut(&serde_json::Value)) {
+        f(self)
+    }
+}
+impl<T: JsonValues> JsonValues for Option<T> {
+    fn for_each_json(&self, f: &mut dyn FnMut(&serde_json::Value)) {
+        if let Some(value) = self {
+            value.for_each_json(f)
+        }
+    }
+}
+impl<T: JsonValues> JsonValues for Vec<T> {
+    fn for_each_json(&self, f: &mut dyn FnMut(&serde_json::Value)) {
+        for value in self {
+            value.for_each_json(f)
+        }
     }
 }
 
@@ -564,6 +700,40 @@ mod tests {
     }
 
     #[test]
+    fn punycode_labels_are_decoded() {
+        assert_eq!(
+            collect(
+                IndicatorKind::Domain,
+                &[
+                    "xn--fa-hia.com.",
+                    "www.XN--Bcher-kva.example",
+                    // Not punycode, or punycode of ASCII only: kept as written, label by label.
+                    "xn--.example",
+                    "xn--abc-.example",
+                    "xn--a-ecp.xn--zz\u{e9}.test",
+                    "xn--",
+                ]
+            ),
+            one(
+                "p_any_domain_names",
+                &[
+                    "a\u{2488}.xn--zz\u{e9}.test",
+                    "faß.com",
+                    "www.bücher.example",
+                    "xn--",
+                    "xn--.example",
+                    "xn--abc-.example",
+                ]
+            )
+        );
+        // Through hostnames and URLs too.
+        assert_eq!(
+            collect(IndicatorKind::Url, &["https://xn--mnchen-3ya.de/"]),
+            one("p_any_domain_names", &["münchen.de"])
+        );
+    }
+
+    #[test]
     fn hostnames_split_into_addresses_and_names() {
         assert_eq!(
             collect(IndicatorKind::Hostname, &["10.1.2.3", "host.internal."]),
@@ -769,6 +939,133 @@ mod tests {
                 "p_any_domain_names",
                 &["mail.example.com", "mx2.example.com"]
             )
+        );
+    }
+
+    const fn plain(kind: IndicatorKind) -> IndicatorSpec {
+        IndicatorSpec {
+            kind,
+            when: None,
+            pattern: None,
+        }
+    }
+    static JSON_KINDS: [IndicatorSpec; 5] = [
+        plain(IndicatorKind::AwsArn),
+        plain(IndicatorKind::AwsAccountId),
+        plain(IndicatorKind::AwsInstanceId),
+        plain(IndicatorKind::Ip),
+        plain(IndicatorKind::Domain),
+    ];
+
+    /// CloudTrail's `requestParameters` of a RunInstances call, as AWS documents them: strings at
+    /// every depth, numbers and booleans that give nothing.
+    #[test]
+    fn json_values_give_every_string_inside_that_is_valid() {
+        let parameters = serde_json::json!({
+            "instancesSet": {"items": [{"imageId": "ami-0abcdef1234567890", "minCount": 1}]},
+            "iamInstanceProfile": {"arn": "arn:aws:iam::123456789012:instance-profile/web"},
+            "networkInterfaceSet": {"items": [{"privateIpAddress": " 10.0.0.12 ", "deviceIndex": 0}]},
+            "instanceId": "i-0123456789abcdef0",
+            "resourceIdSet": ["i-12345678", "i-notanid", "i-0123456789ABCDEF0"],
+            "ownerId": "210987654321",
+            "count": 123456789012u64,
+            "hostName": "ip-10-0-0-12.ec2.internal.",
+            "description": "web server",
+            "fileName": "user-data.sh",
+            "enabled": true,
+            "nothing": null,
+        });
+        let mut sink = IndicatorSink::default();
+        sink.add_json(&JSON_KINDS, &Some(parameters));
+        sink.add_json(&JSON_KINDS, &None::<serde_json::Value>);
+        sink.add_json(&JSON_KINDS, &vec![serde_json::json!("192.0.2.1")]);
+        assert_eq!(
+            lists(&mut sink),
+            vec![
+                (
+                    "p_any_aws_account_ids".to_string(),
+                    vec!["123456789012".to_string(), "210987654321".to_string()]
+                ),
+                (
+                    "p_any_aws_arns".to_string(),
+                    vec!["arn:aws:iam::123456789012:instance-profile/web".to_string()]
+                ),
+                (
+                    "p_any_aws_instance_ids".to_string(),
+                    vec!["i-0123456789abcdef0".to_string(), "i-12345678".to_string()]
+                ),
+                (
+                    "p_any_domain_names".to_string(),
+                    // A file name whose extension is a top-level domain's shape is taken too:
+                    // `.sh` is Saint Helena's. Telling them apart needs more than the text.
+                    vec![
+                        "ip-10-0-0-12.ec2.internal".to_string(),
+                        "user-data.sh".to_string()
+                    ]
+                ),
+                (
+                    "p_any_ip_addresses".to_string(),
+                    vec!["10.0.0.12".to_string(), "192.0.2.1".to_string()]
+                ),
+            ]
+        );
+        // The stricter rules hold only while scanning: a string field keeps its own.
+        sink.clear();
+        sink.add_value(IndicatorKind::AwsInstanceId, "i-notanid");
+        sink.add_value(IndicatorKind::Domain, "localhost");
+        assert_eq!(lists(&mut sink).len(), 2);
+    }
+
+    #[test]
+    fn names_inside_json_must_look_like_domain_names() {
+        for (name, looks_like_one) in [
+            ("example.com", true),
+            ("_dmarc.mail.example.com", true),
+            ("xn--fa-hia.xn--p1ai", true),
+            ("a-b.co", true),
+            ("localhost", false),
+            ("web server.example.com", false),
+            ("-bad.example.com", false),
+            ("bad-.example.com", false),
+            ("a..example.com", false),
+            ("1.2.3.4", false),
+            ("example.c0m", false),
+            ("example.c", false),
+            ("ami-0abcdef1234567890", false),
+            ("https://example.com/", false),
+            ("é.example.com", false),
+        ] {
+            assert_eq!(looks_like_domain(name), looks_like_one, "{name}");
+        }
+        let long_label = format!("{}.com", "a".repeat(64));
+        assert!(!looks_like_domain(&long_label));
+        let long_name = format!("{}com", "abcdefghi.".repeat(26));
+        assert!(long_name.len() > 253 && !looks_like_domain(&long_name));
+
+        static HOSTS: [IndicatorSpec; 2] =
+            [plain(IndicatorKind::Hostname), plain(IndicatorKind::Url)];
+        let mut sink = IndicatorSink::default();
+        sink.add_json(
+            &HOSTS,
+            &serde_json::json!([
+                "db.internal.example.",
+                "10.1.1.1",
+                "plain words",
+                "https://xn--mnchen-3ya.de/x"
+            ]),
+        );
+        assert_eq!(
+            lists(&mut sink),
+            vec![
+                (
+                    "p_any_domain_names".to_string(),
+                    vec!["db.internal.example".to_string(), "münchen.de".to_string()]
+                ),
+                (
+                    "p_any_ip_addresses".to_string(),
+                    vec!["10.1.1.1".to_string()]
+                ),
+            ]
         );
     }
 

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use super::{ColumnMap, FieldSpec, InputObject, InputValue, TextRecord};
+use super::{ColumnMap, FieldSpec, InputObject, InputValue, TextRecord, ValueKind};
 
 /// An object to read fields from: a JSON object, or a delimited row (flat, all text). `'a` is
 /// the input line's lifetime (the strings decoded fields borrow), `'r` that of the parsed tree
@@ -69,17 +69,28 @@ impl<'r, 'a> ValueRef<'r, 'a> {
 
 impl<'r, 'a> ObjectRef<'r, 'a> {
     /// The field's value: for JSON the first of `spec.keys` present (null counts as absent, so an
-    /// alias can stand in); for a row the column mapped to this field, if the row has it and it
+    /// alias can stand in; a `json` field whose keys are all null gets the null); for a row the column mapped to this field, if the row has it and it
     /// is not one of the parser's empty values. The field's own empty values are the decoder's job.
     #[inline]
     pub fn get(&self, spec: &FieldSpec) -> Option<ValueRef<'r, 'a>> {
         match *self {
-            ObjectRef::Json(map) => spec
-                .keys
-                .iter()
-                .filter_map(|key| map.get(key))
-                .find(|value| !value.is_null())
-                .map(ValueRef::Json),
+            ObjectRef::Json(map) => {
+                let value = spec
+                    .keys
+                    .iter()
+                    .filter_map(|key| map.get(key))
+                    .find(|value| !value.is_null());
+                match value {
+                    Some(value) => Some(ValueRef::Json(value)),
+                    // A `json` field given only nulls holds null: Panther writes it as `null`.
+                    None if spec.value.kind == ValueKind::Json => spec
+                        .keys
+                        .iter()
+                        .find_map(|key| map.get(key))
+                        .map(ValueRef::Json),
+                    None => None,
+                }
+            }
             ObjectRef::Row(row) => {
                 let column = row.columns.column_of_next(spec, &row.next_slot)?;
                 let text = *row.values.get(column)?;
@@ -95,7 +106,7 @@ impl<'r, 'a> ObjectRef<'r, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::{ValueKind, ValueSpec};
+    use crate::runtime::ValueSpec;
 
     const fn field(keys: &'static [&'static str]) -> FieldSpec {
         FieldSpec {
@@ -144,6 +155,23 @@ mod tests {
             text(ObjectRef::Json(&map).get(&FIRST)).as_deref(),
             Some("json:2")
         );
+        // A `json` field takes a null when no key has more.
+        static JSON_FIELD: FieldSpec = FieldSpec {
+            value: ValueSpec::of(ValueKind::Json),
+            ..field(&["a", "b"])
+        };
+        let map = object(r#"{"b":null}"#);
+        assert_eq!(
+            text(ObjectRef::Json(&map).get(&JSON_FIELD)).as_deref(),
+            Some("json:null")
+        );
+        assert_eq!(text(ObjectRef::Json(&map).get(&FIRST)), None);
+        let map = object(r#"{"a":null,"b":[]}"#);
+        assert_eq!(
+            text(ObjectRef::Json(&map).get(&JSON_FIELD)).as_deref(),
+            Some("json:[]")
+        );
+        assert_eq!(text(ObjectRef::Json(&object("{}")).get(&JSON_FIELD)), None);
     }
 
     #[test]

@@ -14,9 +14,13 @@ impl<'a> JsonObjectWriter<'a> {
         JsonObjectWriter { out, first: true }
     }
 
-    /// Writes `"name":value`.
+    /// Writes `"name":value`, unless the value is one Go's `omitempty` leaves out (an empty
+    /// array), as Panther's events do.
     #[inline(always)]
     pub fn field<T: WriteJson + ?Sized>(&mut self, name: &str, value: &T) {
+        if value.is_omitted() {
+            return;
+        }
         if !self.first {
             self.out.push(b',');
         }
@@ -43,8 +47,10 @@ impl<'a> JsonObjectWriter<'a> {
 /// `"YYYY-MM-DD HH:MM:SS.fffffffff"`), `serde_json::Value`, `Vec<T>`, generated structs.
 pub trait WriteJson {
     fn write_json(&self, out: &mut Vec<u8>);
-    #[doc(hidden)]
-    fn is_none_hint(&self) -> bool {
+    /// True for a value an object member leaves out: an empty array. Only members are left
+    /// out; an empty array inside an array is written.
+    #[inline(always)]
+    fn is_omitted(&self) -> bool {
         false
     }
 }
@@ -205,9 +211,17 @@ impl<T: WriteJson> WriteJson for Vec<T> {
     fn write_json(&self, out: &mut Vec<u8>) {
         self.as_slice().write_json(out)
     }
+    #[inline(always)]
+    fn is_omitted(&self) -> bool {
+        self.is_empty()
+    }
 }
 
 impl<T: WriteJson> WriteJson for [T] {
+    #[inline(always)]
+    fn is_omitted(&self) -> bool {
+        self.is_empty()
+    }
     fn write_json(&self, out: &mut Vec<u8>) {
         out.push(b'[');
         for (i, element) in self.iter().enumerate() {
@@ -323,6 +337,7 @@ mod tests {
             r#"["a","b\""]"#
         );
         assert_eq!(json(&Vec::<i64>::new()), "[]");
+        assert_eq!(json(&vec![Vec::<i64>::new()]), "[[]]");
     }
 
     #[test]
@@ -333,6 +348,8 @@ mod tests {
         object.field("a", "x");
         object.optional("b", &Some(2i64));
         object.field("c\"", &vec![true]);
+        object.field("empty", &Vec::<bool>::new());
+        object.optional("empty_too", &Some(Vec::<bool>::new()));
         object.finish();
         assert_eq!(
             String::from_utf8(out).unwrap(),
@@ -342,5 +359,13 @@ mod tests {
         let mut empty = Vec::new();
         JsonObjectWriter::new(&mut empty).finish();
         assert_eq!(empty, b"{}");
+
+        // A left-out first member does not leave a separator behind.
+        let mut out = Vec::new();
+        let mut object = JsonObjectWriter::new(&mut out);
+        object.field("empty", &Vec::<i64>::new());
+        object.field("a", &1i64);
+        object.finish();
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"a":1}"#);
     }
 }

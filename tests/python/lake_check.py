@@ -25,11 +25,21 @@ def micros_text(value):
     return utc.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+# A key the JSON line does not have (`None` is a key it has, with the value null).
+MISSING = object()
+
+
 def same(expected, actual, is_json, path, problems):
-    """Compares a JSON-lines value with the Parquet value read by DuckDB; records differences."""
-    if is_json or (isinstance(actual, str) and not isinstance(expected, str) and expected is not None):
-        decoded = None if actual is None else json.loads(actual)
-        if decoded != expected:
+    """Compares a JSON-lines value with the Parquet value read by DuckDB; records differences.
+
+    A key the line leaves out must be SQL NULL; a `json` value the line has, null included, must
+    be its JSON text (`null` for null)."""
+    if expected is MISSING:
+        if actual is not None:
+            problems.append(f"{path}: {actual!r} in Parquet, not in JSON")
+        return
+    if (is_json and not isinstance(actual, list)) or (isinstance(actual, str) and not isinstance(expected, str)):
+        if actual is None or json.loads(actual) != expected:
             problems.append(f"{path}: JSON text {actual!r} != {expected!r}")
         return
     if actual is None:
@@ -48,14 +58,15 @@ def same(expected, actual, is_json, path, problems):
             if key not in actual:
                 problems.append(f"{path}.{key}: in JSON, not in Parquet")
         for key, value in actual.items():
-            same(expected.get(key), value, False, f"{path}.{key}", problems)
+            same(expected.get(key, MISSING), value, False, f"{path}.{key}", problems)
         return
     if isinstance(actual, list):
         if not isinstance(expected, list) or len(expected) != len(actual):
             problems.append(f"{path}: list {actual!r} != {expected!r}")
             return
         for index, (left, right) in enumerate(zip(expected, actual)):
-            same(left, right, False, f"{path}[{index}]", problems)
+            # The elements of a list of `json` values are JSON text each.
+            same(left, right, is_json, f"{path}[{index}]", problems)
         return
     if isinstance(actual, float) and isinstance(expected, (int, float)):
         if actual != float(expected):
@@ -100,7 +111,7 @@ def compare(events_path, parquet_glob):
         for name, kind in zip(columns, types):
             if name in PARTITIONS or name in ("p_row_id", "p_parse_time"):
                 continue
-            same(want.get(name), row[name], kind == "JSON", f"row {key}: {name}", problems)
+            same(want.get(name, MISSING), row[name], kind.rstrip("[]") == "JSON", f"row {key}: {name}", problems)
     for key in expected_by_key.keys() - seen:
         problems.append(f"row {key}: in JSON, not in Parquet")
     if problems:

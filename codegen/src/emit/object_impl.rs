@@ -98,7 +98,8 @@ fn write_fields(object: &ir::Object, field_idents: &[Ident]) -> TokenStream {
 }
 
 /// One statement per indicator of a string field (or of the strings in an array field), in
-/// schema order, and one `collect_nested` per field holding objects.
+/// schema order, one walk per `json` field with indicators, and one `collect_nested` per field
+/// holding objects.
 fn collect_indicators(
     ctx: &LogTypeContext,
     object: &ir::Object,
@@ -119,6 +120,9 @@ fn collect_indicators(
                         field_ident,
                     )?);
                 }
+            }
+            ir::Type::Json if !value.indicators.is_empty() => {
+                statements.extend(add_json_indicators(object, value, &spec, field_ident)?);
             }
             ir::Type::Object(child) => {
                 ctx.object(*child)?;
@@ -169,8 +173,60 @@ fn add_indicator(
     field_ident: &Ident,
 ) -> Result<TokenStream, EmitError> {
     let add = quote!(sink.add(#spec, &self.#field_ident););
+    Ok(match guard(object, indicator, spec)? {
+        Some(condition) => quote! {
+            if #condition {
+                #add
+            }
+        },
+        None => add,
+    })
+}
+
+/// A `json` field's indicators: one walk of the value for all of them
+/// (`sink.add_json(SPEC.indicators, &self.field)`); with a `when`, one guarded walk per indicator.
+fn add_json_indicators(
+    object: &ir::Object,
+    value: &ir::Value,
+    spec: &TokenStream,
+    field_ident: &Ident,
+) -> Result<Vec<TokenStream>, EmitError> {
+    if value
+        .indicators
+        .iter()
+        .all(|indicator| indicator.when.is_none())
+    {
+        return Ok(vec![
+            quote!(sink.add_json(#spec.indicators, &self.#field_ident);),
+        ]);
+    }
+    let mut statements = Vec::new();
+    for (indicator_index, indicator) in value.indicators.iter().enumerate() {
+        let indicator_index = Literal::usize_unsuffixed(indicator_index);
+        let one = quote!(::core::slice::from_ref(&#spec.indicators[#indicator_index]));
+        let add = quote!(sink.add_json(#one, &self.#field_ident););
+        statements.push(
+            match guard(
+                object,
+                indicator,
+                &quote!(&#spec.indicators[#indicator_index]),
+            )? {
+                Some(condition) => quote!(if #condition { #add }),
+                None => add,
+            },
+        );
+    }
+    Ok(statements)
+}
+
+/// `condition_holds(spec, &self.sibling)` for an indicator with a `when`.
+fn guard(
+    object: &ir::Object,
+    indicator: &ir::Indicator,
+    spec: &TokenStream,
+) -> Result<Option<TokenStream>, EmitError> {
     let Some(condition) = &indicator.when else {
-        return Ok(add);
+        return Ok(None);
     };
     let sibling = object
         .fields
@@ -184,11 +240,7 @@ fn add_indicator(
         })?;
     let sibling_ident = ident(&sibling.rust_name)?;
     let condition_holds = runtime("indicators::condition_holds");
-    Ok(quote! {
-        if #condition_holds(#spec, &self.#sibling_ident) {
-            #add
-        }
-    })
+    Ok(Some(quote!(#condition_holds(#spec, &self.#sibling_ident))))
 }
 
 fn collect_nested(field_ident: &Ident) -> TokenStream {
