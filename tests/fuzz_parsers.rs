@@ -343,7 +343,10 @@ fn check_fields(
                 return Err(format!("{field_path}: required but absent"))
             }
             None => {}
-            Some(Value::Array(items)) if items.is_empty() => {
+            // A `json` value is written as it came, `[]` included.
+            Some(Value::Array(items))
+                if items.is_empty() && field.value.kind != ValueKind::Json =>
+            {
                 return Err(format!("{field_path}: an empty array is written"))
             }
             Some(value) => check_value(&field.value, value, &field_path)?,
