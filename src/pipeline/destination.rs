@@ -102,7 +102,7 @@ fn follow_links(path: &Path) -> Result<Followed, String> {
     }
     Err(format!(
         "{}: too many levels of symbolic links",
-        crate::escape::path(&path)
+        crate::escape::path(path)
     ))
 }
 
@@ -149,7 +149,7 @@ pub fn refuse_overlaps(inputs: &[InputArg], written: &[Written<'_>]) -> Result<(
             if same_destination(first.path, second.path) {
                 return Err(format!(
                     "{}: the {} and the {} are the same file",
-                    crate::escape::path(&first.path),
+                    crate::escape::path(first.path),
                     first.role,
                     second.role
                 ));
@@ -171,16 +171,16 @@ pub fn refuse_overlaps(inputs: &[InputArg], written: &[Written<'_>]) -> Result<(
                     if place.starts_with(&directory) {
                         return Err(format!(
                             "{}: the {} is inside the input directory {}; it would be read as input",
-                            crate::escape::path(&destination.path),
+                            crate::escape::path(destination.path),
                             destination.role,
-                            crate::escape::path(&input)
+                            crate::escape::path(input)
                         ));
                     }
                 }
             } else if input_meta.is_file() && same_regular_file(&input_meta, destination.path) {
                 return Err(format!(
                     "{}: is both an input and the {}",
-                    crate::escape::path(&input),
+                    crate::escape::path(input),
                     destination.role
                 ));
             }
