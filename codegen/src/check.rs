@@ -12,6 +12,7 @@ use crate::positions::{child, item, Positions};
 use crate::raw;
 use crate::Diagnostic;
 
+mod envelope;
 mod refs;
 mod regex_parser;
 mod text_parsers;
@@ -25,6 +26,7 @@ pub(crate) struct CheckedSchema {
     pub source_file: String,
     pub location: Location,
     pub parser: ir::Parser,
+    pub envelope: Option<ir::Envelope>,
     pub fields: Vec<CheckedField>,
 }
 
@@ -167,6 +169,11 @@ pub(crate) fn check_schema(
     checker.check_schema_name(&schema.schema);
     checker.check_version(schema.version.as_ref());
     let parser = checker.check_parser(schema);
+    let envelope = schema
+        .parser
+        .as_ref()
+        .and_then(|parser| parser.envelope.as_ref())
+        .and_then(|envelope| checker.check_envelope(envelope));
     let fields = match schema.fields.as_deref() {
         Some(fields) if !fields.is_empty() => checker.check_fields(
             "fields",
@@ -192,6 +199,7 @@ pub(crate) fn check_schema(
         source_file: file.to_owned(),
         location: checker.key_location("schema"),
         parser,
+        envelope,
         fields,
     })
 }
@@ -356,6 +364,10 @@ impl Checker<'_> {
         }
         if let Some(regex) = &parser.regex {
             return self.check_regex(regex, fields);
+        }
+        if parser.envelope.is_some() {
+            // An envelope alone: JSON records inside JSON documents.
+            return ir::Parser::JsonLines;
         }
         if parser.script.is_some() {
             self.error(

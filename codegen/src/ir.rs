@@ -39,6 +39,8 @@ pub struct LogType {
     /// Where `schema:` is written.
     pub location: Location,
     pub parser: Parser,
+    /// Records nested in JSON documents (`parser.envelope`).
+    pub envelope: Option<Envelope>,
     /// Every struct of this log type, the record's own first, then nested ones depth first in
     /// schema order. `Type::Object(i)` indexes into this list.
     pub objects: Vec<Object>,
@@ -50,9 +52,18 @@ impl LogType {
     }
 }
 
+/// Where the records are in each JSON document of the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// The keys from the document to the array of records: `["Records"]`.
+    pub records: Vec<String>,
+    /// Each element's string under this key is the record's text.
+    pub message: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parser {
-    /// One JSON object per line (the default).
+    /// A stream of JSON objects (the default): one per line, several per line, or pretty-printed.
     JsonLines,
     /// Text lines split on a delimiter; see `docs/schema-language.md`.
     Delimited(DelimitedParser),

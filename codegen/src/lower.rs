@@ -55,6 +55,7 @@ fn lower_schema(schema: CheckedSchema) -> ir::LogType {
         source_file: schema.source_file,
         location: schema.location,
         parser: schema.parser,
+        envelope: schema.envelope,
         objects: objects.list,
     }
 }

@@ -41,6 +41,18 @@ pub(crate) struct Parser {
     pub regex: Option<Regex>,
     /// Panther's Starlark scripts: recognised so that `check` can say they are unsupported.
     pub script: Option<serde_yaml::Value>,
+    /// Records nested in JSON documents; goes with any parser (JSON when none is named).
+    pub envelope: Option<Envelope>,
+}
+
+/// `envelope: {records: Records, message: message}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Envelope {
+    /// Dot-separated keys from the document to the array of records: `Records`.
+    pub records: String,
+    /// The key of each element whose string is the record's text (`message`).
+    pub message: Option<String>,
 }
 
 /// `native: {name: X}`: Panther's built-in decoder for log type X.

@@ -77,6 +77,7 @@ fn log_type(name: &str, module_name: &str, source_file: &str, objects: Vec<Objec
         source_file: source_file.to_string(),
         location: location(source_file),
         parser: Parser::JsonLines,
+        envelope: None,
         objects,
     }
 }
@@ -629,6 +630,7 @@ fn delimited_log_type_entry() {
         default_columns: &["version", "account-id", "srcAddr"],
         extra_columns: ::logschema::runtime::ExtraColumns::Reject,
     }),
+    envelope: ::core::option::Option::None,
     fields: EXAMPLE_FLOW_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         ExampleFlow<'_>,

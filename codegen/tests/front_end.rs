@@ -173,6 +173,7 @@ fn the_design_example_lowers_into_the_expected_ir() {
         source_file: file.into(),
         location: at(file, 1, 1),
         parser: Parser::JsonLines,
+        envelope: None,
         objects: vec![
             Object {
                 rust_name: "ExampleDns".into(),

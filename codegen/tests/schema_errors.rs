@@ -73,7 +73,7 @@ fn unknown_key_at_top_level_and_in_parser() {
     assert_eq!(
         error("schema: Test.Thing\nparser:\n  regexp: {}\nfields: [{name: x, type: string}]\n"),
         "schemas/x.yml:3:3: error: parser: unknown key `regexp` (expected one of `delimited`, \
-         `native`, `fastmatch`, `csv`, `regex`, `script`)"
+         `native`, `fastmatch`, `csv`, `regex`, `script`, `envelope`)"
     );
 }
 

@@ -24,9 +24,23 @@ fn write_description(log_type: &LogType, out: &mut String) -> std::fmt::Result {
     if let Some(url) = log_type.reference_url {
         writeln!(out, "reference: {url}")?;
     }
+    if let Some(envelope) = &log_type.envelope {
+        let message = envelope
+            .message
+            .map(|key| format!(", each element's {key:?} the record's text"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "envelope: records in the array {:?} of each JSON document{message}",
+            envelope.records.join(".")
+        )?;
+    }
     let delimited = match &log_type.parser {
         ParserSpec::JsonLines => {
-            writeln!(out, "parser: JSON lines (one object per line)")?;
+            writeln!(
+                out,
+                "parser: JSON lines (a stream of objects: one or several per line, or one over several lines)"
+            )?;
             false
         }
         ParserSpec::Delimited(spec) => {

@@ -11,6 +11,7 @@ pub mod batch;
 pub mod destination;
 pub mod gzip;
 pub mod input;
+pub mod json_stream;
 pub mod lines;
 pub mod ordered;
 pub mod output;
@@ -19,6 +20,7 @@ pub mod progress;
 pub mod reader;
 pub mod report;
 pub mod sink;
+pub mod splitter;
 
 use std::hash::{BuildHasher, Hasher};
 use std::io::Write;

@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use super::batch::Batch;
 use super::input::{expand, Expanded, InputArg, Source};
-use super::lines::{Line, LineReader};
+use super::lines::Line;
 use super::ordered::{Closed, OrderedSender};
 use super::parse::{parse_batch, ParsedBatch, RunMeta};
 use super::progress::Progress;
+use super::splitter::Splitter;
 use crate::runtime::{Framer, LineKind, LogType};
 
 /// In-band news about the inputs, delivered in order with the batches.
@@ -130,7 +131,7 @@ impl<'pool> Reader<'pool> {
         let mut first_unverified_line = 1;
         // A new framer per input: header state does not carry over between files.
         let mut framer = Framer::new(self.log_type);
-        let mut lines = LineReader::with_max_line_bytes(opened.stream, self.max_line_bytes);
+        let mut lines = Splitter::new(self.log_type, opened.stream, self.max_line_bytes);
         let mut batch = Batch::default();
         loop {
             let next = lines.next_line();
@@ -188,7 +189,7 @@ impl<'pool> Reader<'pool> {
 
 /// Why an input stopped part-way and how far it got: the records before that point were parsed.
 fn read_failure<R: std::io::BufRead>(
-    lines: &LineReader<R>,
+    lines: &Splitter<R>,
     gzip: bool,
     error: &std::io::Error,
 ) -> String {

@@ -724,6 +724,7 @@ mod tests {
             reference_url: None,
             source_file: "test",
             parser,
+            envelope: None,
             fields: FLOW_FIELDS,
             parse_event: |input, meta, out| parse_event::<Flow>(input, meta, out),
         }

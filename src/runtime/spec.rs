@@ -16,6 +16,8 @@ pub struct LogType {
     /// The schema file it was generated from: `schemas/aws/vpcflow.yml`.
     pub source_file: &'static str,
     pub parser: ParserSpec,
+    /// Records nested in JSON documents (`parser.envelope`); `None`: the input is the records.
+    pub envelope: Option<EnvelopeSpec>,
     /// The record's fields, in schema (and output) order.
     pub fields: &'static [&'static FieldSpec],
     /// Decodes one record, validates it, extracts indicators and appends one JSON line (with its
@@ -26,9 +28,20 @@ pub struct LogType {
 pub type ParseEventFn =
     fn(&ObjectRef<'_, '_>, &EventMeta<'_>, &mut Vec<u8>) -> Result<(), DecodeError>;
 
+/// Where the records are in each JSON document of the input: the elements of the array at
+/// `records` (a path of object keys). A document without that array is a record itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvelopeSpec {
+    /// `["Records"]`, `["logEvents"]`.
+    pub records: &'static [&'static str],
+    /// Each element's string under this key is the record's text (CloudWatch Logs'
+    /// `message`); `None`: each element is the record.
+    pub message: Option<&'static str>,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub enum ParserSpec {
-    /// One JSON object per line.
+    /// A stream of JSON objects: one per line, several on a line or one over several lines.
     JsonLines,
     Delimited(DelimitedSpec),
     /// Panther's `fastmatch`: `%{field}` patterns.

@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::pipeline::lines::{Line, LineReader};
+use crate::pipeline::lines::{Line, DEFAULT_MAX_LINE_BYTES};
 use crate::pipeline::parse::parse_line;
+use crate::pipeline::splitter::Splitter;
 use crate::runtime::{EventMeta, Framer, LineKind, LogType, RowId};
 
 /// What parsing a case's input produced.
@@ -21,7 +22,7 @@ pub struct CaseOutput {
 pub fn parse_input(log_type: &'static LogType, input: &str) -> CaseOutput {
     let mut output = CaseOutput::default();
     let mut framer = Framer::new(log_type);
-    let mut lines = LineReader::new(input.as_bytes());
+    let mut lines = Splitter::new(log_type, input.as_bytes(), DEFAULT_MAX_LINE_BYTES);
     let parse_time = chrono::Utc::now();
     let mut sequence = 0;
     let mut event_line = Vec::new();

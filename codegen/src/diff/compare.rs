@@ -175,10 +175,7 @@ impl LogTypePair<'_> {
     }
 
     fn compare_parsers(&mut self) {
-        let (old, new) = (
-            describe_parser(&self.old.parser),
-            describe_parser(&self.new.parser),
-        );
+        let (old, new) = (describe_input(self.old), describe_input(self.new));
         if old == new {
             return;
         }
@@ -573,6 +570,25 @@ fn quoted(text: &Option<String>) -> String {
     match text {
         Some(text) => format!("{text:?}"),
         None => "none".into(),
+    }
+}
+
+/// The parser and, when there is one, the envelope the records come in.
+fn describe_input(log_type: &crate::ir::LogType) -> String {
+    let parser = describe_parser(&log_type.parser);
+    match &log_type.envelope {
+        None => parser,
+        Some(envelope) => {
+            let message = envelope
+                .message
+                .as_ref()
+                .map(|key| format!(" message {key:?}"))
+                .unwrap_or_default();
+            format!(
+                "{parser} in envelope records {:?}{message}",
+                envelope.records.join(".")
+            )
+        }
     }
 }
 

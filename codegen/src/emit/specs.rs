@@ -62,6 +62,7 @@ pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitE
     let reference_url = optional_str(log_type.reference_url.as_deref());
     let source_file = str_lit(&log_type.source_file);
     let parser = parser_spec(&log_type.parser);
+    let envelope = envelope_spec(log_type.envelope.as_ref());
     let log_type_path = runtime("LogType");
     let parse_event = runtime("parse_event");
     let parser_statics = match &log_type.parser {
@@ -77,10 +78,26 @@ pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitE
             reference_url: #reference_url,
             source_file: #source_file,
             parser: #parser,
+            envelope: #envelope,
             fields: #root_fields,
             parse_event: |input, meta, out| #parse_event::<#root_type>(input, meta, out),
         };
     })
+}
+
+fn envelope_spec(envelope: Option<&ir::Envelope>) -> TokenStream {
+    let Some(envelope) = envelope else {
+        return quote! { ::core::option::Option::None };
+    };
+    let spec = runtime("EnvelopeSpec");
+    let records = str_slice(&envelope.records);
+    let message = optional_str(envelope.message.as_deref());
+    quote! {
+        ::core::option::Option::Some(#spec {
+            records: #records,
+            message: #message,
+        })
+    }
 }
 
 fn parser_spec(parser: &ir::Parser) -> TokenStream {

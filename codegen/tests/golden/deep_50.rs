@@ -509,6 +509,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     reference_url: ::core::option::Option::None,
     source_file: "schemas/test/deep.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
+    envelope: ::core::option::Option::None,
     fields: TEST_DEEP_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestDeep<'_>,

@@ -29,6 +29,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         default_columns: &["version", "account-id", "srcAddr"],
         extra_columns: ::logschema::runtime::ExtraColumns::Reject,
     }),
+    envelope: ::core::option::Option::None,
     fields: EXAMPLE_FLOW_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         ExampleFlow<'_>,

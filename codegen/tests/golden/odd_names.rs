@@ -25,6 +25,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     reference_url: ::core::option::Option::None,
     source_file: "schemas/odd \"names\".yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
+    envelope: ::core::option::Option::None,
     fields: ODD_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         Odd<'_>,

@@ -22,6 +22,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     reference_url: ::core::option::Option::None,
     source_file: "schemas/test/unicode.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
+    envelope: ::core::option::Option::None,
     fields: TEST_UNICODE_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestUnicode<'_>,
