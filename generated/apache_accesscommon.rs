@@ -139,6 +139,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
             expand_fields: &[],
         },
     }),
+    envelope: ::core::option::Option::None,
     fields: APACHE_ACCESS_COMMON_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         ApacheAccessCommon<'_>,

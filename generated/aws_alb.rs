@@ -1178,6 +1178,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
             expand_fields: &[],
         },
     }),
+    envelope: ::core::option::Option::None,
     fields: AWS_ALB_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsAlb<'_>,

@@ -1333,6 +1333,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
             expand_fields: &[],
         },
     }),
+    envelope: ::core::option::Option::None,
     fields: AWS_S3_SERVER_ACCESS_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsS3ServerAccess<'_>,

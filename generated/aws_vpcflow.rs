@@ -95,6 +95,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         ],
         extra_columns: ::logschema::runtime::ExtraColumns::Reject,
     }),
+    envelope: ::core::option::Option::None,
     fields: AWS_VPC_FLOW_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsVpcFlow<'_>,

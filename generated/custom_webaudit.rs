@@ -42,6 +42,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     reference_url: ::core::option::Option::Some("https://example.com/docs/web-audit"),
     source_file: "schemas/custom/web_audit.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
+    envelope: ::core::option::Option::None,
     fields: CUSTOM_WEB_AUDIT_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         CustomWebAudit<'_>,

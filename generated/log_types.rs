@@ -3,6 +3,10 @@ pub mod aws_alb {
     include!(concat!(env!("OUT_DIR"), "/generated/aws_alb.rs"));
 }
 
+pub mod aws_cloudtrail {
+    include!(concat!(env!("OUT_DIR"), "/generated/aws_cloudtrail.rs"));
+}
+
 pub mod aws_cloudtraildigest {
     include!(concat!(env!("OUT_DIR"), "/generated/aws_cloudtraildigest.rs"));
 }
@@ -51,6 +55,10 @@ pub mod nginx_access {
     include!(concat!(env!("OUT_DIR"), "/generated/nginx_access.rs"));
 }
 
+pub mod test_cloudwatchlogsflow {
+    include!(concat!(env!("OUT_DIR"), "/generated/test_cloudwatchlogsflow.rs"));
+}
+
 pub mod test_csvsalesforcelogin {
     include!(concat!(env!("OUT_DIR"), "/generated/test_csvsalesforcelogin.rs"));
 }
@@ -87,8 +95,9 @@ pub mod test_timelayouts {
     include!(concat!(env!("OUT_DIR"), "/generated/test_timelayouts.rs"));
 }
 
-pub static LOG_TYPES: [&::logschema::runtime::LogType; 22] = [
+pub static LOG_TYPES: [&::logschema::runtime::LogType; 24] = [
     &aws_alb::LOG_TYPE,
+    &aws_cloudtrail::LOG_TYPE,
     &aws_cloudtraildigest::LOG_TYPE,
     &aws_cloudtrailinsight::LOG_TYPE,
     &aws_cloudwatchevents::LOG_TYPE,
@@ -101,6 +110,7 @@ pub static LOG_TYPES: [&::logschema::runtime::LogType; 22] = [
     &apache_accesscommon::LOG_TYPE,
     &custom_webaudit::LOG_TYPE,
     &nginx_access::LOG_TYPE,
+    &test_cloudwatchlogsflow::LOG_TYPE,
     &test_csvsalesforcelogin::LOG_TYPE,
     &test_csvzeekhttp::LOG_TYPE,
     &test_fastmatchaccess::LOG_TYPE,

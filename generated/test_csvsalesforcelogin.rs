@@ -35,6 +35,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
             expand_fields: &[],
         },
     }),
+    envelope: ::core::option::Option::None,
     fields: TEST_CSV_SALESFORCE_LOGIN_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestCsvSalesforceLogin<'_>,

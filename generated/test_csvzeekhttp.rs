@@ -83,6 +83,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
             ],
         },
     }),
+    envelope: ::core::option::Option::None,
     fields: TEST_CSV_ZEEK_HTTP_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestCsvZeekHttp<'_>,

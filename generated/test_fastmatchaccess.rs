@@ -165,6 +165,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
             expand_fields: &[],
         },
     }),
+    envelope: ::core::option::Option::None,
     fields: TEST_FAST_MATCH_ACCESS_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestFastMatchAccess<'_>,

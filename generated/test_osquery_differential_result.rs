@@ -64,6 +64,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     reference_url: ::core::option::Option::None,
     source_file: "schemas/test/panther_keys.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
+    envelope: ::core::option::Option::None,
     fields: TEST_OSQUERY_DIFFERENTIAL_RESULT_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestOsqueryDifferentialResult<'_>,

@@ -114,6 +114,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
             expand_fields: &[],
         },
     }),
+    envelope: ::core::option::Option::None,
     fields: TEST_REGEX_ACCESS_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestRegexAccess<'_>,

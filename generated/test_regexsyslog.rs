@@ -75,6 +75,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
             ],
         },
     }),
+    envelope: ::core::option::Option::None,
     fields: TEST_REGEX_SYSLOG_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestRegexSyslog<'_>,

@@ -33,6 +33,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     reference_url: ::core::option::Option::None,
     source_file: "schemas/test/time_layouts.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
+    envelope: ::core::option::Option::None,
     fields: TEST_TIME_LAYOUTS_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestTimeLayouts<'_>,
