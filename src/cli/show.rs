@@ -41,8 +41,21 @@ fn write_description(log_type: &LogType, out: &mut String) -> std::fmt::Result {
                 HeaderMode::None => "none",
             };
             writeln!(out, "  header: {header}")?;
+            if let Some(prefix) = spec.header_prefix {
+                writeln!(out, "  headerPrefix: {}", quote(prefix))?;
+                if let Some(delimiter) = spec.header_delimiter {
+                    writeln!(out, "  headerDelimiter: {delimiter:?}")?;
+                }
+            }
+            if let Some(prefix) = spec.skip_prefix {
+                writeln!(out, "  skipPrefix: {}", quote(prefix))?;
+            }
             if !spec.default_columns.is_empty() {
                 writeln!(out, "  columns: {}", spec.default_columns.join(" "))?;
+            }
+            let expanded: Vec<&str> = spec.expand_fields.iter().map(|e| e.name).collect();
+            if !expanded.is_empty() {
+                writeln!(out, "  expandFields: {}", expanded.join(" "))?;
             }
             true
         }

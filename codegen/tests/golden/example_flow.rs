@@ -28,6 +28,10 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         header: ::logschema::runtime::HeaderMode::Detect,
         default_columns: &["version", "account-id", "srcAddr"],
         extra_columns: ::logschema::runtime::ExtraColumns::Reject,
+        skip_prefix: ::core::option::Option::None,
+        header_prefix: ::core::option::Option::None,
+        header_delimiter: ::core::option::Option::None,
+        expand_fields: &[],
     }),
     fields: EXAMPLE_FLOW_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
