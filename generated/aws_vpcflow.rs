@@ -94,6 +94,10 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
             "log-status",
         ],
         extra_columns: ::logschema::runtime::ExtraColumns::Reject,
+        skip_prefix: ::core::option::Option::None,
+        header_prefix: ::core::option::Option::None,
+        header_delimiter: ::core::option::Option::None,
+        expand_fields: &[],
     }),
     fields: AWS_VPC_FLOW_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<

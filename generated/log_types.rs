@@ -3,6 +3,14 @@ pub mod aws_alb {
     include!(concat!(env!("OUT_DIR"), "/generated/aws_alb.rs"));
 }
 
+pub mod aws_auroramysqlaudit {
+    include!(concat!(env!("OUT_DIR"), "/generated/aws_auroramysqlaudit.rs"));
+}
+
+pub mod aws_cloudfrontaccess {
+    include!(concat!(env!("OUT_DIR"), "/generated/aws_cloudfrontaccess.rs"));
+}
+
 pub mod aws_cloudtraildigest {
     include!(concat!(env!("OUT_DIR"), "/generated/aws_cloudtraildigest.rs"));
 }
@@ -87,8 +95,10 @@ pub mod test_timelayouts {
     include!(concat!(env!("OUT_DIR"), "/generated/test_timelayouts.rs"));
 }
 
-pub static LOG_TYPES: [&::logschema::runtime::LogType; 22] = [
+pub static LOG_TYPES: [&::logschema::runtime::LogType; 24] = [
     &aws_alb::LOG_TYPE,
+    &aws_auroramysqlaudit::LOG_TYPE,
+    &aws_cloudfrontaccess::LOG_TYPE,
     &aws_cloudtraildigest::LOG_TYPE,
     &aws_cloudtrailinsight::LOG_TYPE,
     &aws_cloudwatchevents::LOG_TYPE,
