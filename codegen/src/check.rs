@@ -540,14 +540,14 @@ impl Checker<'_> {
         let known = |column: &str| {
             template_keys.contains(&column)
                 || fields.iter().any(|field| {
-                field.name == column
-                    || field.column.as_deref() == Some(column)
-                    || field.aliases.iter().any(|alias| alias == column)
-                    || field
-                        .renamed_from
-                        .as_ref()
-                        .is_some_and(|old| old.0.iter().any(|name| name == column))
-            })
+                    field.name == column
+                        || field.column.as_deref() == Some(column)
+                        || field.aliases.iter().any(|alias| alias == column)
+                        || field
+                            .renamed_from
+                            .as_ref()
+                            .is_some_and(|old| old.0.iter().any(|name| name == column))
+                })
         };
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (index, column) in columns.iter().enumerate() {

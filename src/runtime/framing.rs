@@ -203,7 +203,11 @@ impl ColumnLookup {
         let slots = names
             .iter()
             .map(|name| self.slot(name))
-            .chain(spec.expand_fields.iter().map(|expand| self.slot(expand.name)))
+            .chain(
+                spec.expand_fields
+                    .iter()
+                    .map(|expand| self.slot(expand.name)),
+            )
             .collect();
         let mut map = ColumnMap::new(fields, slots);
         map.template_columns = template_columns(names, spec.expand_fields);
@@ -371,7 +375,10 @@ impl Framer {
                 return LineKind::Header;
             }
         }
-        if spec.skip_prefix.is_some_and(|prefix| line.starts_with(prefix)) {
+        if spec
+            .skip_prefix
+            .is_some_and(|prefix| line.starts_with(prefix))
+        {
             return LineKind::Skipped;
         }
         if spec.header == HeaderMode::Detect
@@ -1345,7 +1352,10 @@ version account-id interface-id srcaddr start
             &FLOW_W3C_COMMA_HEADER,
             "2,10.0.0.1\n// srcaddr ; version;;start\n10.0.0.2,3,1418530010",
         );
-        assert!(results[0].starts_with("error: no column names"), "{results:?}");
+        assert!(
+            results[0].starts_with("error: no column names"),
+            "{results:?}"
+        );
         assert_eq!(results[1], "header");
         assert_eq!(
             results[2],
