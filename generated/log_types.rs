@@ -3,6 +3,14 @@ pub mod aws_alb {
     include!(concat!(env!("OUT_DIR"), "/generated/aws_alb.rs"));
 }
 
+pub mod aws_auroramysqlaudit {
+    include!(concat!(env!("OUT_DIR"), "/generated/aws_auroramysqlaudit.rs"));
+}
+
+pub mod aws_cloudfrontaccess {
+    include!(concat!(env!("OUT_DIR"), "/generated/aws_cloudfrontaccess.rs"));
+}
+
 pub mod aws_cloudtrail {
     include!(concat!(env!("OUT_DIR"), "/generated/aws_cloudtrail.rs"));
 }
@@ -95,8 +103,10 @@ pub mod test_timelayouts {
     include!(concat!(env!("OUT_DIR"), "/generated/test_timelayouts.rs"));
 }
 
-pub static LOG_TYPES: [&::logschema::runtime::LogType; 24] = [
+pub static LOG_TYPES: [&::logschema::runtime::LogType; 26] = [
     &aws_alb::LOG_TYPE,
+    &aws_auroramysqlaudit::LOG_TYPE,
+    &aws_cloudfrontaccess::LOG_TYPE,
     &aws_cloudtrail::LOG_TYPE,
     &aws_cloudtraildigest::LOG_TYPE,
     &aws_cloudtrailinsight::LOG_TYPE,

@@ -50,6 +50,10 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
             "log-status",
         ],
         extra_columns: ::logschema::runtime::ExtraColumns::Reject,
+        skip_prefix: ::core::option::Option::None,
+        header_prefix: ::core::option::Option::None,
+        header_delimiter: ::core::option::Option::None,
+        expand_fields: &[],
     }),
     envelope: ::core::option::Option::Some(::logschema::runtime::EnvelopeSpec {
         records: &["logEvents"],

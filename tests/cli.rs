@@ -624,6 +624,52 @@ fn show_describes_vpcflow() {
 }
 
 #[test]
+fn show_describes_cloudfront_header_lines_and_expanded_time() {
+    let output = run(&["show", "AWS.CloudFrontAccess"], b"");
+    assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
+    let stdout = stdout_text(&output);
+    for expected in [
+        "delimiter: '\\t'",
+        "header: the lines starting with '#Fields:'",
+        "skipPrefix: '#'",
+        "expandFields: timestamp",
+        "event time: timestamp",
+        "cs-Host: string, column cs(Host), indicators [hostname]",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "{expected:?} missing in {stdout}"
+        );
+    }
+}
+
+#[test]
+fn every_text_aws_sample_parses_whole_with_its_log_type() {
+    // (log type, sample, lines that are not records: CloudFront's #Version and #Fields)
+    let samples = [
+        (
+            "AWS.CloudFrontAccess",
+            "samples/cloudfrontaccess-aws-doc.log",
+            2,
+        ),
+        (
+            "AWS.AuroraMySQLAudit",
+            "samples/auroramysqlaudit-aws-doc.log",
+            0,
+        ),
+    ];
+    for (log_type, sample, not_records) in samples {
+        let lines = std::fs::read_to_string(repo_path(sample))
+            .expect("sample")
+            .lines()
+            .count();
+        let output = run(&["parse", "--log-type", log_type, sample], b"");
+        assert_eq!(exit_code(&output), 0, "{sample}: {}", stderr_text(&output));
+        assert_eq!(events(&output).len(), lines - not_records, "{sample}");
+    }
+}
+
+#[test]
 fn show_describes_vpcdns_nested_fields_and_conditions() {
     let stdout = stdout_text(&run(&["show", "AWS.VPCDns"], b""));
     assert!(stdout.contains("parser: JSON lines"), "{stdout}");

@@ -248,7 +248,11 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
                     .map_err(|problem| format!("line {line_number}: {problem}\n  event: {body}"))?;
                 if let (ParserSpec::Delimited(spec), Some(columns)) = (&log_type.parser, columns) {
                     let values = runtime::framing::split_values(text, spec).count();
-                    let mapped = columns.slot_of_column.len();
+                    // The mapping's last columns are the `expandFields` values, not the line's.
+                    let mapped = columns
+                        .slot_of_column
+                        .len()
+                        .saturating_sub(spec.expand_fields.len());
                     if values > mapped && spec.extra_columns == ExtraColumns::Reject {
                         return Err(format!(
                             "line {line_number}: {values} values but {mapped} columns gave an event"

@@ -427,7 +427,42 @@ impl Checker<'_> {
                 "header 'none' needs `columns` (the lines have no header to name them)",
             );
         }
-        self.check_default_columns(path, &columns, fields);
+        let header_prefix = self.check_header_prefix(path, delimited, header);
+        let header_delimiter = self.check_header_delimiter(path, delimited);
+        // `expandFields` may read any default column or any column a field reads: header lines
+        // can name columns the default ones lack.
+        let mut known_keys = columns.clone();
+        for field in fields {
+            known_keys.push(field.name.clone());
+            known_keys.extend(field.column.iter().cloned());
+            known_keys.extend(field.aliases.iter().cloned());
+            if let Some(old) = &field.renamed_from {
+                known_keys.extend(old.0.iter().cloned());
+            }
+        }
+        let options = self.check_text_options(
+            path,
+            text_parsers::RawOptions {
+                skip_lines: 0,
+                skip_prefix: delimited.skip_prefix.as_ref(),
+                trim_space: false,
+                empty_values: &delimited.empty_values,
+                expand_fields: &delimited.expand_fields,
+            },
+            Some(&known_keys),
+            "one of `columns` or a column a field reads",
+            fields,
+        );
+        let template_keys: Vec<&str> = options
+            .expand_fields
+            .iter()
+            .flat_map(|expand| &expand.template)
+            .filter_map(|part| match part {
+                ir::TemplatePart::Key(key) => Some(key.as_str()),
+                ir::TemplatePart::Text(_) => None,
+            })
+            .collect();
+        self.check_default_columns(path, &columns, fields, &template_keys);
         let extra_columns = match delimited.extra_columns.as_deref() {
             None | Some("reject") => ir::ExtraColumns::Reject,
             Some("ignore") => ir::ExtraColumns::Ignore,
@@ -446,22 +481,85 @@ impl Checker<'_> {
             header,
             default_columns: columns,
             extra_columns,
+            skip_prefix: options.skip_prefix,
+            header_prefix,
+            header_delimiter,
+            expand_fields: options.expand_fields,
             location: self.key_location("parser"),
         })
     }
 
-    /// Each default column must be read by some field, and only once in the list.
-    fn check_default_columns(&mut self, path: &str, columns: &[String], fields: &[raw::Field]) {
+    /// `headerPrefix`: not empty, and not with `header: none`.
+    fn check_header_prefix(
+        &mut self,
+        path: &str,
+        delimited: &raw::Delimited,
+        header: ir::HeaderMode,
+    ) -> Option<String> {
+        let prefix = delimited.header_prefix.as_ref()?;
+        let at = child(path, "headerPrefix");
+        if prefix.is_empty() {
+            self.error(
+                self.value_location(&at),
+                "empty `headerPrefix` (every line would be a header line)",
+            );
+            return None;
+        }
+        if header == ir::HeaderMode::None {
+            self.error(
+                self.key_location(&at),
+                "`headerPrefix` with header 'none' (header lines are either marked by a \
+                 prefix or there are none)",
+            );
+        }
+        Some(prefix.clone())
+    }
+
+    /// `headerDelimiter`: one character, and only with `headerPrefix` (detected header lines
+    /// are split as records are). `None` (white space) when not given.
+    fn check_header_delimiter(&mut self, path: &str, delimited: &raw::Delimited) -> Option<char> {
+        let text = delimited.header_delimiter.as_deref()?;
+        let at = child(path, "headerDelimiter");
+        if delimited.header_prefix.is_none() {
+            self.error(
+                self.key_location(&at),
+                "`headerDelimiter` needs `headerPrefix` (a detected header line is split as \
+                 records are, on `delimiter`)",
+            );
+        }
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(header_delimiter), None) => Some(header_delimiter),
+            _ => {
+                self.error(
+                    self.value_location(&at),
+                    format!("headerDelimiter '{text}' must be exactly one character"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Each default column must be read by some field (or by an `expandFields` template), and
+    /// only once in the list.
+    fn check_default_columns(
+        &mut self,
+        path: &str,
+        columns: &[String],
+        fields: &[raw::Field],
+        template_keys: &[&str],
+    ) {
         let known = |column: &str| {
-            fields.iter().any(|field| {
-                field.name == column
-                    || field.column.as_deref() == Some(column)
-                    || field.aliases.iter().any(|alias| alias == column)
-                    || field
-                        .renamed_from
-                        .as_ref()
-                        .is_some_and(|old| old.0.iter().any(|name| name == column))
-            })
+            template_keys.contains(&column)
+                || fields.iter().any(|field| {
+                    field.name == column
+                        || field.column.as_deref() == Some(column)
+                        || field.aliases.iter().any(|alias| alias == column)
+                        || field
+                            .renamed_from
+                            .as_ref()
+                            .is_some_and(|old| old.0.iter().any(|name| name == column))
+                })
         };
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (index, column) in columns.iter().enumerate() {
@@ -481,7 +579,10 @@ impl Checker<'_> {
             if !known(column) {
                 self.error(
                     self.value_location(&column_path),
-                    format!("column '{column}' is not the column, name or alias of any field"),
+                    format!(
+                        "column '{column}' is not the column, name or alias of any field, nor \
+                         read by `expandFields`"
+                    ),
                 );
             }
         }

@@ -182,6 +182,16 @@ pub struct DelimitedParser {
     pub default_columns: Vec<String>,
     /// What happens to values past the last column of the mapping.
     pub extra_columns: ExtraColumns,
+    /// `skipPrefix`: a line starting with this is not a record (unless it is a header line).
+    pub skip_prefix: Option<String>,
+    /// `headerPrefix`: the header lines are exactly the lines starting with this text (no
+    /// detection by names); the text after it names the columns.
+    pub header_prefix: Option<String>,
+    /// `headerDelimiter`: what separates the names on a `header_prefix` line (runs of it count
+    /// as one); `None`: runs of white space (W3C's `#Fields:` lines use spaces, some tabs).
+    pub header_delimiter: Option<char>,
+    /// `expandFields`, sorted by name: new values built from the line's columns.
+    pub expand_fields: Vec<ExpandField>,
     pub location: Location,
 }
 

@@ -126,6 +126,14 @@ pub(crate) struct Delimited {
     pub columns: Option<Vec<String>>,
     /// `reject` (the default) or `ignore`: checked by `check` with its position.
     pub extra_columns: Option<String>,
+    /// A line starting with this is not a record (checked after `header_prefix`).
+    pub skip_prefix: Option<String>,
+    /// A line starting with this is a header line: the rest of it names the columns.
+    pub header_prefix: Option<String>,
+    /// The character between the names of a `header_prefix` line (default: white space).
+    pub header_delimiter: Option<String>,
+    #[serde(default)]
+    pub expand_fields: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -239,6 +239,10 @@ fn example_flow() -> LogType {
             "srcAddr".to_string(),
         ],
         extra_columns: ExtraColumns::Reject,
+        skip_prefix: None,
+        header_prefix: None,
+        header_delimiter: None,
+        expand_fields: Vec::new(),
         location: location("schemas/example/flow.yml"),
     });
     log_type
@@ -629,6 +633,10 @@ fn delimited_log_type_entry() {
         header: ::logschema::runtime::HeaderMode::Detect,
         default_columns: &["version", "account-id", "srcAddr"],
         extra_columns: ::logschema::runtime::ExtraColumns::Reject,
+        skip_prefix: ::core::option::Option::None,
+        header_prefix: ::core::option::Option::None,
+        header_delimiter: ::core::option::Option::None,
+        expand_fields: &[],
     }),
     envelope: ::core::option::Option::None,
     fields: EXAMPLE_FLOW_FIELDS,

@@ -331,6 +331,10 @@ fields:
             header: HeaderMode::None,
             default_columns: vec!["version".into(), "src-addr".into(), "dst".into()],
             extra_columns: ExtraColumns::Ignore,
+            skip_prefix: None,
+            header_prefix: None,
+            header_delimiter: None,
+            expand_fields: Vec::new(),
             location: at(file, 2, 1),
         })
     );

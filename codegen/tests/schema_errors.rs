@@ -553,8 +553,80 @@ fn default_column_that_no_field_reads() {
             "    delimiter: ','\n    columns: [src-addr, prot]\n",
             TWO_FIELDS
         )),
-        "schemas/x.yml:5:25: error: column 'prot' is not the column, name or alias of any field"
+        "schemas/x.yml:5:25: error: column 'prot' is not the column, name or alias of any field, nor read by `expandFields`"
     );
+}
+
+#[test]
+fn header_prefix_empty_or_with_header_none() {
+    assert_eq!(
+        error(&delimited(
+            "    delimiter: ','\n    headerPrefix: ''\n",
+            TWO_FIELDS
+        )),
+        "schemas/x.yml:5:19: error: empty `headerPrefix` (every line would be a header line)"
+    );
+    assert_eq!(
+        error(&delimited(
+            "    delimiter: ','\n    header: none\n    columns: [port]\n    headerPrefix: '#Fields:'\n",
+            TWO_FIELDS
+        )),
+        "schemas/x.yml:7:5: error: `headerPrefix` with header 'none' (header lines are either marked by a prefix or there are none)"
+    );
+}
+
+#[test]
+fn header_delimiter_without_prefix_or_too_long() {
+    assert_eq!(
+        error(&delimited(
+            "    delimiter: ','\n    headerDelimiter: ' '\n",
+            TWO_FIELDS
+        )),
+        "schemas/x.yml:5:5: error: `headerDelimiter` needs `headerPrefix` (a detected header line is split as records are, on `delimiter`)"
+    );
+    assert_eq!(
+        error(&delimited(
+            "    delimiter: ','\n    headerPrefix: '#'\n    headerDelimiter: ', '\n",
+            TWO_FIELDS
+        )),
+        "schemas/x.yml:6:22: error: headerDelimiter ', ' must be exactly one character"
+    );
+}
+
+#[test]
+fn delimited_skip_prefix_and_expand_fields() {
+    assert_eq!(
+        error(&delimited(
+            "    delimiter: ','\n    skipPrefix: ''\n",
+            TWO_FIELDS
+        )),
+        "schemas/x.yml:5:17: error: empty `skipPrefix` (it would skip every line)"
+    );
+    // A template reads default columns or columns fields read; a new value needs a field.
+    assert_eq!(
+        error(&delimited(
+            "    delimiter: ','\n    columns: [src-addr, lo, hi]\n    expandFields:\n      port: '%{lo}%{hi}%{high}'\n",
+            TWO_FIELDS
+        )),
+        "schemas/x.yml:7:13: error: expandFields 'port': `%{high}` is not one of `columns` or a column a field reads"
+    );
+    assert_eq!(
+        error(&delimited(
+            "    delimiter: ','\n    expandFields:\n      other: '%{src-addr}:%{port}'\n",
+            TWO_FIELDS
+        )),
+        "schemas/x.yml:6:7: error: expandFields 'other' names no field"
+    );
+    // Default columns only a template reads are fine.
+    let fine = delimited(
+        "    delimiter: ','\n    columns: [src-addr, lo, hi]\n    expandFields:\n      port: '%{lo}%{hi}'\n",
+        TWO_FIELDS,
+    );
+    compile(&[SchemaSource {
+        path: FILE.into(),
+        text: fine,
+    }])
+    .unwrap();
 }
 
 #[test]

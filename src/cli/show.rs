@@ -50,13 +50,25 @@ fn write_description(log_type: &LogType, out: &mut String) -> std::fmt::Result {
             if !spec.empty_values.is_empty() {
                 writeln!(out, "  emptyValues: {}", quoted_list(spec.empty_values))?;
             }
-            let header = match spec.header {
-                HeaderMode::Detect => "detect",
-                HeaderMode::None => "none",
-            };
-            writeln!(out, "  header: {header}")?;
+            match (spec.header_prefix, spec.header) {
+                (Some(prefix), _) => {
+                    writeln!(out, "  header: the lines starting with {}", quote(prefix))?;
+                    if let Some(delimiter) = spec.header_delimiter {
+                        writeln!(out, "  headerDelimiter: {delimiter:?}")?;
+                    }
+                }
+                (None, HeaderMode::Detect) => writeln!(out, "  header: detect")?,
+                (None, HeaderMode::None) => writeln!(out, "  header: none")?,
+            }
+            if let Some(prefix) = spec.skip_prefix {
+                writeln!(out, "  skipPrefix: {}", quote(prefix))?;
+            }
             if !spec.default_columns.is_empty() {
                 writeln!(out, "  columns: {}", spec.default_columns.join(" "))?;
+            }
+            let expanded: Vec<&str> = spec.expand_fields.iter().map(|e| e.name).collect();
+            if !expanded.is_empty() {
+                writeln!(out, "  expandFields: {}", expanded.join(" "))?;
             }
             true
         }

@@ -1,5 +1,6 @@
 //! From text lines to records: blank lines, header lines and column mappings.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -7,7 +8,9 @@ use std::sync::Arc;
 use super::csv::{self, CsvSpec};
 use super::fastmatch;
 use super::regex_parser;
-use super::text_record::{text_column_map, TextRecordSpec};
+use super::text_record::{
+    expand_and_decode, template_columns, text_column_map, with_values, TextRecordSpec,
+};
 use super::{
     json_in, DecodeError, DelimitedSpec, EventMeta, ExtraColumns, FieldSpec, HeaderMode,
     InputValue, LogType, ObjectRef, ParserSpec, Row,
@@ -188,6 +191,42 @@ impl ColumnLookup {
             .or_else(|| self.by_name.get(name))
             .copied()
     }
+
+    /// The mapping of a delimited line whose columns are `names`: each name's field, then one
+    /// column per `expandFields` entry (its field the one reading the entry's name).
+    fn delimited_map(
+        &self,
+        fields: &'static [&'static FieldSpec],
+        names: &[&str],
+        spec: &DelimitedSpec,
+    ) -> ColumnMap {
+        let slots = names
+            .iter()
+            .map(|name| self.slot(name))
+            .chain(
+                spec.expand_fields
+                    .iter()
+                    .map(|expand| self.slot(expand.name)),
+            )
+            .collect();
+        let mut map = ColumnMap::new(fields, slots);
+        map.template_columns = template_columns(names, spec.expand_fields);
+        map
+    }
+}
+
+/// The column names of a `headerPrefix` line (the text after the prefix): split on the header
+/// delimiter (`None`: white space), each trimmed; empty names are dropped, so runs of the
+/// delimiter count as one.
+fn prefixed_header_names(rest: &str, delimiter: Option<char>) -> Vec<&str> {
+    match delimiter {
+        Some(delimiter) => rest
+            .split(delimiter)
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .collect(),
+        None => rest.split_whitespace().collect(),
+    }
 }
 
 /// What a line is. The column mapping is lent, not cloned: a reference count changed per record
@@ -225,12 +264,7 @@ impl Framer {
             ParserSpec::Delimited(spec) => {
                 let lookup = ColumnLookup::new(log_type.fields);
                 let columns = (!spec.default_columns.is_empty()).then(|| {
-                    let slots = spec
-                        .default_columns
-                        .iter()
-                        .map(|name| lookup.slot(name))
-                        .collect();
-                    Arc::new(ColumnMap::new(log_type.fields, slots))
+                    Arc::new(lookup.delimited_map(log_type.fields, spec.default_columns, spec))
                 });
                 (Some(lookup), columns)
             }
@@ -331,11 +365,29 @@ impl Framer {
         else {
             return LineKind::Record(None);
         };
-        if spec.header == HeaderMode::Detect && lookup.is_header(line, spec) {
-            let slots = split_values(line, spec)
-                .map(|name| lookup.slot(name))
-                .collect();
-            self.columns = Some(Arc::new(ColumnMap::new(self.log_type.fields, slots)));
+        if let Some(prefix) = spec.header_prefix {
+            // Header lines are marked: the prefix alone decides (checked before `skipPrefix`,
+            // which often is the prefix's first character).
+            if let Some(rest) = line.strip_prefix(prefix) {
+                let names = prefixed_header_names(rest, spec.header_delimiter);
+                let map = lookup.delimited_map(self.log_type.fields, &names, spec);
+                self.columns = Some(Arc::new(map));
+                return LineKind::Header;
+            }
+        }
+        if spec
+            .skip_prefix
+            .is_some_and(|prefix| line.starts_with(prefix))
+        {
+            return LineKind::Skipped;
+        }
+        if spec.header == HeaderMode::Detect
+            && spec.header_prefix.is_none()
+            && lookup.is_header(line, spec)
+        {
+            let names: Vec<&str> = split_values(line, spec).collect();
+            let map = lookup.delimited_map(self.log_type.fields, &names, spec);
+            self.columns = Some(Arc::new(map));
             return LineKind::Header;
         }
         LineKind::Record(self.columns.as_ref())
@@ -574,7 +626,10 @@ pub fn parse_record<'l>(
             // Every value must have a column: values past the mapping (two records glued on one
             // line, a format with more fields than the header names) would vanish unseen.
             // A value under a header name the schema does not know is not extra.
-            let expected = columns.slot_of_column.len();
+            let expected = columns
+                .slot_of_column
+                .len()
+                .saturating_sub(spec.expand_fields.len());
             if values.len() < expected {
                 return Err(DecodeError::record(format!(
                     "too few columns: expected {expected}, found {}",
@@ -587,8 +642,28 @@ pub fn parse_record<'l>(
                     values.len()
                 )));
             }
-            let row = Row::new(values, columns, spec.empty_values);
-            (log_type.parse_event)(&ObjectRef::Row(&row), meta, out)
+            if spec.expand_fields.is_empty() {
+                let row = Row::new(values, columns, spec.empty_values);
+                return (log_type.parse_event)(&ObjectRef::Row(&row), meta, out);
+            }
+            // `expandFields`: the columns (absent when one of `emptyValues`, as a row reads
+            // them), then the built values, decoded as a text parser's record.
+            let width = expected + spec.expand_fields.len();
+            with_values(width, |slots: &mut [Option<Cow<'l, str>>]| {
+                for (slot, value) in slots.iter_mut().zip(values.iter().take(expected)) {
+                    let is_empty = spec.empty_values.contains(&super::text::trim(value));
+                    *slot = (!is_empty).then_some(Cow::Borrowed(*value));
+                }
+                expand_and_decode(
+                    log_type,
+                    spec.empty_values,
+                    spec.expand_fields,
+                    slots,
+                    columns,
+                    meta,
+                    out,
+                )
+            })
         }
         ParserSpec::FastMatch(spec) => {
             let columns = columns.ok_or_else(|| DecodeError::record(NO_TEXT_COLUMNS))?;
@@ -737,6 +812,10 @@ mod tests {
         header: HeaderMode::Detect,
         default_columns: &["version", "account-id", "srcaddr", "start"],
         extra_columns: ExtraColumns::Reject,
+        skip_prefix: None,
+        header_prefix: None,
+        header_delimiter: None,
+        expand_fields: &[],
     };
     static FLOW: LogType = flow_log_type("Test.Flow", ParserSpec::Delimited(SPACE));
     static FLOW_NEEDS_HEADER: LogType = flow_log_type(
@@ -763,6 +842,34 @@ mod tests {
         }),
     );
     static FLOW_JSON: LogType = flow_log_type("Test.Flow", ParserSpec::JsonLines);
+    // W3C-style files: tab-separated values, `#Fields:` header lines, `#` comments, and the
+    // start time split over two columns (`day` and `secs`) that `expandFields` joins.
+    static FLOW_W3C: LogType = flow_log_type(
+        "Test.Flow",
+        ParserSpec::Delimited(DelimitedSpec {
+            delimiter: '\t',
+            merge_delimiters: false,
+            default_columns: &["version", "day", "secs", "srcaddr"],
+            skip_prefix: Some("#"),
+            header_prefix: Some("#Fields:"),
+            expand_fields: &[crate::runtime::ExpandSpec {
+                name: "start",
+                template: &[TemplatePart::Key("day"), TemplatePart::Key("secs")],
+            }],
+            ..SPACE
+        }),
+    );
+    static FLOW_W3C_COMMA_HEADER: LogType = flow_log_type(
+        "Test.Flow",
+        ParserSpec::Delimited(DelimitedSpec {
+            delimiter: ',',
+            merge_delimiters: false,
+            default_columns: &[],
+            header_prefix: Some("//"),
+            header_delimiter: Some(';'),
+            ..SPACE
+        }),
+    );
 
     const TEXT: TextRecordSpec = TextRecordSpec {
         skip_lines: 0,
@@ -1191,6 +1298,70 @@ version account-id interface-id srcaddr start
         assert_eq!(results[2], r#"{"version":3,"account":"12"}"#);
         // An empty value ("") and an absent one give "" too.
         assert_eq!(run(&FLOW_CSV_EXPAND, "4,,x")[0], r#"{"version":4}"#);
+    }
+
+    #[test]
+    fn header_prefix_lines_name_the_columns_and_skip_prefix_lines_are_skipped() {
+        let input = "\
+#Version: 1.0
+1\t14185\t30010\t10.0.0.1
+#Fields: srcaddr secs  day\tversion
+10.0.0.2\t30070\t14185\t2
+# a remark
+#Fields:\tversion\tbogus
+3\tx
+#Fields: version day secs
+4\t-\t-
+";
+        assert_eq!(
+            run(&FLOW_W3C, input),
+            vec![
+                "skipped".to_string(),
+                r#"{"version":1,"srcAddr":"10.0.0.1","start":"2014-12-14 04:06:50.000000000"}"#
+                    .into(),
+                // Names split on any white space; the prefix line is a header even though
+                // `skipPrefix` also matches it, and needs no known names.
+                "header".into(),
+                r#"{"version":2,"srcAddr":"10.0.0.2","start":"2014-12-14 04:07:50.000000000"}"#
+                    .into(),
+                "skipped".into(),
+                "header".into(),
+                // Unknown names keep their column; nothing feeds `start`.
+                r#"{"version":3}"#.into(),
+                "header".into(),
+                // Both parts empty: the built value is "", so absent.
+                r#"{"version":4}"#.into(),
+            ]
+        );
+        // Without the prefix, a line of known names is a record here (no detection).
+        assert_eq!(
+            run(&FLOW_W3C, "version\tday\tsecs\tsrcaddr")[0],
+            r#"error: version: "version" is not a valid int"#
+        );
+    }
+
+    #[test]
+    fn expanded_columns_are_not_counted_as_line_columns() {
+        let results = run(&FLOW_W3C, "1\t14185\t30010\n1\t14185\t30010\t10.0.0.1\tx");
+        assert_eq!(results[0], "error: too few columns: expected 4, found 3");
+        assert_eq!(results[1], "error: too many columns: expected 4, found 5");
+    }
+
+    #[test]
+    fn a_header_delimiter_splits_prefixed_header_lines() {
+        let results = run(
+            &FLOW_W3C_COMMA_HEADER,
+            "2,10.0.0.1\n// srcaddr ; version;;start\n10.0.0.2,3,1418530010",
+        );
+        assert!(
+            results[0].starts_with("error: no column names"),
+            "{results:?}"
+        );
+        assert_eq!(results[1], "header");
+        assert_eq!(
+            results[2],
+            r#"{"version":3,"srcAddr":"10.0.0.2","start":"2014-12-14 04:06:50.000000000"}"#
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! the test runner read it.
 
 use super::{
-    CsvSpec, DecodeError, EventMeta, FastMatchSpec, GoLayout, ObjectRef, Pattern, RegexSpec,
+    CsvSpec, DecodeError, EventMeta, ExpandSpec, FastMatchSpec, GoLayout, ObjectRef, Pattern,
+    RegexSpec,
 };
 
 /// One log type in the registry (`crate::log_types()`).
@@ -64,6 +65,17 @@ pub struct DelimitedSpec {
     pub default_columns: &'static [&'static str],
     /// What a line with more values than its column mapping has columns gets.
     pub extra_columns: ExtraColumns,
+    /// `skipPrefix`: a line starting with this is not a record (a header line is looked for
+    /// first).
+    pub skip_prefix: Option<&'static str>,
+    /// `headerPrefix`: the header lines are exactly the lines starting with this text, and the
+    /// rest of such a line names the columns (W3C's `#Fields:`). `None`: `header` decides.
+    pub header_prefix: Option<&'static str>,
+    /// What separates the names of a `header_prefix` line (runs of it count as one); `None`:
+    /// runs of white space.
+    pub header_delimiter: Option<char>,
+    /// `expandFields`: new values built from a line's columns, one more column each.
+    pub expand_fields: &'static [ExpandSpec],
 }
 
 /// Values past the last column of the mapping (the header's or the default columns).

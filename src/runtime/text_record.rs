@@ -54,19 +54,23 @@ pub fn text_column_map<'n>(
     spec: &TextRecordSpec,
 ) -> ColumnMap {
     let names: Vec<&str> = names.into_iter().collect();
-    let template_columns = spec
-        .expand_fields
+    let expanded = spec.expand_fields.iter().map(|expand| expand.name);
+    let mut map = ColumnMap::from_names(fields, names.iter().copied().chain(expanded));
+    map.template_columns = template_columns(&names, spec.expand_fields);
+    map
+}
+
+/// For each template key of `expand_fields` in order (every entry's `%{key}` parts), the first
+/// of the columns `names` that is that key (`None` when no column is).
+pub fn template_columns(names: &[&str], expand_fields: &[ExpandSpec]) -> Vec<Option<usize>> {
+    expand_fields
         .iter()
         .flat_map(|expand| expand.template)
         .filter_map(|part| match part {
             TemplatePart::Key(key) => Some(names.iter().position(|name| name.trim() == *key)),
             TemplatePart::Text(_) => None,
         })
-        .collect();
-    let expanded = spec.expand_fields.iter().map(|expand| expand.name);
-    let mut map = ColumnMap::from_names(fields, names.iter().copied().chain(expanded));
-    map.template_columns = template_columns;
-    map
+        .collect()
 }
 
 /// Values of up to this many columns live on the stack.
@@ -94,8 +98,7 @@ pub fn finish_record<'l>(
     out: &mut Vec<u8>,
 ) -> Result<(), DecodeError> {
     let parsed = values.len().saturating_sub(spec.expand_fields.len());
-    let (captured, expanded) = values.split_at_mut(parsed);
-    for value in captured.iter_mut() {
+    for value in values.iter_mut().take(parsed) {
         let Some(text) = value.take() else {
             continue;
         };
@@ -107,8 +110,32 @@ pub fn finish_record<'l>(
         let is_empty = spec.empty_values.contains(&text.as_ref());
         *value = (!is_empty).then_some(text);
     }
+    expand_and_decode(
+        log_type,
+        spec.empty_values,
+        spec.expand_fields,
+        values,
+        columns,
+        meta,
+        out,
+    )
+}
+
+/// `expandFields`, then decoding. `values` as for `finish_record`, the parser's values already
+/// trimmed and emptied; each entry's result is absent when it is `""` or one of `empty_values`.
+pub fn expand_and_decode<'l>(
+    log_type: &LogType,
+    empty_values: &[&str],
+    expand_fields: &[ExpandSpec],
+    values: &mut [Option<Cow<'l, str>>],
+    columns: &ColumnMap,
+    meta: &EventMeta<'_>,
+    out: &mut Vec<u8>,
+) -> Result<(), DecodeError> {
+    let parsed = values.len().saturating_sub(expand_fields.len());
+    let (captured, expanded) = values.split_at_mut(parsed);
     let mut template_columns = columns.template_columns.iter();
-    for (slot, expand) in expanded.iter_mut().zip(spec.expand_fields) {
+    for (slot, expand) in expanded.iter_mut().zip(expand_fields) {
         let mut text = String::new();
         for part in expand.template {
             match part {
@@ -121,7 +148,7 @@ pub fn finish_record<'l>(
                 }
             }
         }
-        let is_empty = text.is_empty() || spec.empty_values.contains(&text.as_str());
+        let is_empty = text.is_empty() || empty_values.contains(&text.as_str());
         *slot = (!is_empty).then_some(Cow::Owned(text));
     }
     let values: &[Option<Cow<'l, str>>] = values;

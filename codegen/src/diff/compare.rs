@@ -617,6 +617,18 @@ fn describe_parser(parser: &Parser) -> String {
             if delimited.extra_columns == crate::ir::ExtraColumns::Ignore {
                 text.push_str(" extra columns ignored");
             }
+            if let Some(prefix) = &delimited.skip_prefix {
+                text.push_str(&format!(" skip {prefix:?}"));
+            }
+            if let Some(prefix) = &delimited.header_prefix {
+                text.push_str(&format!(" header lines {prefix:?}"));
+                if let Some(delimiter) = delimited.header_delimiter {
+                    text.push_str(&format!(" split on {delimiter:?}"));
+                }
+            }
+            if !delimited.expand_fields.is_empty() {
+                text.push_str(&format!(" expand {:?}", delimited.expand_fields));
+            }
             text
         }
         // The whole parser, as the IR holds it: any change to a pattern or option shows.

@@ -118,6 +118,17 @@ fn parser_spec(parser: &ir::Parser) -> TokenStream {
                 ir::ExtraColumns::Reject => runtime("ExtraColumns::Reject"),
                 ir::ExtraColumns::Ignore => runtime("ExtraColumns::Ignore"),
             };
+            let skip_prefix = super::text_parsers::optional_str(delimited.skip_prefix.as_deref());
+            let header_prefix =
+                super::text_parsers::optional_str(delimited.header_prefix.as_deref());
+            let header_delimiter = match delimited.header_delimiter {
+                Some(delimiter) => {
+                    let delimiter = Literal::character(delimiter);
+                    quote!(::core::option::Option::Some(#delimiter))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let expand_fields = super::text_parsers::expand_specs(&delimited.expand_fields);
             quote! {
                 #variant(#spec {
                     delimiter: #delimiter,
@@ -126,6 +137,10 @@ fn parser_spec(parser: &ir::Parser) -> TokenStream {
                     header: #header,
                     default_columns: #default_columns,
                     extra_columns: #extra_columns,
+                    skip_prefix: #skip_prefix,
+                    header_prefix: #header_prefix,
+                    header_delimiter: #header_delimiter,
+                    expand_fields: #expand_fields,
                 })
             }
         }

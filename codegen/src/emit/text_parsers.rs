@@ -96,20 +96,21 @@ pub(super) fn csv_spec(csv: &ir::CsvParser) -> TokenStream {
     }
 }
 
-fn text_spec(options: &ir::TextOptions) -> TokenStream {
-    let spec = runtime("TextRecordSpec");
-    let skip_lines = Literal::u64_unsuffixed(options.skip_lines);
-    let skip_prefix = match &options.skip_prefix {
-        Some(prefix) => {
-            let prefix = str_lit(prefix);
-            quote!(::core::option::Option::Some(#prefix))
+/// `Some("text")` or `None`, as a `Option<&'static str>` expression.
+pub(super) fn optional_str(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) => {
+            let text = str_lit(text);
+            quote!(::core::option::Option::Some(#text))
         }
         None => quote!(::core::option::Option::None),
-    };
-    let trim_space = options.trim_space;
-    let empty_values = str_slice(&options.empty_values);
+    }
+}
+
+/// `&[ExpandSpec { .. }, ..]`: the `expandFields` entries, in order.
+pub(super) fn expand_specs(expand_fields: &[ir::ExpandField]) -> TokenStream {
     let expand_type = runtime("ExpandSpec");
-    let expand_fields = options.expand_fields.iter().map(|expand| {
+    let expand_fields = expand_fields.iter().map(|expand| {
         let name = str_lit(&expand.name);
         let parts = expand.template.iter().map(|part| match part {
             ir::TemplatePart::Text(text) => {
@@ -125,13 +126,23 @@ fn text_spec(options: &ir::TextOptions) -> TokenStream {
         });
         quote!(#expand_type { name: #name, template: &[#(#parts),*] })
     });
+    quote!(&[#(#expand_fields),*])
+}
+
+fn text_spec(options: &ir::TextOptions) -> TokenStream {
+    let spec = runtime("TextRecordSpec");
+    let skip_lines = Literal::u64_unsuffixed(options.skip_lines);
+    let skip_prefix = optional_str(options.skip_prefix.as_deref());
+    let trim_space = options.trim_space;
+    let empty_values = str_slice(&options.empty_values);
+    let expand_fields = expand_specs(&options.expand_fields);
     quote! {
         #spec {
             skip_lines: #skip_lines,
             skip_prefix: #skip_prefix,
             trim_space: #trim_space,
             empty_values: #empty_values,
-            expand_fields: &[#(#expand_fields),*],
+            expand_fields: #expand_fields,
         }
     }
 }
