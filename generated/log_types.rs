@@ -103,7 +103,11 @@ pub mod test_timelayouts {
     include!(concat!(env!("OUT_DIR"), "/generated/test_timelayouts.rs"));
 }
 
-pub static LOG_TYPES: [&::logschema::runtime::LogType; 26] = [
+pub mod test_transformations {
+    include!(concat!(env!("OUT_DIR"), "/generated/test_transformations.rs"));
+}
+
+pub static LOG_TYPES: [&::logschema::runtime::LogType; 27] = [
     &aws_alb::LOG_TYPE,
     &aws_auroramysqlaudit::LOG_TYPE,
     &aws_cloudfrontaccess::LOG_TYPE,
@@ -130,4 +134,5 @@ pub static LOG_TYPES: [&::logschema::runtime::LogType; 26] = [
     &test_regexaccess::LOG_TYPE,
     &test_regexsyslog::LOG_TYPE,
     &test_timelayouts::LOG_TYPE,
+    &test_transformations::LOG_TYPE,
 ];

@@ -16,6 +16,7 @@ mod envelope;
 mod refs;
 mod regex_parser;
 mod text_parsers;
+mod transform;
 
 /// A schema file that passed every check.
 #[derive(Debug)]
@@ -40,6 +41,7 @@ pub(crate) struct CheckedField {
     pub required: bool,
     pub is_event_time: bool,
     pub value: CheckedValue,
+    pub transform: Option<ir::Transform>,
     pub location: Location,
 }
 
@@ -163,6 +165,12 @@ pub(crate) fn check_schema(
             .parser
             .as_ref()
             .is_some_and(|parser| parser.delimited.is_some()),
+        json: schema.parser.as_ref().is_none_or(|parser| {
+            parser.delimited.is_none()
+                && parser.fastmatch.is_none()
+                && parser.csv.is_none()
+                && parser.regex.is_none()
+        }),
         refs: refs::Refs::new(schema.definitions.as_ref()),
         errors: Vec::new(),
     };
@@ -239,6 +247,8 @@ struct Checker<'a> {
     file: &'a str,
     positions: &'a Positions,
     delimited: bool,
+    /// The records are JSON (no text parser): transformations apply.
+    json: bool,
     /// `definitions` and the state of inlining them.
     refs: refs::Refs<'a>,
     errors: Vec<Diagnostic>,
@@ -662,9 +672,13 @@ impl Checker<'_> {
                 );
             }
         }
+        let transform = self.check_transform(path, field, &value);
         let first_key = match (&field.column, self.delimited && scope.top_level) {
             (Some(column), true) => column.clone(),
-            _ => field.name.clone(),
+            _ => match &field.rename {
+                Some(rename) if !rename.from.is_empty() => rename.from.clone(),
+                _ => field.name.clone(),
+            },
         };
         let renamed_from = self.check_renamed_from(path, field, siblings);
         // Earlier names are read too, after the aliases, so data written before the rename parses.
@@ -681,6 +695,7 @@ impl Checker<'_> {
             required: field.required,
             is_event_time,
             value,
+            transform,
             location,
         }
     }

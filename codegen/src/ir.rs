@@ -243,7 +243,39 @@ pub struct Field {
     /// This timestamp is the event time (only on `Type::Timestamp`, never inside an array).
     pub is_event_time: bool,
     pub value: Value,
+    /// Panther's `copy`, `concat`, `split`, `mask` (`rename` only changes `input_keys`).
+    pub transform: Option<Transform>,
     pub location: Location,
+}
+
+/// Where a field's value comes from, and how it is masked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transform {
+    pub source: TransformSource,
+    pub mask: Option<Mask>,
+}
+
+/// Paths are object keys from the object holding the field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransformSource {
+    /// The field's own input keys.
+    Own,
+    Copy(Vec<String>),
+    Concat {
+        paths: Vec<Vec<String>>,
+        separator: String,
+    },
+    Split {
+        from: Vec<String>,
+        separator: String,
+        index: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mask {
+    Redact(String),
+    Hash,
 }
 
 /// What a field or an array element holds, with the rules that apply to the value itself.

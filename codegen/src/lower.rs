@@ -105,6 +105,7 @@ impl Objects {
             required,
             is_event_time,
             value,
+            transform,
             location,
         } = field;
         let holder = Holder {
@@ -121,6 +122,7 @@ impl Objects {
             description,
             required,
             is_event_time,
+            transform,
             location,
         }
     }

@@ -164,6 +164,46 @@ pub(crate) struct Field {
     pub target: Option<String>,
     /// Panther's, for lookup tables: accepted on timestamps, no effect.
     pub is_expiration: Option<bool>,
+    /// Panther's transformations (JSON log types): the key the value is read from.
+    pub rename: Option<FromPath>,
+    /// The value copied from another path of the record.
+    pub copy: Option<FromPath>,
+    pub concat: Option<Concat>,
+    pub split: Option<Split>,
+    pub mask: Option<Mask>,
+}
+
+/// `rename: {from: KEY}`, `copy: {from: PATH}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FromPath {
+    pub from: String,
+}
+
+/// `concat: {paths: [PATH, ...], separator: S}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Concat {
+    pub paths: Vec<String>,
+    pub separator: Option<String>,
+}
+
+/// `split: {from: PATH, separator: S, index: N}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Split {
+    pub from: String,
+    pub separator: String,
+    pub index: Option<i64>,
+}
+
+/// `mask: {type: redact|hash, to: TEXT}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Mask {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub to: Option<String>,
 }
 
 /// An array's element: the value keys of a field, without the field's own (name, required, ...).

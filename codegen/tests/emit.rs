@@ -48,6 +48,7 @@ fn field(name: &str, rust_name: &str, value: Value) -> Field {
         is_event_time: false,
         value,
         renamed_from: Vec::new(),
+        transform: None,
         location: location("test.yml"),
     }
 }

@@ -52,6 +52,7 @@ fn field(name: &str, rust_name: &str, value: Value, location: Location) -> Field
         required: false,
         is_event_time: false,
         value,
+        transform: None,
         location,
     }
 }

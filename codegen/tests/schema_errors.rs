@@ -1232,3 +1232,56 @@ fn indicators_on_json_need_kinds_with_a_value_rule() {
     }])
     .is_ok());
 }
+
+#[test]
+fn transformation_mistakes_are_located() {
+    let one_field = |field: &str| format!("schema: Test.Thing\nfields:\n  - name: x\n{field}");
+    // Two sources for one value.
+    assert_eq!(
+        error(&one_field(
+            "    type: string\n    copy: {from: a}\n    concat: {paths: [a, b]}\n"
+        )),
+        "schemas/x.yml:6:5: error: a field takes its value from one place: `copy` and `concat` \
+         both say where (`mask` can go with either)"
+    );
+    // Text made into a number.
+    assert_eq!(
+        error(&one_field(
+            "    type: int\n    split: {from: a, separator: ','}\n"
+        )),
+        "schemas/x.yml:5:5: error: `split` makes text: the field must be `type: string`"
+    );
+    // A path with an empty key, a mask of an unknown type, a hash with a replacement.
+    assert_eq!(
+        error(&one_field(
+            "    type: string\n    copy:\n      from: user..name\n"
+        )),
+        "schemas/x.yml:6:13: error: a path names keys from the field's object, separated by \
+         dots (like `user.name`), found \"user..name\""
+    );
+    assert_eq!(
+        error(&one_field(
+            "    type: string\n    mask:\n      type: scramble\n"
+        )),
+        "schemas/x.yml:6:13: error: unknown mask type \"scramble\" (expected `redact` or `hash`)"
+    );
+    assert_eq!(
+        error(&one_field(
+            "    type: string\n    mask: {type: hash, to: x}\n"
+        )),
+        "schemas/x.yml:5:24: error: `to` goes with `type: redact` (a hash has no replacement text)"
+    );
+    assert_eq!(
+        error(&one_field(
+            "    type: string\n    concat:\n      paths: [a]\n"
+        )),
+        "schemas/x.yml:6:7: error: `concat` joins two or more `paths`"
+    );
+    // Text parsers name their values in their patterns.
+    let text_parser = "schema: Test.Thing\nparser:\n  fastmatch:\n    match: ['%{x}']\nfields:\n  - name: x\n    type: string\n    rename: {from: y}\n";
+    assert_eq!(
+        error(text_parser),
+        "schemas/x.yml:8:5: error: `rename` transforms JSON records only: a text parser names \
+         its values in its pattern (use `expandFields` to build new values)"
+    );
+}

@@ -312,7 +312,7 @@ impl<'a> Decode<'a> for String {
 }
 
 /// `validate`: allow and deny lists, IP address and CIDR checks.
-fn validate_string(text: &str, spec: &ValueSpec) -> Result<(), DecodeError> {
+pub(crate) fn validate_string(text: &str, spec: &ValueSpec) -> Result<(), DecodeError> {
     let shown = || serde_json::to_string(text).unwrap_or_default();
     if !spec.allow.is_empty() && !spec.allow.contains(&text) {
         return Err(DecodeError::value(format!(

@@ -17,6 +17,7 @@ pub mod spec;
 pub mod text;
 pub mod text_record;
 pub mod time;
+pub mod transform;
 
 pub use csv::CsvSpec;
 pub use decode::{Decode, DecodeError};

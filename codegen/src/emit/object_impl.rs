@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::specs::{element_static_name, field_static_name};
-use super::tokens::{ident, runtime, str_lit};
+use super::tokens::{ident, runtime, str_lit, str_slice};
 use super::{EmitError, LogTypeContext};
 use crate::ir;
 
@@ -56,12 +56,23 @@ fn decode_fields(object: &ir::Object, field_idents: &[Ident]) -> Result<TokenStr
     };
     let mut initialisers = Vec::new();
     for (field, field_ident) in object.fields.iter().zip(field_idents) {
+        let spec = ident(&field_static_name(object, field))?;
+        if let Some(transform) = &field.transform {
+            let value = transformed_value(&spec, transform);
+            let decoded = if field.required {
+                let required = runtime("transform::required");
+                quote!(#required(#value?, &#spec)?)
+            } else {
+                quote!(#value?)
+            };
+            initialisers.push(quote!(#field_ident: #decoded,));
+            continue;
+        }
         let decode = runtime(if field.required {
             "decode::required"
         } else {
             "decode::optional"
         });
-        let spec = ident(&field_static_name(object, field))?;
         initialisers.push(quote!(#field_ident: #decode(input, &#spec)?,));
     }
     Ok(quote! {
@@ -69,6 +80,56 @@ fn decode_fields(object: &ir::Object, field_idents: &[Ident]) -> Result<TokenStr
             ::core::result::Result::Ok(Self { #(#initialisers)* })
         }
     })
+}
+
+/// The call giving a transformed field's value: `copy` alone keeps the field's type; the others
+/// make text. The transformation is a constant, promoted to a static by the compiler.
+fn transformed_value(spec: &Ident, transform: &ir::Transform) -> TokenStream {
+    if let (ir::TransformSource::Copy(path), None) = (&transform.source, &transform.mask) {
+        let copied = runtime("transform::copied");
+        let path = str_slice(path);
+        return quote!(#copied(input, &#spec, #path));
+    }
+    let text = runtime("transform::text");
+    let spec_type = runtime("transform::TransformSpec");
+    let source = match &transform.source {
+        ir::TransformSource::Own => runtime("transform::Source::Own"),
+        ir::TransformSource::Copy(path) => {
+            let variant = runtime("transform::Source::Copy");
+            let path = str_slice(path);
+            quote!(#variant(#path))
+        }
+        ir::TransformSource::Concat { paths, separator } => {
+            let variant = runtime("transform::Source::Concat");
+            let paths = paths.iter().map(|path| str_slice(path));
+            let separator = str_lit(separator);
+            quote!(#variant { paths: &[#(#paths),*], separator: #separator })
+        }
+        ir::TransformSource::Split {
+            from,
+            separator,
+            index,
+        } => {
+            let variant = runtime("transform::Source::Split");
+            let from = str_slice(from);
+            let separator = str_lit(separator);
+            let index = Literal::i64_unsuffixed(*index);
+            quote!(#variant { from: #from, separator: #separator, index: #index })
+        }
+    };
+    let mask = match &transform.mask {
+        None => quote!(::core::option::Option::None),
+        Some(ir::Mask::Hash) => {
+            let hash = runtime("transform::Mask::Hash");
+            quote!(::core::option::Option::Some(#hash))
+        }
+        Some(ir::Mask::Redact(with)) => {
+            let redact = runtime("transform::Mask::Redact");
+            let with = str_lit(with);
+            quote!(::core::option::Option::Some(#redact(#with)))
+        }
+    };
+    quote!(#text(input, &#spec, &#spec_type { source: #source, mask: #mask }))
 }
 
 fn write_fields(object: &ir::Object, field_idents: &[Ident]) -> TokenStream {
