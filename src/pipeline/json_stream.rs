@@ -98,6 +98,9 @@ impl<R: BufRead> JsonStream<R> {
             return Ok(None);
         };
         self.line_number = self.source.line;
+        if first == b'{' && self.envelope.is_none() && self.take_single_line_object()? {
+            return Ok(Some((self.line_number, self.finish(Ending::Complete))));
+        }
         let ending = match (first, self.envelope) {
             (b'{', Some(envelope)) => match self.read_document_head(envelope)? {
                 Head::Envelope(enclosing_objects) => {
@@ -118,6 +121,24 @@ impl<R: BufRead> JsonStream<R> {
             }
         };
         Ok(Some((self.line_number, self.finish(ending))))
+    }
+
+    /// The JSON-lines fast path: when the line starting here is buffered whole and is plainly
+    /// one object, it is the record, found with a few vectorised passes instead of a scan byte
+    /// by byte (which cost 8% of a VPC DNS job's CPU). Anything less plain takes the scan.
+    fn take_single_line_object(&mut self) -> io::Result<bool> {
+        let chunk = self.source.chunk()?;
+        let Some(newline) = memchr::memchr(b'\n', chunk) else {
+            return Ok(false);
+        };
+        let line = &chunk[..newline];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.len() > self.max_record_bytes || !is_plainly_one_object(line) {
+            return Ok(false);
+        }
+        self.record.extend_from_slice(line);
+        self.source.take_line(newline + 1)?;
+        Ok(true)
     }
 
     /// The record (or message) or rejection `found` stands for.
@@ -392,6 +413,30 @@ fn is_json_whitespace(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// Whether a line (no line end) is plainly one JSON object and nothing else: it ends with `}`,
+/// its braces balance, it holds no lone `\r` (a line end), and no `}` is followed by `{` or
+/// white space (two records glued, perhaps). A line that passes but is not one valid object
+/// (cut short, an unclosed `[`) is rejected by the parser as the record of that line; one that
+/// fails takes the scan. Vectorised searches over the line, a few `}` looked at: a third of
+/// the instructions of a byte-by-byte scan (callgrind, 40,000 DNS records).
+fn is_plainly_one_object(line: &[u8]) -> bool {
+    let trimmed = line
+        .iter()
+        .rposition(|&byte| !matches!(byte, b' ' | b'\t'))
+        .map_or(&line[..0], |last| &line[..=last]);
+    if trimmed.last() != Some(&b'}') || memchr::memchr(b'\r', trimmed).is_some() {
+        return false;
+    }
+    let mut closing = 0usize;
+    for at in memchr::memchr_iter(b'}', trimmed) {
+        closing += 1;
+        if matches!(trimmed.get(at + 1), Some(b'{' | b' ' | b'\t')) {
+            return false;
+        }
+    }
+    memchr::memchr_iter(b'{', trimmed).count() == closing
+}
+
 /// Finds where one JSON value ends, fed the input a chunk at a time. It tracks only strings and
 /// brackets: whether the value is valid JSON is for the parser to say.
 #[derive(Debug, Default, Clone)]
@@ -443,7 +488,6 @@ impl ValueScan {
     }
 
     fn feed(&mut self, bytes: &[u8]) -> Step {
-        let mut at = 0;
         if self.bare {
             let end = bytes
                 .iter()
@@ -461,58 +505,68 @@ impl ValueScan {
                 Step::More
             };
         }
+        let mut at = 0;
         if self.in_string && self.fed == 0 {
             // The opening quote of a string value.
             at = 1;
         }
-        while at < bytes.len() {
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                    if matches!(bytes[at], b'\n' | b'\r') {
-                        return self.cut_short(at);
-                    }
-                    at += 1;
-                    continue;
-                }
-                match memchr::memchr3(b'"', b'\\', b'\n', &bytes[at..]) {
-                    None => {
-                        at = bytes.len();
-                        break;
-                    }
-                    Some(offset) => {
-                        let found = at + offset;
-                        at = found + 1;
-                        match bytes[found] {
-                            b'"' => {
-                                self.in_string = false;
-                                if self.depth == 0 {
-                                    return self.end(at);
-                                }
-                            }
-                            b'\\' => self.escaped = true,
-                            _ => return self.cut_short(found),
-                        }
-                    }
-                }
-                continue;
-            }
-            let byte = bytes[at];
-            if std::mem::take(&mut self.at_line_start) && byte == b'{' && self.fed + at as u64 > 0 {
-                // A line starting with `{` while a value is open: a new record begins.
+        if std::mem::take(&mut self.escaped) && at < bytes.len() {
+            // The byte after a backslash that ended the last chunk.
+            if is_line_end(bytes[at]) {
                 return self.cut_short(at);
             }
             at += 1;
-            match byte {
-                b'"' => self.in_string = true,
-                b'{' | b'[' => self.depth += 1,
-                b'}' | b']' => {
+        }
+        if std::mem::take(&mut self.at_line_start) && bytes.get(at) == Some(&b'{') {
+            // A line starting with `{` while a value is open: a new record begins.
+            return self.cut_short(at);
+        }
+        // One table lookup per byte. It costs what memchr calls per (short) string cost, and
+        // JSON lines rarely come here (`take_single_line_object`).
+        while at < bytes.len() {
+            let byte = bytes[at];
+            let class = BYTE_CLASS[usize::from(byte)];
+            if class == PLAIN {
+                at += 1;
+                continue;
+            }
+            if self.in_string {
+                match class {
+                    QUOTE => {
+                        self.in_string = false;
+                        at += 1;
+                        if self.depth == 0 {
+                            return self.end(at);
+                        }
+                    }
+                    BACKSLASH => match bytes.get(at + 1) {
+                        Some(&next) if is_line_end(next) => return self.cut_short(at + 1),
+                        Some(_) => at += 2,
+                        None => {
+                            self.escaped = true;
+                            at += 1;
+                        }
+                    },
+                    LINE_END => return self.cut_short(at),
+                    _ => at += 1,
+                }
+                continue;
+            }
+            at += 1;
+            match class {
+                QUOTE => self.in_string = true,
+                OPEN => self.depth += 1,
+                CLOSE => {
                     self.depth = self.depth.saturating_sub(1);
                     if self.depth == 0 {
                         return self.end(at);
                     }
                 }
-                b'\n' | b'\r' => self.at_line_start = true,
+                LINE_END => match bytes.get(at) {
+                    Some(b'{') => return self.cut_short(at),
+                    Some(_) => {}
+                    None => self.at_line_start = true,
+                },
                 _ => {}
             }
         }
@@ -529,6 +583,31 @@ impl ValueScan {
         self.fed += used as u64;
         Step::CutShort(used)
     }
+}
+
+const PLAIN: u8 = 0;
+const QUOTE: u8 = 1;
+const BACKSLASH: u8 = 2;
+const OPEN: u8 = 3;
+const CLOSE: u8 = 4;
+const LINE_END: u8 = 5;
+
+/// What each byte means to `ValueScan`.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [PLAIN; 256];
+    table[b'"' as usize] = QUOTE;
+    table[b'\\' as usize] = BACKSLASH;
+    table[b'{' as usize] = OPEN;
+    table[b'[' as usize] = OPEN;
+    table[b'}' as usize] = CLOSE;
+    table[b']' as usize] = CLOSE;
+    table[b'\n' as usize] = LINE_END;
+    table[b'\r' as usize] = LINE_END;
+    table
+};
+
+fn is_line_end(byte: u8) -> bool {
+    byte == b'\n' || byte == b'\r'
 }
 
 /// The input's bytes, with line counting.
@@ -575,7 +654,26 @@ impl<R: BufRead> Source<R> {
         Ok(())
     }
 
+    /// Consumes `count` bytes that end with the one line end among them (`\n` or `\r\n`).
+    fn take_line(&mut self, count: usize) -> io::Result<()> {
+        let chunk = fill(&mut self.reader)?;
+        let count = count.min(chunk.len());
+        self.line += 1;
+        self.after_cr = false;
+        self.bytes_read += count as u64;
+        self.reader.consume(count);
+        Ok(())
+    }
+
     fn skip_whitespace(&mut self) -> io::Result<()> {
+        // Usually a record starts right here.
+        if self
+            .chunk()?
+            .first()
+            .is_some_and(|&byte| !is_json_whitespace(byte))
+        {
+            return Ok(());
+        }
         loop {
             let chunk = self.chunk()?;
             let blank = chunk
@@ -706,6 +804,30 @@ mod tests {
                 (4, "{\n  \"f\": {\n    \"g\": [\n      1\n    ]\n  }\n}"),
             ])
         );
+    }
+
+    #[test]
+    fn the_plain_line_test_sends_doubtful_lines_to_the_scan() {
+        for (line, plain) in [
+            (&br#"{"a":{"b":[1,2]},"c":"x"}"#[..], true),
+            (br#"{"a":1}  "#, true),
+            (br#"{"a": {"b": [1, 2]}, "c": {}}"#, true),
+            (br#"{"a":[1}"#, true),
+            (br#"{"a":"}{"}"#, false),
+            (br#"{"a":1}{"b":2}"#, false),
+            (br#"{"a":1} {"b":2}"#, false),
+            (br#"{"a":"x"#, false),
+            (br#"{"a":{"b":1}"#, false),
+            (b"{\"a\":1,\r\"b\":2}", false),
+            (br#"{"a":{"b":1} }"#, false),
+        ] {
+            assert_eq!(
+                is_plainly_one_object(line),
+                plain,
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
     }
 
     #[test]

@@ -88,7 +88,23 @@ impl Summary {
             out,
             "summary: total: {totals} in {}",
             plural(self.inputs.len() as u64, "input")
-        )
+        )?;
+        for tally in self.inputs.iter().filter(|tally| tally.all_rejected()) {
+            writeln!(
+                out,
+                "hint: every record of {} was rejected: is it a log of this type? Check \
+                 --log-type (`logschema list` names the log types)",
+                tally.name
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl InputTally {
+    /// Two or more records, none accepted: more likely the wrong log type than bad records.
+    fn all_rejected(&self) -> bool {
+        self.rejected >= 2 && self.events == 0 && self.discarded == 0 && self.failure.is_none()
     }
 }
 
@@ -140,6 +156,29 @@ mod tests {
              summary: total: 3 events written, 1 record rejected in 2 inputs\n"
         );
         assert!(summary.any_failed());
+    }
+
+    #[test]
+    fn an_input_with_every_record_rejected_gets_a_hint() {
+        let mut summary = Summary::default();
+        summary.start_input("flow.log".to_string());
+        summary.current().rejected = 40;
+        summary.start_input("one-bad.log".to_string());
+        summary.current().rejected = 1;
+        summary.start_input("mixed.log".to_string());
+        summary.current().rejected = 5;
+        summary.current().events = 1;
+        let mut text = Vec::new();
+        summary.write_to(&mut text).expect("in-memory write");
+        let text = String::from_utf8(text).expect("UTF-8");
+        assert!(
+            text.ends_with(
+                "hint: every record of flow.log was rejected: is it a log of this type? Check \
+                 --log-type (`logschema list` names the log types)\n"
+            ),
+            "{text}"
+        );
+        assert_eq!(text.matches("hint:").count(), 1, "{text}");
     }
 
     #[test]
