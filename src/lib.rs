@@ -7,6 +7,7 @@
 extern crate self as logschema;
 
 pub mod escape;
+pub mod infer;
 pub mod lake;
 pub mod pipeline;
 pub mod runtime;

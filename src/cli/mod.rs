@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod diff;
+pub mod infer;
 mod schema_files;
 pub mod show;
 
@@ -49,6 +50,14 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Print the table definition (CREATE TABLE or VIEW) over `parse --format parquet` output.
     Ddl(DdlArgs),
+    /// Draft a schema from sample JSON records: types, required keys, time formats, indicators.
+    Infer {
+        /// The log type's name in the schema.
+        #[arg(long, default_value = "Custom.Inferred")]
+        name: String,
+        /// Sample files or directories (gzip is read too); none or `-`: standard input.
+        paths: Vec<PathBuf>,
+    },
 }
 
 /// How events are written.
