@@ -402,6 +402,6 @@ impl<'a> ::logschema::runtime::Object<'a> for ApacheAccessCombined<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.request_time)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.request_time)
     }
 }

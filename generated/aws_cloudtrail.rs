@@ -1320,7 +1320,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudTrail<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.event_time)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.event_time)
     }
 }
 

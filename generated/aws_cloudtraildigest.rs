@@ -408,9 +408,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudTrailDigest<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(
-            &self.digest_end_time,
-        )
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.digest_end_time)
     }
 }
 

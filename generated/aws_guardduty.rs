@@ -1093,15 +1093,9 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsGuardDuty<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.updated_at)
-            .or(
-                ::logschema::runtime::indicators::EventTimeSource::event_time(
-                    &self.detail,
-                ),
-            )
-            .or(
-                ::logschema::runtime::indicators::EventTimeSource::event_time(&self.time),
-            )
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.updated_at)
+            .or(::logschema::runtime::event::EventTimeSource::event_time(&self.detail))
+            .or(::logschema::runtime::event::EventTimeSource::event_time(&self.time))
     }
 }
 
@@ -1318,7 +1312,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsGuardDutyDetail<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.updated_at)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.updated_at)
     }
 }
 

@@ -1801,6 +1801,6 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsS3ServerAccess<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.time)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.time)
     }
 }

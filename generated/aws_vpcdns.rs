@@ -470,9 +470,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsVpcDns<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(
-            &self.query_timestamp,
-        )
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.query_timestamp)
     }
 }
 

@@ -589,6 +589,6 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsVpcFlow<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.start)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.start)
     }
 }

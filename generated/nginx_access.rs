@@ -269,6 +269,6 @@ impl<'a> ::logschema::runtime::Object<'a> for NginxAccess<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.time)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.time)
     }
 }

@@ -256,8 +256,6 @@ impl<'a> ::logschema::runtime::Object<'a> for TestCsvSalesforceLogin<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(
-            &self.timestamp_derived,
-        )
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.timestamp_derived)
     }
 }

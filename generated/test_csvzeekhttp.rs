@@ -386,6 +386,6 @@ impl<'a> ::logschema::runtime::Object<'a> for TestCsvZeekHttp<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.ts)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.ts)
     }
 }

@@ -389,6 +389,6 @@ impl<'a> ::logschema::runtime::Object<'a> for TestFastMatchAccess<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.request_time)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.request_time)
     }
 }

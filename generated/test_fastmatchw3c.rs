@@ -351,6 +351,6 @@ impl<'a> ::logschema::runtime::Object<'a> for TestFastMatchW3c<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.timestamp)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.timestamp)
     }
 }

@@ -1726,10 +1726,8 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSink<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.origin)
-            .or(
-                ::logschema::runtime::indicators::EventTimeSource::event_time(&self.time),
-            )
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.origin)
+            .or(::logschema::runtime::event::EventTimeSource::event_time(&self.time))
     }
 }
 
@@ -1763,7 +1761,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkOrigin<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.at)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.at)
     }
 }
 

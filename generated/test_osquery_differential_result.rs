@@ -517,7 +517,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestOsqueryDifferentialResult<'a> 
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.unix_time)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.unix_time)
     }
 }
 

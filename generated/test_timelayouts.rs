@@ -859,6 +859,6 @@ impl<'a> ::logschema::runtime::Object<'a> for TestTimeLayouts<'a> {
     fn collect_indicators(&self, _sink: &mut ::logschema::runtime::IndicatorSink) {}
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.http_date)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.http_date)
     }
 }

@@ -737,7 +737,7 @@ fn event_time_is_searched_depth_first_but_not_in_arrays() {
         vec![root, listed, outer, inner, plain],
     ));
 
-    let event_time = "::logschema::runtime::indicators::EventTimeSource::event_time";
+    let event_time = "::logschema::runtime::event::EventTimeSource::event_time";
     assert!(
         code.contains(&format!(
             "{event_time}(&self.outer)\n            .or({event_time}(&self.at))\n"

@@ -351,3 +351,27 @@ mod example_dns_tests {
         );
     }
 }
+
+/// The event time of a field that is, or contains, one: `Timestamp`, `Option<Timestamp>`, objects,
+/// and `Option` of objects. Generated `event_time` methods call it on the event-time field.
+pub trait EventTimeSource {
+    fn event_time(&self) -> Option<Timestamp>;
+}
+
+impl EventTimeSource for Timestamp {
+    fn event_time(&self) -> Option<Timestamp> {
+        Some(*self)
+    }
+}
+
+impl<'a, T: Object<'a>> EventTimeSource for T {
+    fn event_time(&self) -> Option<Timestamp> {
+        Object::event_time(self)
+    }
+}
+
+impl<T: EventTimeSource> EventTimeSource for Option<T> {
+    fn event_time(&self) -> Option<Timestamp> {
+        self.as_ref().and_then(EventTimeSource::event_time)
+    }
+}

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 
 use super::json_out::{write_json_string, WriteJson};
-use super::{IndicatorKind, IndicatorSpec, JsonObjectWriter, Timestamp};
+use super::{IndicatorKind, IndicatorSpec, JsonObjectWriter};
 
 /// The `p_any_*` lists, in alphabetical order of their names (the order they are written in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -459,10 +459,6 @@ fn net_addr_host(value: &str) -> &str {
 /// Strings an indicator can read: `String`, `Option<T>`, `Vec<T>` of those.
 pub trait IndicatorValues {
     fn for_each_str(&self, f: &mut dyn FnMut(&str));
-    #[doc(hidden)]
-    fn is_empty_hint(&self) -> bool {
-        false
-    }
 }
 
 /// `json` values an indicator scans: `serde_json::Value`, `Option<T>`, `Vec<T>` of those.
@@ -508,12 +504,6 @@ pub trait AsText {
 /// Nested objects (and arrays or options of them) whose indicators an object collects.
 pub trait NestedIndicators {
     fn collect_nested(&self, sink: &mut IndicatorSink);
-}
-
-/// The event time of a field that is, or contains, one: `Timestamp`, `Option<Timestamp>`, objects,
-/// and `Option` of objects.
-pub trait EventTimeSource {
-    fn event_time(&self) -> Option<Timestamp>;
 }
 
 impl IndicatorValues for String {
@@ -580,21 +570,6 @@ impl<T: NestedIndicators> NestedIndicators for Option<T> {
         if let Some(v) = self {
             v.collect_nested(sink)
         }
-    }
-}
-impl EventTimeSource for Timestamp {
-    fn event_time(&self) -> Option<Timestamp> {
-        Some(*self)
-    }
-}
-impl<'a, T: super::Object<'a>> EventTimeSource for T {
-    fn event_time(&self) -> Option<Timestamp> {
-        super::Object::event_time(self)
-    }
-}
-impl<T: EventTimeSource> EventTimeSource for Option<T> {
-    fn event_time(&self) -> Option<Timestamp> {
-        self.as_ref().and_then(EventTimeSource::event_time)
     }
 }
 impl IndicatorValues for str {

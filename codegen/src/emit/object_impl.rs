@@ -322,7 +322,7 @@ fn event_time(
     if !ctx.has_event_time(object_index) {
         return TokenStream::new();
     }
-    let source = runtime("indicators::EventTimeSource::event_time");
+    let source = runtime("event::EventTimeSource::event_time");
     let mut candidates =
         object
             .fields

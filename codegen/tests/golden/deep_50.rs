@@ -1418,7 +1418,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeep<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level0)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level0)
     }
 }
 
@@ -1450,7 +1450,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeepLevel0<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level1)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level1)
     }
 }
 
@@ -1482,7 +1482,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeepLevel0Level1<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level2)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level2)
     }
 }
 
@@ -1514,7 +1514,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeepLevel0Level1Level2<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level3)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level3)
     }
 }
 
@@ -1546,7 +1546,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeepLevel0Level1Level2Level3<'
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level4)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level4)
     }
 }
 
@@ -1579,7 +1579,7 @@ for TestDeepLevel0Level1Level2Level3Level4<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level5)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level5)
     }
 }
 
@@ -1612,7 +1612,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level6)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level6)
     }
 }
 
@@ -1645,7 +1645,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level7)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level7)
     }
 }
 
@@ -1678,7 +1678,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level8)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level8)
     }
 }
 
@@ -1711,7 +1711,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level9)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level9)
     }
 }
 
@@ -1744,7 +1744,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9<'a> {
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level10)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level10)
     }
 }
 
@@ -1777,7 +1777,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10<
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level11)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level11)
     }
 }
 
@@ -1812,7 +1812,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level12)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level12)
     }
 }
 
@@ -1847,7 +1847,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level13)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level13)
     }
 }
 
@@ -1882,7 +1882,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level14)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level14)
     }
 }
 
@@ -1917,7 +1917,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level15)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level15)
     }
 }
 
@@ -1952,7 +1952,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level16)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level16)
     }
 }
 
@@ -1987,7 +1987,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level17)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level17)
     }
 }
 
@@ -2022,7 +2022,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level18)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level18)
     }
 }
 
@@ -2057,7 +2057,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level19)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level19)
     }
 }
 
@@ -2092,7 +2092,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level20)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level20)
     }
 }
 
@@ -2127,7 +2127,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level21)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level21)
     }
 }
 
@@ -2162,7 +2162,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level22)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level22)
     }
 }
 
@@ -2197,7 +2197,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level23)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level23)
     }
 }
 
@@ -2232,7 +2232,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level24)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level24)
     }
 }
 
@@ -2267,7 +2267,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level25)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level25)
     }
 }
 
@@ -2302,7 +2302,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level26)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level26)
     }
 }
 
@@ -2337,7 +2337,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level27)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level27)
     }
 }
 
@@ -2372,7 +2372,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level28)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level28)
     }
 }
 
@@ -2407,7 +2407,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level29)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level29)
     }
 }
 
@@ -2442,7 +2442,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level30)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level30)
     }
 }
 
@@ -2477,7 +2477,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level31)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level31)
     }
 }
 
@@ -2512,7 +2512,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level32)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level32)
     }
 }
 
@@ -2547,7 +2547,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level33)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level33)
     }
 }
 
@@ -2582,7 +2582,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level34)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level34)
     }
 }
 
@@ -2617,7 +2617,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level35)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level35)
     }
 }
 
@@ -2652,7 +2652,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level36)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level36)
     }
 }
 
@@ -2687,7 +2687,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level37)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level37)
     }
 }
 
@@ -2722,7 +2722,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level38)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level38)
     }
 }
 
@@ -2757,7 +2757,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level39)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level39)
     }
 }
 
@@ -2792,7 +2792,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level40)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level40)
     }
 }
 
@@ -2827,7 +2827,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level41)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level41)
     }
 }
 
@@ -2862,7 +2862,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level42)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level42)
     }
 }
 
@@ -2897,7 +2897,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level43)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level43)
     }
 }
 
@@ -2932,7 +2932,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level44)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level44)
     }
 }
 
@@ -2967,7 +2967,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level45)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level45)
     }
 }
 
@@ -3002,7 +3002,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level46)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level46)
     }
 }
 
@@ -3037,7 +3037,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level47)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level47)
     }
 }
 
@@ -3072,7 +3072,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level48)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level48)
     }
 }
 
@@ -3107,7 +3107,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.level49)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.level49)
     }
 }
 
@@ -3149,6 +3149,6 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
     }
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.when)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.when)
     }
 }

@@ -12042,6 +12042,6 @@ impl<'a> ::logschema::runtime::Object<'a> for TestWide<'a> {
     fn collect_indicators(&self, _sink: &mut ::logschema::runtime::IndicatorSink) {}
 
     fn event_time(&self) -> ::core::option::Option<::logschema::runtime::Timestamp> {
-        ::logschema::runtime::indicators::EventTimeSource::event_time(&self.time)
+        ::logschema::runtime::event::EventTimeSource::event_time(&self.time)
     }
 }
