@@ -1043,7 +1043,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsGuardDuty<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("schemaVersion", &self.schema_version);
         out.optional("accountId", &self.account_id);
         out.field("region", &self.region);
@@ -1180,7 +1180,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsGuardDutyService<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("additionalInfo", &self.additional_info);
         out.optional("action", &self.action);
         out.optional("serviceName", &self.service_name);
@@ -1278,7 +1278,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsGuardDutyDetail<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("schemaVersion", &self.schema_version);
         out.optional("accountId", &self.account_id);
         out.optional("region", &self.region);
@@ -1397,7 +1397,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsGuardDutyDetailService<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("additionalInfo", &self.additional_info);
         out.optional("action", &self.action);
         out.optional("serviceName", &self.service_name);

@@ -434,7 +434,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsVpcDns<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("version", &self.version);
         out.field("account_id", &self.account_id);
         out.field("region", &self.region);
@@ -499,7 +499,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsVpcDnsAnswers<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("Rdata", &self.rdata);
         out.field("Type", &self.r#type);
         out.field("Class", &self.class);
@@ -547,7 +547,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsVpcDnsSrcids<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("instance", &self.instance);
         out.optional("resolver-endpoint", &self.resolver_endpoint);
     }

@@ -1404,7 +1404,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAcl<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("timestamp", &self.timestamp);
         out.optional("formatVersion", &self.format_version);
         out.field("webaclId", &self.webacl_id);
@@ -1517,7 +1517,7 @@ for AwsWafWebAclTerminatingRuleMatchDetails<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("conditionType", &self.condition_type);
         out.optional("sensitivityLevel", &self.sensitivity_level);
         out.optional("location", &self.location);
@@ -1560,7 +1560,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclRuleGroupList<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("ruleGroupId", &self.rule_group_id);
         out.optional("terminatingRule", &self.terminating_rule);
         out.optional(
@@ -1624,7 +1624,7 @@ for AwsWafWebAclRuleGroupListTerminatingRule<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("ruleId", &self.rule_id);
         out.optional("action", &self.action);
         out.optional("overriddenAction", &self.overridden_action);
@@ -1673,7 +1673,7 @@ for AwsWafWebAclRuleGroupListNonTerminatingMatchingRules<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("ruleId", &self.rule_id);
         out.optional("action", &self.action);
         out.optional("overriddenAction", &self.overridden_action);
@@ -1706,7 +1706,7 @@ for AwsWafWebAclRuleGroupListExcludedRules<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("exclusionType", &self.exclusion_type);
         out.optional("ruleId", &self.rule_id);
     }
@@ -1754,7 +1754,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclRateBasedRuleList<'a> 
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("rateBasedRuleId", &self.rate_based_rule_id);
         out.optional("rateBasedRuleName", &self.rate_based_rule_name);
         out.optional("limitKey", &self.limit_key);
@@ -1801,7 +1801,7 @@ for AwsWafWebAclRateBasedRuleListCustomValues<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("key", &self.key);
         out.optional("name", &self.name);
         out.optional("value", &self.value);
@@ -1847,7 +1847,7 @@ for AwsWafWebAclNonTerminatingMatchingRules<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("ruleId", &self.rule_id);
         out.optional("action", &self.action);
         out.optional("overriddenAction", &self.overridden_action);
@@ -1879,7 +1879,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclRequestHeadersInserted
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.optional("value", &self.value);
     }
@@ -1943,7 +1943,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclHttpRequest<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("clientIp", &self.client_ip);
         out.optional("country", &self.country);
         out.optional("headers", &self.headers);
@@ -1990,7 +1990,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclHttpRequestHeaders<'a>
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.optional("value", &self.value);
     }
@@ -2024,7 +2024,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclLabels<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
     }
 
@@ -2055,7 +2055,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclCaptchaResponse<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("responseCode", &self.response_code);
         out.optional("solveTimestamp", &self.solve_timestamp);
         out.optional("failureReason", &self.failure_reason);
@@ -2088,7 +2088,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclChallengeResponse<'a> 
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("responseCode", &self.response_code);
         out.optional("solveTimestamp", &self.solve_timestamp);
         out.optional("failureReason", &self.failure_reason);

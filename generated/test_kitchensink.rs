@@ -1568,7 +1568,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSink<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.optional("origin", &self.origin);
         out.field("time", &self.time);
@@ -1752,7 +1752,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkOrigin<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("at", &self.at);
         out.optional("host", &self.host);
     }
@@ -1790,7 +1790,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkFObjects<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("k", &self.k);
         out.optional("v", &self.v);
         out.optional("user", &self.user);
@@ -1821,7 +1821,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkFNested<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level2", &self.level2);
         out.optional("note", &self.note);
     }
@@ -1850,7 +1850,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkFNestedLevel2<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level3", &self.level3);
     }
 
@@ -1882,7 +1882,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkFNestedLevel2Level3
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("leaf", &self.leaf);
         out.optional("leaf_ip", &self.leaf_ip);
     }
@@ -1915,7 +1915,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkFEmbeddedObject<'a>
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("a", &self.a);
         out.optional("n", &self.n);
     }

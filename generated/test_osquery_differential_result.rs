@@ -480,7 +480,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestOsqueryDifferentialResult<'a> 
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
         out.optional("hostIdentifier", &self.host_identifier);
         out.optional("calendarTime", &self.calendar_time);
@@ -541,7 +541,7 @@ for TestOsqueryDifferentialResultDecorations<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("host_uuid", &self.host_uuid);
         out.optional("hostname", &self.hostname);
     }
@@ -575,7 +575,7 @@ for TestOsqueryDifferentialResultDiffResults<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("added", &self.added);
         out.optional("removed", &self.removed);
     }
@@ -617,7 +617,7 @@ for TestOsqueryDifferentialResultDiffResultsAdded<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("path", &self.path);
         out.optional("pid", &self.pid);
         out.optional("remote_address", &self.remote_address);
@@ -658,7 +658,7 @@ for TestOsqueryDifferentialResultDiffResultsRemoved<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("path", &self.path);
         out.optional("pid", &self.pid);
         out.optional("remote_address", &self.remote_address);

@@ -1,7 +1,8 @@
-//! `--format parquet`: event JSON lines in, Hive-partitioned Parquet files out.
+//! `--format parquet`: Arrow batches of events in, Hive-partitioned Parquet files out.
 //!
-//! Each batch of event lines is decoded into an Arrow batch with the log type's schema, split by
-//! the hour of `p_event_time`, and appended to that hour's open file. A file is written under a
+//! The pipeline's workers write each batch's events straight into Arrow columns of the log type's
+//! schema (`crate::runtime::ArrowRows`); here each Arrow batch is split by the hour of
+//! `p_event_time` and appended to that hour's open file. A file is written under a
 //! hidden temporary name and published (renamed, or uploaded) only when complete, so readers never
 //! see a torn file. Memory is bounded: at most [`MAX_OPEN_FILES`] files are open, each holding at
 //! most one row group being encoded.
@@ -15,18 +16,15 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::TimestampMicrosecondType;
 use arrow_array::{RecordBatch, UInt32Array};
-use arrow_json::reader::Decoder;
 use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 
-use super::json_text::JsonTextFactory;
 use super::layout::{table_name, Partition};
 use crate::escape;
 use crate::runtime::LogType;
@@ -38,8 +36,6 @@ pub const ROW_GROUP_ROWS: usize = 1024 * 1024;
 pub const ROW_GROUP_BYTES: usize = 128 * 1024 * 1024;
 /// Files open at once; the least recently used is finished when another hour needs one.
 pub const MAX_OPEN_FILES: usize = 8;
-/// Event lines decoded into one Arrow batch.
-const DECODE_BATCH_ROWS: usize = 8192;
 /// Arrow memory a gzip input's rows may take while held back, before they go to files of their
 /// own.
 pub const PENDING_MEMORY_BYTES: usize = 64 * 1024 * 1024;
@@ -191,12 +187,6 @@ impl ParquetSink {
         batches
             .iter()
             .try_for_each(|batch| self.hold_or_write(batch))
-    }
-
-    /// Appends events given as JSON lines (what `--format json` prints).
-    pub fn write_json_lines(&mut self, lines: &[u8]) -> Result<(), String> {
-        let batches = decode_events(&self.schema, lines)?;
-        self.write_arrow(&batches)
     }
 
     /// The rows that follow belong to a new input; `verifiable` (gzip) ones are held back until
@@ -448,31 +438,6 @@ impl Drop for ParquetSink {
     }
 }
 
-/// Decodes event JSON lines into Arrow batches of `schema`.
-fn event_decoder(schema: &SchemaRef) -> Result<Decoder, String> {
-    arrow_json::ReaderBuilder::new(schema.clone())
-        .with_batch_size(DECODE_BATCH_ROWS)
-        .with_decoder_factory(Arc::new(JsonTextFactory))
-        .build_decoder()
-        .map_err(|error| format!("internal error: no Arrow decoder for the events: {error}"))
-}
-
-/// The events (JSON lines, as `--format json` writes them) as Arrow batches of `schema` (the log
-/// type's `arrow_schema`): what the Parquet files hold. The pipeline's workers call it per batch.
-pub fn decode_events(schema: &SchemaRef, lines: &[u8]) -> Result<Vec<RecordBatch>, String> {
-    let mut decoder = event_decoder(schema)?;
-    let mut batches = Vec::new();
-    let mut at = 0;
-    loop {
-        at += decoder.decode(&lines[at..]).map_err(conversion_error)?;
-        match decoder.flush().map_err(conversion_error)? {
-            Some(batch) => batches.push(batch),
-            None if at >= lines.len() => return Ok(batches),
-            None => {}
-        }
-    }
-}
-
 fn conversion_error(error: arrow_schema::ArrowError) -> String {
     format!("internal error: cannot convert events to Arrow: {error}")
 }
@@ -504,19 +469,44 @@ mod tests {
         found
     }
 
-    const TWO_HOURS: &str = concat!(
-        r#"{"query_name":"a.example.","p_row_id":"01","p_event_time":"2021-02-04 17:59:59.999999999"}"#,
-        "\n",
-        r#"{"query_name":"b.example.","p_row_id":"02","p_event_time":"2021-02-04 18:00:00.000000000"}"#,
-        "\n",
-    );
+    /// AWS.VPCDns events with these query times, as the workers write them.
+    fn events(times: &[String]) -> Vec<RecordBatch> {
+        let log_type = crate::find_log_type("AWS.VPCDns").expect("AWS.VPCDns");
+        let mut rows =
+            crate::runtime::ArrowRows::new(super::super::arrow_schema(log_type)).expect("columns");
+        for (sequence, time) in times.iter().enumerate() {
+            let line = format!(
+                r#"{{"version":"1.100000","account_id":"123456789012","region":"us-east-1","vpc_id":"vpc-1","query_timestamp":"{time}","query_name":"q{sequence}.example.","query_type":"A","query_class":"IN","rcode":"NOERROR","answers":[],"srcaddr":"10.0.0.1","srcport":"53","transport":"UDP","srcids":{{}}}}"#
+            );
+            let meta = crate::runtime::EventMeta {
+                log_type: log_type.name,
+                row_id: crate::runtime::RowId {
+                    prefix: 1,
+                    sequence: sequence as u64,
+                },
+                parse_time: chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a time"),
+                source_id: None,
+                source_label: None,
+            };
+            crate::runtime::parse_record(log_type, &line, None, &meta, &mut rows)
+                .expect("a DNS record");
+        }
+        vec![rows.finish().expect("a batch")]
+    }
+
+    /// Two events, one either side of an hour's end.
+    fn two_hours() -> Vec<RecordBatch> {
+        events(&[
+            "2021-02-04T17:59:59.999999999Z".to_string(),
+            "2021-02-04T18:00:00Z".to_string(),
+        ])
+    }
 
     #[test]
     fn finished_files_are_published_under_their_hour() {
         let root = tempfile::tempdir().expect("tempdir");
         let mut sink = sink(root.path());
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
         // Staged, hidden, until finished.
         assert!(files(root.path()).iter().all(|name| name.ends_with(".tmp")));
         sink.finish().expect("finished");
@@ -534,8 +524,7 @@ mod tests {
     fn a_run_that_stops_early_leaves_no_file() {
         let root = tempfile::tempdir().expect("tempdir");
         let mut sink = sink(root.path());
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
         drop(sink);
         assert_eq!(files(root.path()), Vec::<String>::new());
     }
@@ -546,17 +535,13 @@ mod tests {
         let mut sink = sink(root.path());
         sink.pending_memory_bytes = memory_bytes;
         sink.start_input(false).expect("plain input");
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
         sink.start_input(true).expect("gzip input");
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
         sink.discard_input();
         sink.start_input(true).expect("gzip input");
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
         sink.finish().expect("finished");
         assert_eq!(
             sink.rows_published(),
@@ -620,10 +605,8 @@ mod tests {
             publisher: Box::new(publisher),
         };
         let mut sink = ParquetSink::new(log_type, options).expect("sink");
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
         let error = sink.finish().expect_err("the second file fails");
         assert!(error.contains("No space left"), "{error}");
         assert_eq!(sink.rows_published(), 2, "one file of the hour's 2 rows");
@@ -642,16 +625,11 @@ mod tests {
         let root = tempfile::tempdir().expect("tempdir");
         let mut sink = sink(root.path());
         // Hours 0..=9 twice: the first pass closes the oldest files to stay within the limit.
-        let mut lines = String::new();
-        for pass in 0..2 {
-            for hour in 0..(MAX_OPEN_FILES + 2) {
-                lines.push_str(&format!(
-                    r#"{{"query_name":"q{pass}","p_row_id":"x","p_event_time":"2021-02-04 {hour:02}:00:00.0"}}"#
-                ));
-                lines.push('\n');
-            }
-            sink.write_json_lines(lines.as_bytes()).expect("written");
-            lines.clear();
+        for _pass in 0..2 {
+            let times: Vec<String> = (0..(MAX_OPEN_FILES + 2))
+                .map(|hour| format!("2021-02-04T{hour:02}:00:00Z"))
+                .collect();
+            sink.write_arrow(&events(&times)).expect("written");
         }
         sink.finish().expect("finished");
         let names = files(root.path());

@@ -30,7 +30,8 @@ pub trait EventSink {
     }
 
     /// The schema of the Arrow batches this sink takes instead of JSON lines, if it does: the
-    /// workers then decode the events (in parallel) and [`Self::write_arrow`] gets them.
+    /// workers then write the events as Arrow rows (in parallel) and [`Self::write_arrow`] gets
+    /// them.
     fn arrow_schema(&self) -> Option<SchemaRef> {
         None
     }
@@ -329,8 +330,11 @@ pub fn s3_object_writer(url: &str) -> Result<S3Writer, String> {
 }
 
 impl EventSink for ParquetSink {
-    fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
-        self.write_json_lines(lines).map_err(Stop::Fatal)
+    /// The workers write Parquet's events as Arrow rows ([`Self::arrow_schema`]), never as lines.
+    fn write_events(&mut self, _lines: &[u8]) -> Result<(), Stop> {
+        Err(Stop::Fatal(
+            "internal error: Parquet output takes Arrow batches, not JSON lines".into(),
+        ))
     }
 
     fn finish(&mut self) -> Result<(), Stop> {

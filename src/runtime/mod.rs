@@ -1,6 +1,7 @@
 //! The hand-written runtime that generated code calls into. Generated code holds only data types,
 //! static specs (`spec`) and short calls into these modules.
 
+pub mod arrow_out;
 pub mod csv;
 pub mod decode;
 pub mod event;
@@ -17,7 +18,9 @@ pub mod spec;
 pub mod text;
 pub mod text_record;
 pub mod time;
+pub mod writer;
 
+pub use arrow_out::{ArrowRows, WriteArrow};
 pub use csv::CsvSpec;
 pub use decode::{Decode, DecodeError};
 pub use event::{parse_event, EventMeta, Object, RowId};
@@ -32,6 +35,7 @@ pub use pattern::Pattern;
 pub use regex_parser::{RegexCapture, RegexPattern, RegexSpec};
 pub use spec::*;
 pub use text_record::{ExpandSpec, TemplatePart, TextRecord, TextRecordSpec};
+pub use writer::{EventOutput, EventTarget, EventValue, ObjectWriter};
 
 /// Every timestamp is a UTC instant.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

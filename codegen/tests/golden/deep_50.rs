@@ -1405,7 +1405,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeep<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level0", &self.level0);
     }
 
@@ -1437,7 +1437,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeepLevel0<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level1", &self.level1);
     }
 
@@ -1469,7 +1469,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeepLevel0Level1<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level2", &self.level2);
     }
 
@@ -1501,7 +1501,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeepLevel0Level1Level2<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level3", &self.level3);
     }
 
@@ -1533,7 +1533,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeepLevel0Level1Level2Level3<'
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level4", &self.level4);
     }
 
@@ -1566,7 +1566,7 @@ for TestDeepLevel0Level1Level2Level3Level4<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level5", &self.level5);
     }
 
@@ -1599,7 +1599,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level6", &self.level6);
     }
 
@@ -1632,7 +1632,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level7", &self.level7);
     }
 
@@ -1665,7 +1665,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level8", &self.level8);
     }
 
@@ -1698,7 +1698,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level9", &self.level9);
     }
 
@@ -1731,7 +1731,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level10", &self.level10);
     }
 
@@ -1764,7 +1764,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10<
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level11", &self.level11);
     }
 
@@ -1799,7 +1799,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level12", &self.level12);
     }
 
@@ -1834,7 +1834,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level13", &self.level13);
     }
 
@@ -1869,7 +1869,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level14", &self.level14);
     }
 
@@ -1904,7 +1904,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level15", &self.level15);
     }
 
@@ -1939,7 +1939,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level16", &self.level16);
     }
 
@@ -1974,7 +1974,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level17", &self.level17);
     }
 
@@ -2009,7 +2009,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level18", &self.level18);
     }
 
@@ -2044,7 +2044,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level19", &self.level19);
     }
 
@@ -2079,7 +2079,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level20", &self.level20);
     }
 
@@ -2114,7 +2114,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level21", &self.level21);
     }
 
@@ -2149,7 +2149,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level22", &self.level22);
     }
 
@@ -2184,7 +2184,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level23", &self.level23);
     }
 
@@ -2219,7 +2219,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level24", &self.level24);
     }
 
@@ -2254,7 +2254,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level25", &self.level25);
     }
 
@@ -2289,7 +2289,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level26", &self.level26);
     }
 
@@ -2324,7 +2324,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level27", &self.level27);
     }
 
@@ -2359,7 +2359,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level28", &self.level28);
     }
 
@@ -2394,7 +2394,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level29", &self.level29);
     }
 
@@ -2429,7 +2429,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level30", &self.level30);
     }
 
@@ -2464,7 +2464,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level31", &self.level31);
     }
 
@@ -2499,7 +2499,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level32", &self.level32);
     }
 
@@ -2534,7 +2534,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level33", &self.level33);
     }
 
@@ -2569,7 +2569,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level34", &self.level34);
     }
 
@@ -2604,7 +2604,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level35", &self.level35);
     }
 
@@ -2639,7 +2639,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level36", &self.level36);
     }
 
@@ -2674,7 +2674,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level37", &self.level37);
     }
 
@@ -2709,7 +2709,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level38", &self.level38);
     }
 
@@ -2744,7 +2744,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level39", &self.level39);
     }
 
@@ -2779,7 +2779,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level40", &self.level40);
     }
 
@@ -2814,7 +2814,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level41", &self.level41);
     }
 
@@ -2849,7 +2849,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level42", &self.level42);
     }
 
@@ -2884,7 +2884,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level43", &self.level43);
     }
 
@@ -2919,7 +2919,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level44", &self.level44);
     }
 
@@ -2954,7 +2954,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level45", &self.level45);
     }
 
@@ -2989,7 +2989,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level46", &self.level46);
     }
 
@@ -3024,7 +3024,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level47", &self.level47);
     }
 
@@ -3059,7 +3059,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level48", &self.level48);
     }
 
@@ -3094,7 +3094,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level49", &self.level49);
     }
 
@@ -3133,7 +3133,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("leaf", &self.leaf);
         out.optional("when", &self.when);
     }
