@@ -273,6 +273,10 @@ impl ParquetSink {
         for (partition, rows) in rows_by_partition {
             if single {
                 self.append(partition, batch, pending)?;
+            } else if let Some(range) = contiguous(&rows) {
+                // Logs mostly come in time order: an hour's rows are one run of the batch, a
+                // slice of it, without copying.
+                self.append(partition, &batch.slice(range.start, range.len()), pending)?;
             } else {
                 let rows = UInt32Array::from(rows);
                 let part = arrow_select::take::take_record_batch(batch, &rows)
@@ -438,6 +442,13 @@ impl Drop for ParquetSink {
     }
 }
 
+/// The rows as a range, when they are consecutive (`rows` is ascending).
+fn contiguous(rows: &[u32]) -> Option<std::ops::Range<usize>> {
+    let first = *rows.first()? as usize;
+    let last = *rows.last()? as usize;
+    (last - first + 1 == rows.len()).then_some(first..last + 1)
+}
+
 fn conversion_error(error: arrow_schema::ArrowError) -> String {
     format!("internal error: cannot convert events to Arrow: {error}")
 }
@@ -518,6 +529,45 @@ mod tests {
             ]
         );
         assert_eq!(sink.published.len(), 2);
+    }
+
+    fn row_count(path: &Path) -> i64 {
+        let file = File::open(path).expect("open");
+        let reader = parquet::file::reader::SerializedFileReader::new(file).expect("Parquet");
+        parquet::file::reader::FileReader::metadata(&reader)
+            .file_metadata()
+            .num_rows()
+    }
+
+    #[test]
+    fn interleaved_hours_are_split_and_consecutive_ones_sliced() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let mut sink = sink(root.path());
+        let times = ["17:00:00", "18:00:00", "17:30:00", "19:00:00", "19:59:59"];
+        let times: Vec<String> = times
+            .iter()
+            .map(|time| format!("2021-02-04T{time}Z"))
+            .collect();
+        sink.write_arrow(&events(&times)).expect("written");
+        sink.finish().expect("finished");
+        let counts: Vec<(String, i64)> = files(root.path())
+            .into_iter()
+            .map(|name| {
+                let rows = row_count(&root.path().join(&name));
+                let hour = name.split('/').nth(4).unwrap_or_default().to_string();
+                (hour, rows)
+            })
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                ("hour=17".to_string(), 2),
+                ("hour=18".to_string(), 1),
+                ("hour=19".to_string(), 2)
+            ]
+        );
+        assert_eq!(contiguous(&[3, 4, 5]), Some(3..6));
+        assert_eq!(contiguous(&[0, 2]), None);
     }
 
     #[test]
