@@ -22,8 +22,9 @@ use arrow_array::types::TimestampMicrosecondType;
 use arrow_array::{RecordBatch, UInt32Array};
 use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 
 use super::layout::{table_name, Partition};
 use crate::escape;
@@ -159,6 +160,11 @@ impl ParquetSink {
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
             .set_created_by(format!("logschema {}", env!("CARGO_PKG_VERSION")))
+            // Row ids are unique, so a dictionary never pays; consecutive ones share all but
+            // their last few digits, which DELTA_BYTE_ARRAY stores once. Measured smaller files
+            // on every input and less CPU on large row groups (BENCHMARKS.md, issue 19).
+            .set_column_dictionary_enabled(ColumnPath::from("p_row_id"), false)
+            .set_column_encoding(ColumnPath::from("p_row_id"), Encoding::DELTA_BYTE_ARRAY)
             .build();
         Ok(ParquetSink {
             schema,
@@ -568,6 +574,35 @@ mod tests {
         );
         assert_eq!(contiguous(&[3, 4, 5]), Some(3..6));
         assert_eq!(contiguous(&[0, 2]), None);
+    }
+
+    #[test]
+    fn row_ids_are_delta_encoded_without_a_dictionary() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let mut sink = sink(root.path());
+        sink.write_arrow(&events(&vec!["2021-02-04T17:00:00Z".to_string(); 3]))
+            .expect("written");
+        sink.finish().expect("finished");
+        let name = files(root.path()).pop().expect("a file");
+        let file = File::open(root.path().join(name)).expect("open");
+        let reader = parquet::file::reader::SerializedFileReader::new(file).expect("Parquet");
+        let metadata = parquet::file::reader::FileReader::metadata(&reader);
+        let row_group = metadata.row_group(0);
+        let encodings = |name: &str| {
+            let column = row_group
+                .columns()
+                .iter()
+                .find(|column| column.column_path().string() == name)
+                .unwrap_or_else(|| panic!("no column {name}"));
+            let mut encodings: Vec<Encoding> = column.encodings().collect();
+            encodings.sort_by_key(|encoding| format!("{encoding:?}"));
+            (encodings, column.dictionary_page_offset().is_some())
+        };
+        let (row_id, row_id_dictionary) = encodings("p_row_id");
+        assert!(row_id.contains(&Encoding::DELTA_BYTE_ARRAY), "{row_id:?}");
+        assert!(!row_id_dictionary);
+        let (_, region_dictionary) = encodings("region");
+        assert!(region_dictionary, "other columns keep their dictionary");
     }
 
     #[test]
