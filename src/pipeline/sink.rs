@@ -374,7 +374,7 @@ impl EventSink for ParquetSink {
 /// Batches queued for a [`BackgroundSink`]: bounds its memory to a few batches.
 const BACKGROUND_BATCHES_AHEAD: usize = 4;
 
-/// Runs a slow sink (Parquet: Arrow decoding, encoding, zstd) on its own thread, so it overlaps
+/// Runs a slow sink (Parquet: encoding, zstd, file system work) on its own thread, so it overlaps
 /// the parsing instead of holding up the thread that delivers batches in order. An error of the
 /// sink stops the run at the next batch or at the end.
 pub struct BackgroundSink {
