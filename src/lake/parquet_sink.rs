@@ -5,7 +5,11 @@
 //! `p_event_time` and appended to that hour's open file. A file is written under a
 //! hidden temporary name and published (renamed, or uploaded) only when complete, so readers never
 //! see a torn file. Memory is bounded: at most [`MAX_OPEN_FILES`] files are open, each holding at
-//! most one row group being encoded.
+//! most one row group being encoded, and at most [`MAX_CLOSING`] more are being finished.
+//!
+//! A file closed to make room for another hour is finished (its row group compressed, the footer
+//! written, the file synced) on a thread of its own while the rows go on to the other files; it
+//! is published once that is done, before the sink takes the next input or finishes.
 //!
 //! The rows of a gzip input are held back until the input has been read to its end with every
 //! member's check passed: a corrupt member decodes into made-up lines before its CRC fails. They
@@ -13,7 +17,7 @@
 //! own; the next input (or the end) moves them into the shared files and publishes those files,
 //! a failed check drops them. Small inputs so still share files with the rest of the run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -37,6 +41,9 @@ pub const ROW_GROUP_ROWS: usize = 1024 * 1024;
 pub const ROW_GROUP_BYTES: usize = 128 * 1024 * 1024;
 /// Files open at once; the least recently used is finished when another hour needs one.
 pub const MAX_OPEN_FILES: usize = 8;
+/// Files being finished on threads of their own at once (each holds its last row group until
+/// it is written).
+pub const MAX_CLOSING: usize = 2;
 /// Arrow memory a gzip input's rows may take while held back, before they go to files of their
 /// own.
 pub const PENDING_MEMORY_BYTES: usize = 64 * 1024 * 1024;
@@ -118,6 +125,14 @@ struct ClosedFile {
     rows: u64,
 }
 
+/// A file being finished on a thread of its own.
+struct Closing {
+    finished: std::thread::JoinHandle<Result<ClosedFile, String>>,
+    staged: PathBuf,
+    /// One of the current input's files, held back (see [`Pending`]).
+    pending: bool,
+}
+
 /// The rows of the current gzip input, not yet final (see the module comment).
 #[derive(Default)]
 struct Pending {
@@ -139,6 +154,8 @@ pub struct ParquetSink {
     files_started: u64,
     batches_written: u64,
     pending: Option<Pending>,
+    /// Files being finished, oldest first.
+    closing: VecDeque<Closing>,
     /// [`PENDING_MEMORY_BYTES`]; smaller in tests.
     pending_memory_bytes: usize,
     /// Final locations of the files published so far.
@@ -177,6 +194,7 @@ impl ParquetSink {
             files_started: 0,
             batches_written: 0,
             pending: None,
+            closing: VecDeque::new(),
             pending_memory_bytes: PENDING_MEMORY_BYTES,
             published: Vec::new(),
             rows_published: 0,
@@ -206,6 +224,14 @@ impl ParquetSink {
     /// Drops the rows of the current input (it failed its gzip check); nothing of them was
     /// published.
     pub fn discard_input(&mut self) {
+        // The input's files being finished are removed once finished; the others stay queued.
+        for closing in std::mem::take(&mut self.closing) {
+            if closing.pending {
+                remove_when_finished(closing);
+            } else {
+                self.closing.push_back(closing);
+            }
+        }
         if let Some(pending) = self.pending.take() {
             for file in pending.open.into_values() {
                 remove_unfinished(file);
@@ -245,6 +271,8 @@ impl ParquetSink {
 
     /// Makes the current input's held-back rows final: into the shared files, or published.
     fn commit_pending(&mut self) -> Result<(), String> {
+        // The files being finished go where they belong first (the input's into `closed`).
+        self.settle(0)?;
         let Some(mut pending) = self.pending.take() else {
             return Ok(());
         };
@@ -364,14 +392,54 @@ impl ParquetSink {
         let Some(file) = oldest.and_then(|partition| files.remove(&partition)) else {
             return Ok(());
         };
-        let closed = close_file(file)?;
-        match &mut self.pending {
-            Some(held) if pending => {
-                held.closed.push(closed);
+        // Room for one more file being finished.
+        self.settle(MAX_CLOSING - 1)?;
+        let staged = file.staged.clone();
+        let finishing = std::thread::Builder::new()
+            .name("logschema-parquet-close".into())
+            .spawn(move || close_file(file));
+        match finishing {
+            Ok(finished) => {
+                self.closing.push_back(Closing {
+                    finished,
+                    staged,
+                    pending,
+                });
                 Ok(())
             }
-            _ => self.publish(closed),
+            Err(error) => {
+                let _ = std::fs::remove_file(&staged);
+                Err(format!(
+                    "cannot start a thread to finish a Parquet file: {error}"
+                ))
+            }
         }
+    }
+
+    /// Waits for the oldest files being finished until at most `left` are, and sends each where
+    /// it belongs: a shared file is published, one of the current input's is kept with it.
+    fn settle(&mut self, left: usize) -> Result<(), String> {
+        while self.closing.len() > left {
+            let Some(closing) = self.closing.pop_front() else {
+                break;
+            };
+            let closed = match closing.finished.join() {
+                Ok(closed) => closed?,
+                Err(_) => {
+                    let _ = std::fs::remove_file(&closing.staged);
+                    return Err("internal error: finishing a Parquet file panicked".to_string());
+                }
+            };
+            match &mut self.pending {
+                Some(held) if closing.pending => held.closed.push(closed),
+                _ if closing.pending => {
+                    let _ = std::fs::remove_file(&closed.staged);
+                    return Err("internal error: a held-back file outlived its input".to_string());
+                }
+                _ => self.publish(closed)?,
+            }
+        }
+        Ok(())
     }
 
     fn publish(&mut self, file: ClosedFile) -> Result<(), String> {
@@ -397,6 +465,7 @@ impl ParquetSink {
     /// Finishes and publishes every open file, in partition order.
     pub fn finish(&mut self) -> Result<(), String> {
         self.commit_pending()?;
+        self.settle(0)?;
         while let Some((_, file)) = self.open.pop_first() {
             let closed = close_file(file)?;
             self.publish(closed)?;
@@ -431,6 +500,14 @@ fn close_file(file: OpenFile) -> Result<ClosedFile, String> {
     })
 }
 
+/// Waits for a file being finished and removes it.
+fn remove_when_finished(closing: Closing) {
+    if let Ok(Ok(closed)) = closing.finished.join() {
+        let _ = std::fs::remove_file(&closed.staged);
+    }
+    let _ = std::fs::remove_file(&closing.staged);
+}
+
 fn remove_unfinished(file: OpenFile) {
     let staged = file.staged;
     drop(file.writer);
@@ -443,6 +520,9 @@ impl Drop for ParquetSink {
     fn drop(&mut self) {
         for file in self.open.values() {
             let _ = std::fs::remove_file(&file.staged);
+        }
+        for closing in std::mem::take(&mut self.closing) {
+            remove_when_finished(closing);
         }
         self.discard_input();
     }
@@ -703,6 +783,39 @@ mod tests {
         );
         drop(sink);
         assert_eq!(files(root.path()).len(), 1);
+    }
+
+    /// A gzip input's own files, closed to make room while its rows are held back, are
+    /// published with the input or removed with it.
+    #[test]
+    fn files_of_a_held_back_input_closed_early_follow_the_input() {
+        let hours: Vec<String> = (0..(MAX_OPEN_FILES + MAX_CLOSING + 3))
+            .map(|hour| format!("2021-02-04T{hour:02}:00:00Z"))
+            .collect();
+        for keep in [false, true] {
+            let root = tempfile::tempdir().expect("tempdir");
+            let mut sink = sink(root.path());
+            sink.pending_memory_bytes = 0;
+            sink.start_input(true).expect("gzip input");
+            sink.write_arrow(&events(&hours)).expect("written");
+            sink.write_arrow(&events(&hours)).expect("written");
+            if !keep {
+                sink.discard_input();
+            }
+            sink.finish().expect("finished");
+            let names = files(root.path());
+            let rows: i64 = names
+                .iter()
+                .map(|name| row_count(&root.path().join(name)))
+                .sum();
+            assert!(
+                names.iter().all(|name| name.ends_with(".parquet")),
+                "{names:?}"
+            );
+            let expected = if keep { 2 * hours.len() } else { 0 };
+            assert_eq!(rows as usize, expected, "keep {keep}: {names:?}");
+            assert_eq!(sink.rows_published() as usize, expected);
+        }
     }
 
     #[test]
