@@ -1,7 +1,7 @@
 //! `cargo bench --bench throughput`: the whole `logschema parse` job (read -> parse -> validate ->
-//! indicators -> JSON out) on generated VPC Flow and Route 53 Resolver logs, measured on the
-//! release binary, against a hand-written baseline, with gzip and memory figures and an
-//! output-unchanged check. See BENCHMARKS.md.
+//! indicators -> JSON out, and Parquet out) on generated VPC Flow and Route 53 Resolver logs,
+//! measured on the release binary, against a hand-written baseline, with gzip and memory figures
+//! and an output-unchanged check. See BENCHMARKS.md.
 //!
 //! Environment:
 //! - `LOGSCHEMA_BENCH_RUNS=N`: rounds; each measurement runs once per round and its best run
@@ -23,7 +23,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use run::{OutputHash, Sink, Timing};
+use run::{OutputHash, ParquetRun, Sink, Timing};
 
 const MB: f64 = 1_000_000.0;
 
@@ -46,6 +46,8 @@ struct Measured {
     binary: Vec<(usize, Timing)>,
     gzip_two_threads: Timing,
     inflate: Timing,
+    /// `--format parquet --threads 2` on plain input.
+    parquet_two_threads: ParquetRun,
     output: OutputHash,
     baseline_difference: Option<(u64, String)>,
 }
@@ -95,9 +97,17 @@ fn bench() -> io::Result<()> {
             baseline: |path, out| baseline::dns(path, out),
         },
     ];
+    let parquet_dir = data.dir.join("parquet-out");
     let mut results = Vec::new();
     for job in &jobs {
-        results.push(measure(job, &binary, runs, &thread_counts, cores)?);
+        results.push(measure(
+            job,
+            &binary,
+            runs,
+            &thread_counts,
+            cores,
+            &parquet_dir,
+        )?);
     }
 
     let big = if env_flag("LOGSCHEMA_BENCH_BIG") {
@@ -108,7 +118,13 @@ fn bench() -> io::Result<()> {
             path.display()
         );
         let timing = run::run_binary(&binary, "AWS.VPCFlow", cores, &[&path], Sink::DevNull)?;
-        Some((bytes, timing))
+        println!("AWS.VPCFlow ~1 GB: logschema --threads {cores} --format parquet ...");
+        let parquet = run::run_parquet(&binary, "AWS.VPCFlow", cores, &[&path], &parquet_dir)?;
+        Some(Big {
+            bytes,
+            json: timing,
+            parquet,
+        })
     } else {
         None
     };
@@ -119,12 +135,21 @@ fn bench() -> io::Result<()> {
     Ok(())
 }
 
+/// The ~1 GB flow input's runs (`LOGSCHEMA_BENCH_BIG=1`).
+#[derive(Clone, Copy)]
+struct Big {
+    bytes: u64,
+    json: Timing,
+    parquet: ParquetRun,
+}
+
 fn measure(
     job: &Job,
     binary: &Path,
     runs: usize,
     thread_counts: &[usize],
     cores: usize,
+    parquet_dir: &Path,
 ) -> io::Result<Measured> {
     let plain_bytes = fs::metadata(&job.plain)?.len();
     let gzip_bytes = fs::metadata(&job.gzip)?.len();
@@ -139,6 +164,8 @@ fn measure(
     let mut baseline_best = run::Best::default();
     let mut gzip_best = run::Best::default();
     let mut inflate_best = run::Best::default();
+    let mut parquet_best = run::Best::default();
+    let mut parquet_bytes = 0;
     for _round in 0..runs.max(1) {
         for (best, &threads) in binary_best.iter_mut().zip(thread_counts) {
             best.keep(run::run_binary(
@@ -160,6 +187,9 @@ fn measure(
             Sink::DevNull,
         )?);
         inflate_best.keep(run::inflate_only(&job.gzip)?);
+        let parquet = run::run_parquet(binary, log_type, 2, &[&job.plain], parquet_dir)?;
+        parquet_best.keep(parquet.timing);
+        parquet_bytes = parquet.bytes;
     }
     let mut binary_timings = Vec::new();
     for (best, &threads) in binary_best.iter().zip(thread_counts) {
@@ -182,6 +212,15 @@ fn measure(
     );
     let inflate = inflate_best.get()?;
     println!("  flate2 inflate alone: {:.3} s", inflate.seconds);
+    let parquet_two_threads = ParquetRun {
+        timing: parquet_best.get()?,
+        bytes: parquet_bytes,
+    };
+    println!(
+        "  logschema --threads 2 --format parquet: {:.3} s, {:.1} MB of Parquet",
+        parquet_two_threads.timing.seconds,
+        parquet_bytes as f64 / MB
+    );
 
     // Output checks: the binary's normalised output (all cores), and the baseline's against it.
     let mut output = OutputHash::new();
@@ -204,6 +243,10 @@ fn measure(
         .map(|(threads, t)| (format!("--threads {threads}"), t.events))
         .chain([
             ("gzip input".to_string(), gzip_two_threads.events),
+            (
+                "--format parquet".to_string(),
+                parquet_two_threads.timing.events,
+            ),
             ("the output check".to_string(), output.lines),
             ("the baseline".to_string(), baseline.events),
         ]);
@@ -223,6 +266,7 @@ fn measure(
         binary: binary_timings,
         gzip_two_threads,
         inflate,
+        parquet_two_threads,
         output,
         baseline_difference,
     })
@@ -297,7 +341,7 @@ fn verdict(ok: bool) -> &'static str {
 
 fn report(
     results: &[Measured],
-    big: Option<(u64, Timing)>,
+    big: Option<Big>,
     cores: usize,
     runs: usize,
     reference: &str,
@@ -357,17 +401,40 @@ fn report(
             ),
         );
         row(&mut out, "flate2 inflate alone", &m.inflate, String::new());
+        if let Some(ratio) = parquet_ratio(m) {
+            row(
+                &mut out,
+                &format!(
+                    "logschema --threads 2 --format parquet ({:.1} MB of Parquet)",
+                    m.parquet_two_threads.bytes as f64 / MB
+                ),
+                &m.parquet_two_threads.timing,
+                format!("{ratio:.2}x the JSON job's throughput (--threads 2)"),
+            );
+        }
     }
-    if let Some((bytes, t)) = big {
-        let _ = writeln!(
-            out,
-            "| AWS.VPCFlow | logschema --threads {cores}, {:.2} GB input | {:.3} | {:.1} | {:.0}k | {} | |",
-            bytes as f64 / 1e9,
-            t.seconds,
-            bytes as f64 / MB / t.seconds,
-            t.events as f64 / 1000.0 / t.seconds,
-            peak(&t),
-        );
+    if let Some(big) = big {
+        let bytes = big.bytes;
+        for (job, t) in [
+            ("", big.json),
+            (
+                &*format!(
+                    " --format parquet ({:.1} MB of Parquet)",
+                    big.parquet.bytes as f64 / MB
+                ),
+                big.parquet.timing,
+            ),
+        ] {
+            let _ = writeln!(
+                out,
+                "| AWS.VPCFlow | logschema --threads {cores}{job}, {:.2} GB input | {:.3} | {:.1} | {:.0}k | {} | |",
+                bytes as f64 / 1e9,
+                t.seconds,
+                bytes as f64 / MB / t.seconds,
+                t.events as f64 / 1000.0 / t.seconds,
+                peak(&t),
+            );
+        }
     }
 
     let _ = writeln!(out);
@@ -431,12 +498,12 @@ fn report(
         }
     }
     match big {
-        Some((_, t)) => {
-            let mib = t.peak_kib as f64 / 1024.0;
+        Some(big) => {
+            let mib = big.json.peak_kib as f64 / 1024.0;
             let _ = writeln!(
                 out,
                 "- peak memory < 100 MB on a 1 GB input: {mib:.0} MiB {}",
-                verdict(t.peak_kib > 0 && mib * 1.048_576 < 100.0)
+                verdict(big.json.peak_kib > 0 && mib * 1.048_576 < 100.0)
             );
         }
         None => {
@@ -446,7 +513,45 @@ fn report(
             );
         }
     }
+
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Targets (issue 19, --format parquet):");
+    for m in results {
+        if let Some(ratio) = parquet_ratio(m) {
+            let _ = writeln!(
+                out,
+                "- {}: Parquet --threads 2 >= 0.8x the JSON job's throughput: {ratio:.2}x {} ({:.1} MB of Parquet)",
+                m.log_type,
+                verdict(ratio >= 0.8),
+                m.parquet_two_threads.bytes as f64 / MB
+            );
+        }
+    }
+    match big {
+        Some(big) => {
+            let mib = big.parquet.timing.peak_kib as f64 / 1024.0;
+            let _ = writeln!(
+                out,
+                "- Parquet peak memory < 200 MiB on the {:.2} GB input: {mib:.0} MiB {}",
+                big.bytes as f64 / 1e9,
+                verdict(big.parquet.timing.peak_kib > 0 && mib < 200.0)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "- Parquet peak memory < 200 MiB on the 1.15 GB input: not measured (LOGSCHEMA_BENCH_BIG=1)"
+            );
+        }
+    }
     out
+}
+
+/// Parquet's throughput over the JSON job's, both at `--threads 2` on plain input: the JSON
+/// time over the Parquet time.
+fn parquet_ratio(m: &Measured) -> Option<f64> {
+    let (_, json) = m.binary.iter().find(|(threads, _)| *threads == 2)?;
+    Some(json.seconds / m.parquet_two_threads.timing.seconds)
 }
 
 /// nproc, CPU model and memory, from /proc.

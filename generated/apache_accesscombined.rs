@@ -371,7 +371,7 @@ impl<'a> ::logschema::runtime::Object<'a> for ApacheAccessCombined<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("remote_host_ip_address", &self.remote_host_ip_address);
         out.optional("client_identity_rfc_1413", &self.client_identity_rfc_1413);
         out.optional("request_user", &self.request_user);

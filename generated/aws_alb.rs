@@ -1771,7 +1771,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsAlb<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("type", &self.r#type);
         out.field("timestamp", &self.timestamp);
         out.optional("elb", &self.elb);

@@ -476,7 +476,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsAuroraMySqlAudit<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("timestamp", &self.timestamp);
         out.optional("serverHost", &self.server_host);
         out.optional("username", &self.username);

@@ -625,7 +625,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudFrontAccess<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("timestamp", &self.timestamp);
         out.optional("x-edge-location", &self.x_edge_location);
         out.optional("sc-bytes", &self.sc_bytes);

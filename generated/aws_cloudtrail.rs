@@ -1240,7 +1240,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudTrail<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("eventVersion", &self.event_version);
         out.optional("userIdentity", &self.user_identity);
         out.field("eventTime", &self.event_time);
@@ -1384,7 +1384,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudTrailUserIdentity<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("type", &self.r#type);
         out.optional("principalId", &self.principal_id);
         out.optional("arn", &self.arn);
@@ -1461,7 +1461,7 @@ for AwsCloudTrailUserIdentitySessionContext<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("attributes", &self.attributes);
         out.optional("sessionIssuer", &self.session_issuer);
         out.optional("webIdFederationData", &self.web_id_federation_data);
@@ -1508,7 +1508,7 @@ for AwsCloudTrailUserIdentitySessionContextAttributes<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("mfaAuthenticated", &self.mfa_authenticated);
         out.optional("creationDate", &self.creation_date);
     }
@@ -1549,7 +1549,7 @@ for AwsCloudTrailUserIdentitySessionContextSessionIssuer<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("type", &self.r#type);
         out.optional("principalId", &self.principal_id);
         out.optional("arn", &self.arn);
@@ -1600,7 +1600,7 @@ for AwsCloudTrailUserIdentitySessionContextWebIdFederationData<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("federatedProvider", &self.federated_provider);
         out.optional("attributes", &self.attributes);
     }
@@ -1628,7 +1628,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudTrailUserIdentityOnBehalfO
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("userId", &self.user_id);
         out.optional("identityStoreArn", &self.identity_store_arn);
     }
@@ -1667,7 +1667,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudTrailResources<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("ARN", &self.arn);
         out.optional("accountId", &self.account_id);
         out.optional("type", &self.r#type);
@@ -1706,7 +1706,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudTrailTlsDetails<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("tlsVersion", &self.tls_version);
         out.optional("cipherSuite", &self.cipher_suite);
         out.optional("clientProvidedHostHeader", &self.client_provided_host_header);

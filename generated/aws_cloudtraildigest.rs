@@ -375,7 +375,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudTrailDigest<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("awsAccountId", &self.aws_account_id);
         out.field("digestStartTime", &self.digest_start_time);
         out.field("digestEndTime", &self.digest_end_time);
@@ -448,7 +448,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudTrailDigestLogFiles<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("s3Bucket", &self.s3_bucket);
         out.field("s3Object", &self.s3_object);
         out.field("hashValue", &self.hash_value);

@@ -263,7 +263,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudTrailInsight<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("eventVersion", &self.event_version);
         out.field("eventTime", &self.event_time);
         out.field("awsRegion", &self.aws_region);
@@ -327,7 +327,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudTrailInsightInsightDetails
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("state", &self.state);
         out.field("eventSource", &self.event_source);
         out.field("eventName", &self.event_name);

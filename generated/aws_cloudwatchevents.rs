@@ -215,7 +215,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsCloudWatchEvents<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("version", &self.version);
         out.field("id", &self.id);
         out.field("detail-type", &self.detail_type);

@@ -1044,7 +1044,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsGuardDuty<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("schemaVersion", &self.schema_version);
         out.optional("accountId", &self.account_id);
         out.field("region", &self.region);
@@ -1175,7 +1175,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsGuardDutyService<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("additionalInfo", &self.additional_info);
         out.optional("action", &self.action);
         out.optional("serviceName", &self.service_name);
@@ -1273,7 +1273,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsGuardDutyDetail<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("schemaVersion", &self.schema_version);
         out.optional("accountId", &self.account_id);
         out.optional("region", &self.region);
@@ -1392,7 +1392,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsGuardDutyDetailService<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("additionalInfo", &self.additional_info);
         out.optional("action", &self.action);
         out.optional("serviceName", &self.service_name);

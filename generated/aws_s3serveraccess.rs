@@ -1756,7 +1756,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsS3ServerAccess<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("bucketowner", &self.bucketowner);
         out.field("bucket", &self.bucket);
         out.field("time", &self.time);

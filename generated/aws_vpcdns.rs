@@ -435,7 +435,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsVpcDns<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("version", &self.version);
         out.field("account_id", &self.account_id);
         out.field("region", &self.region);
@@ -498,7 +498,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsVpcDnsAnswers<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("Rdata", &self.rdata);
         out.field("Type", &self.r#type);
         out.field("Class", &self.class);
@@ -546,7 +546,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsVpcDnsSrcids<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("instance", &self.instance);
         out.optional("resolver-endpoint", &self.resolver_endpoint);
     }

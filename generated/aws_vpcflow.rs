@@ -547,7 +547,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsVpcFlow<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("version", &self.version);
         out.optional("account", &self.account);
         out.optional("interfaceId", &self.interface_id);

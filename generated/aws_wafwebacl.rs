@@ -1405,7 +1405,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAcl<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("timestamp", &self.timestamp);
         out.optional("formatVersion", &self.format_version);
         out.field("webaclId", &self.webacl_id);
@@ -1518,7 +1518,7 @@ for AwsWafWebAclTerminatingRuleMatchDetails<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("conditionType", &self.condition_type);
         out.optional("sensitivityLevel", &self.sensitivity_level);
         out.optional("location", &self.location);
@@ -1561,7 +1561,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclRuleGroupList<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("ruleGroupId", &self.rule_group_id);
         out.optional("terminatingRule", &self.terminating_rule);
         out.optional(
@@ -1625,7 +1625,7 @@ for AwsWafWebAclRuleGroupListTerminatingRule<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("ruleId", &self.rule_id);
         out.optional("action", &self.action);
         out.optional("overriddenAction", &self.overridden_action);
@@ -1674,7 +1674,7 @@ for AwsWafWebAclRuleGroupListNonTerminatingMatchingRules<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("ruleId", &self.rule_id);
         out.optional("action", &self.action);
         out.optional("overriddenAction", &self.overridden_action);
@@ -1707,7 +1707,7 @@ for AwsWafWebAclRuleGroupListExcludedRules<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("exclusionType", &self.exclusion_type);
         out.optional("ruleId", &self.rule_id);
     }
@@ -1755,7 +1755,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclRateBasedRuleList<'a> 
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("rateBasedRuleId", &self.rate_based_rule_id);
         out.optional("rateBasedRuleName", &self.rate_based_rule_name);
         out.optional("limitKey", &self.limit_key);
@@ -1802,7 +1802,7 @@ for AwsWafWebAclRateBasedRuleListCustomValues<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("key", &self.key);
         out.optional("name", &self.name);
         out.optional("value", &self.value);
@@ -1848,7 +1848,7 @@ for AwsWafWebAclNonTerminatingMatchingRules<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("ruleId", &self.rule_id);
         out.optional("action", &self.action);
         out.optional("overriddenAction", &self.overridden_action);
@@ -1880,7 +1880,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclRequestHeadersInserted
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.optional("value", &self.value);
     }
@@ -1944,7 +1944,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclHttpRequest<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("clientIp", &self.client_ip);
         out.optional("country", &self.country);
         out.optional("headers", &self.headers);
@@ -1991,7 +1991,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclHttpRequestHeaders<'a>
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.optional("value", &self.value);
     }
@@ -2025,7 +2025,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclLabels<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
     }
 
@@ -2056,7 +2056,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclCaptchaResponse<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("responseCode", &self.response_code);
         out.optional("solveTimestamp", &self.solve_timestamp);
         out.optional("failureReason", &self.failure_reason);
@@ -2089,7 +2089,7 @@ impl<'a> ::logschema::runtime::Object<'a> for AwsWafWebAclChallengeResponse<'a> 
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("responseCode", &self.response_code);
         out.optional("solveTimestamp", &self.solve_timestamp);
         out.optional("failureReason", &self.failure_reason);

@@ -270,7 +270,7 @@ impl<'a> ::logschema::runtime::Object<'a> for CustomWebAudit<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("time", &self.time);
         out.field("user", &self.user);
         out.field("action", &self.action);
@@ -318,7 +318,7 @@ impl<'a> ::logschema::runtime::Object<'a> for CustomWebAuditSession<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("id", &self.id);
         out.optional("started", &self.started);
     }

@@ -251,7 +251,7 @@ impl<'a> ::logschema::runtime::Object<'a> for NginxAccess<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("remoteAddr", &self.remote_addr);
         out.optional("remoteUser", &self.remote_user);
         out.field("time", &self.time);

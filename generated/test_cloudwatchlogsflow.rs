@@ -295,7 +295,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestCloudWatchLogsFlow<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("version", &self.version);
         out.optional("account-id", &self.account_id);
         out.optional("interface-id", &self.interface_id);

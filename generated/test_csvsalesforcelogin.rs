@@ -226,7 +226,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestCsvSalesforceLogin<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("EVENT_TYPE", &self.event_type);
         out.field("TIMESTAMP_DERIVED", &self.timestamp_derived);
         out.optional("ORGANIZATION_ID", &self.organization_id);

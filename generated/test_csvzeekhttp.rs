@@ -358,7 +358,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestCsvZeekHttp<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("ts", &self.ts);
         out.field("uid", &self.uid);
         out.optional("id.orig_h", &self.id_orig_h);

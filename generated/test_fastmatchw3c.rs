@@ -329,7 +329,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestFastMatchW3c<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("timestamp", &self.timestamp);
         out.optional("date", &self.date);
         out.optional("time", &self.time);

@@ -1569,7 +1569,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSink<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.optional("origin", &self.origin);
         out.field("time", &self.time);
@@ -1751,7 +1751,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkOrigin<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("at", &self.at);
         out.optional("host", &self.host);
     }
@@ -1789,7 +1789,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkFObjects<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("k", &self.k);
         out.optional("v", &self.v);
         out.optional("user", &self.user);
@@ -1820,7 +1820,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkFNested<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level2", &self.level2);
         out.optional("note", &self.note);
     }
@@ -1849,7 +1849,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkFNestedLevel2<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level3", &self.level3);
     }
 
@@ -1881,7 +1881,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkFNestedLevel2Level3
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("leaf", &self.leaf);
         out.optional("leaf_ip", &self.leaf_ip);
     }
@@ -1914,7 +1914,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestKitchenSinkFEmbeddedObject<'a>
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("a", &self.a);
         out.optional("n", &self.n);
     }

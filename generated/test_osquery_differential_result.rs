@@ -481,7 +481,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestOsqueryDifferentialResult<'a> 
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
         out.optional("hostIdentifier", &self.host_identifier);
         out.optional("calendarTime", &self.calendar_time);
@@ -542,7 +542,7 @@ for TestOsqueryDifferentialResultDecorations<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("host_uuid", &self.host_uuid);
         out.optional("hostname", &self.hostname);
     }
@@ -576,7 +576,7 @@ for TestOsqueryDifferentialResultDiffResults<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("added", &self.added);
         out.optional("removed", &self.removed);
     }
@@ -618,7 +618,7 @@ for TestOsqueryDifferentialResultDiffResultsAdded<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("path", &self.path);
         out.optional("pid", &self.pid);
         out.optional("remote_address", &self.remote_address);
@@ -659,7 +659,7 @@ for TestOsqueryDifferentialResultDiffResultsRemoved<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("path", &self.path);
         out.optional("pid", &self.pid);
         out.optional("remote_address", &self.remote_address);

@@ -197,7 +197,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestRegexSyslog<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("priority", &self.priority);
         out.field("timestamp", &self.timestamp);
         out.field("hostname", &self.hostname);

@@ -835,7 +835,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestTimeLayouts<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.optional("http_date", &self.http_date);
         out.optional("us_date", &self.us_date);

@@ -284,7 +284,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestTransformations<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("time", &self.time);
         out.optional("userId", &self.user_id);
         out.optional("email", &self.email);
@@ -335,7 +335,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestTransformationsUser<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("first", &self.first);
         out.optional("role", &self.role);
     }

@@ -202,7 +202,9 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
     let mut framer = Framer::new(log_type);
     let (mut records, mut events, mut rejected) = (0u64, 0u64, 0u64);
     let mut out = Vec::new();
-    let mut all_events = Vec::new();
+    // The same records as Arrow rows (`--format parquet`).
+    let mut rows = runtime::ArrowRows::new(logschema::lake::arrow_schema(log_type))
+        .map_err(|problem| format!("no Arrow columns: {problem}"))?;
     loop {
         let next = lines
             .next_line()
@@ -226,7 +228,22 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
         out.clear();
         out.extend_from_slice(b"before");
         let meta = meta(log_type, records);
-        match runtime::parse_record(log_type, text, columns.map(|map| &**map), &meta, &mut out) {
+        let rows_before = rows.rows();
+        let as_arrow =
+            runtime::parse_record(log_type, text, columns.map(|map| &**map), &meta, &mut rows);
+        let as_json =
+            runtime::parse_record(log_type, text, columns.map(|map| &**map), &meta, &mut out);
+        if as_arrow != as_json {
+            return Err(format!(
+                "line {line_number}: as JSON {as_json:?}, as Arrow {as_arrow:?}"
+            ));
+        }
+        if as_arrow.is_err() && rows.rows() != rows_before {
+            return Err(format!(
+                "line {line_number}: a rejection changed the Arrow rows"
+            ));
+        }
+        match as_json {
             Err(_) if out != b"before" => {
                 return Err(format!(
                     "line {line_number}: a rejection changed the output"
@@ -259,7 +276,6 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
                         ));
                     }
                 }
-                all_events.extend_from_slice(event.as_bytes());
                 events += 1;
             }
         }
@@ -269,20 +285,15 @@ fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
             "{records} records but {events} events + {rejected} rejected"
         ));
     }
-    // Every event converts to the log type's Parquet rows (`--format parquet`).
-    let batches = logschema::lake::parquet_sink::decode_events(
-        &logschema::lake::arrow_schema(log_type),
-        &all_events,
-    )
-    .map_err(|problem| {
-        format!(
-            "{problem}\n  events: {}",
-            String::from_utf8_lossy(&all_events)
-        )
-    })?;
-    let rows: usize = batches.iter().map(|batch| batch.num_rows()).sum();
-    if rows as u64 != events {
-        return Err(format!("{events} events but {rows} Arrow rows"));
+    // Every event is one row of the log type's Arrow schema, and the rows make a valid batch.
+    let batch = rows
+        .finish()
+        .map_err(|problem| format!("the Arrow rows are not a batch: {problem}"))?;
+    if batch.num_rows() as u64 != events {
+        return Err(format!(
+            "{events} events but {} Arrow rows",
+            batch.num_rows()
+        ));
     }
     Ok(())
 }

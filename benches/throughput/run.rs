@@ -75,10 +75,74 @@ pub fn run_binary(
     inputs: &[&Path],
     sink: Sink<'_>,
 ) -> io::Result<Timing> {
+    run_binary_with(binary, log_type, threads, &[], inputs, sink)
+}
+
+/// One `--format parquet` run: its timing and the bytes of Parquet it wrote.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ParquetRun {
+    pub timing: Timing,
+    pub bytes: u64,
+}
+
+/// Runs `logschema parse --log-type TYPE --threads N --format parquet --output DIR INPUTS` into
+/// an empty `DIR`, which is removed afterwards.
+pub fn run_parquet(
+    binary: &Path,
+    log_type: &str,
+    threads: usize,
+    inputs: &[&Path],
+    dir: &Path,
+) -> io::Result<ParquetRun> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    let output = dir.to_string_lossy().into_owned();
+    let timing = run_binary_with(
+        binary,
+        log_type,
+        threads,
+        &["--format", "parquet", "--output", &output],
+        inputs,
+        Sink::DevNull,
+    )?;
+    let bytes = parquet_bytes(dir)?;
+    std::fs::remove_dir_all(dir)?;
+    Ok(ParquetRun { timing, bytes })
+}
+
+/// The size of the `*.parquet` files below `dir`.
+fn parquet_bytes(dir: &Path) -> io::Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            total += parquet_bytes(&path)?;
+        } else if path
+            .extension()
+            .is_some_and(|extension| extension == "parquet")
+        {
+            total += entry.metadata()?.len();
+        }
+    }
+    Ok(total)
+}
+
+/// [`run_binary`] with more arguments after `--threads N`.
+fn run_binary_with(
+    binary: &Path,
+    log_type: &str,
+    threads: usize,
+    extra: &[&str],
+    inputs: &[&Path],
+    sink: Sink<'_>,
+) -> io::Result<Timing> {
     let mut command = Command::new(binary);
     command
         .args(["parse", "--log-type", log_type, "--threads"])
         .arg(threads.to_string())
+        .args(extra)
         .args(inputs)
         .stdin(Stdio::null())
         .stderr(Stdio::piped());

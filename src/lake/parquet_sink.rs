@@ -1,10 +1,15 @@
-//! `--format parquet`: event JSON lines in, Hive-partitioned Parquet files out.
+//! `--format parquet`: Arrow batches of events in, Hive-partitioned Parquet files out.
 //!
-//! Each batch of event lines is decoded into an Arrow batch with the log type's schema, split by
-//! the hour of `p_event_time`, and appended to that hour's open file. A file is written under a
+//! The pipeline's workers write each batch's events straight into Arrow columns of the log type's
+//! schema (`crate::runtime::ArrowRows`); here each Arrow batch is split by the hour of
+//! `p_event_time` and appended to that hour's open file. A file is written under a
 //! hidden temporary name and published (renamed, or uploaded) only when complete, so readers never
 //! see a torn file. Memory is bounded: at most [`MAX_OPEN_FILES`] files are open, each holding at
-//! most one row group being encoded.
+//! most one row group being encoded, and at most [`MAX_CLOSING`] more are being finished.
+//!
+//! A file closed to make room for another hour is finished (its row group compressed, the footer
+//! written, the file synced) on a thread of its own while the rows go on to the other files; it
+//! is published once that is done, before the sink takes the next input or finishes.
 //!
 //! The rows of a gzip input are held back until the input has been read to its end with every
 //! member's check passed: a corrupt member decodes into made-up lines before its CRC fails. They
@@ -12,21 +17,19 @@
 //! own; the next input (or the end) moves them into the shared files and publishes those files,
 //! a failed check drops them. Small inputs so still share files with the rest of the run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::TimestampMicrosecondType;
 use arrow_array::{RecordBatch, UInt32Array};
-use arrow_json::reader::Decoder;
 use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 
-use super::json_text::JsonTextFactory;
 use super::layout::{table_name, Partition};
 use crate::escape;
 use crate::runtime::LogType;
@@ -38,8 +41,9 @@ pub const ROW_GROUP_ROWS: usize = 1024 * 1024;
 pub const ROW_GROUP_BYTES: usize = 128 * 1024 * 1024;
 /// Files open at once; the least recently used is finished when another hour needs one.
 pub const MAX_OPEN_FILES: usize = 8;
-/// Event lines decoded into one Arrow batch.
-const DECODE_BATCH_ROWS: usize = 8192;
+/// Files being finished on threads of their own at once (each holds its last row group until
+/// it is written).
+pub const MAX_CLOSING: usize = 2;
 /// Arrow memory a gzip input's rows may take while held back, before they go to files of their
 /// own.
 pub const PENDING_MEMORY_BYTES: usize = 64 * 1024 * 1024;
@@ -121,6 +125,14 @@ struct ClosedFile {
     rows: u64,
 }
 
+/// A file being finished on a thread of its own.
+struct Closing {
+    finished: std::thread::JoinHandle<Result<ClosedFile, String>>,
+    staged: PathBuf,
+    /// One of the current input's files, held back (see [`Pending`]).
+    pending: bool,
+}
+
 /// The rows of the current gzip input, not yet final (see the module comment).
 #[derive(Default)]
 struct Pending {
@@ -142,6 +154,8 @@ pub struct ParquetSink {
     files_started: u64,
     batches_written: u64,
     pending: Option<Pending>,
+    /// Files being finished, oldest first.
+    closing: VecDeque<Closing>,
     /// [`PENDING_MEMORY_BYTES`]; smaller in tests.
     pending_memory_bytes: usize,
     /// Final locations of the files published so far.
@@ -163,6 +177,11 @@ impl ParquetSink {
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
             .set_created_by(format!("logschema {}", env!("CARGO_PKG_VERSION")))
+            // Row ids are unique, so a dictionary never pays; consecutive ones share all but
+            // their last few digits, which DELTA_BYTE_ARRAY stores once. Measured smaller files
+            // on every input and less CPU on large row groups (BENCHMARKS.md, issue 19).
+            .set_column_dictionary_enabled(ColumnPath::from("p_row_id"), false)
+            .set_column_encoding(ColumnPath::from("p_row_id"), Encoding::DELTA_BYTE_ARRAY)
             .build();
         Ok(ParquetSink {
             schema,
@@ -175,6 +194,7 @@ impl ParquetSink {
             files_started: 0,
             batches_written: 0,
             pending: None,
+            closing: VecDeque::new(),
             pending_memory_bytes: PENDING_MEMORY_BYTES,
             published: Vec::new(),
             rows_published: 0,
@@ -193,12 +213,6 @@ impl ParquetSink {
             .try_for_each(|batch| self.hold_or_write(batch))
     }
 
-    /// Appends events given as JSON lines (what `--format json` prints).
-    pub fn write_json_lines(&mut self, lines: &[u8]) -> Result<(), String> {
-        let batches = decode_events(&self.schema, lines)?;
-        self.write_arrow(&batches)
-    }
-
     /// The rows that follow belong to a new input; `verifiable` (gzip) ones are held back until
     /// the next input or the end. The rows held back so far become final.
     pub fn start_input(&mut self, verifiable: bool) -> Result<(), String> {
@@ -210,6 +224,14 @@ impl ParquetSink {
     /// Drops the rows of the current input (it failed its gzip check); nothing of them was
     /// published.
     pub fn discard_input(&mut self) {
+        // The input's files being finished are removed once finished; the others stay queued.
+        for closing in std::mem::take(&mut self.closing) {
+            if closing.pending {
+                remove_when_finished(closing);
+            } else {
+                self.closing.push_back(closing);
+            }
+        }
         if let Some(pending) = self.pending.take() {
             for file in pending.open.into_values() {
                 remove_unfinished(file);
@@ -249,6 +271,8 @@ impl ParquetSink {
 
     /// Makes the current input's held-back rows final: into the shared files, or published.
     fn commit_pending(&mut self) -> Result<(), String> {
+        // The files being finished go where they belong first (the input's into `closed`).
+        self.settle(0)?;
         let Some(mut pending) = self.pending.take() else {
             return Ok(());
         };
@@ -283,6 +307,10 @@ impl ParquetSink {
         for (partition, rows) in rows_by_partition {
             if single {
                 self.append(partition, batch, pending)?;
+            } else if let Some(range) = contiguous(&rows) {
+                // Logs mostly come in time order: an hour's rows are one run of the batch, a
+                // slice of it, without copying.
+                self.append(partition, &batch.slice(range.start, range.len()), pending)?;
             } else {
                 let rows = UInt32Array::from(rows);
                 let part = arrow_select::take::take_record_batch(batch, &rows)
@@ -364,14 +392,54 @@ impl ParquetSink {
         let Some(file) = oldest.and_then(|partition| files.remove(&partition)) else {
             return Ok(());
         };
-        let closed = close_file(file)?;
-        match &mut self.pending {
-            Some(held) if pending => {
-                held.closed.push(closed);
+        // Room for one more file being finished.
+        self.settle(MAX_CLOSING - 1)?;
+        let staged = file.staged.clone();
+        let finishing = std::thread::Builder::new()
+            .name("logschema-parquet-close".into())
+            .spawn(move || close_file(file));
+        match finishing {
+            Ok(finished) => {
+                self.closing.push_back(Closing {
+                    finished,
+                    staged,
+                    pending,
+                });
                 Ok(())
             }
-            _ => self.publish(closed),
+            Err(error) => {
+                let _ = std::fs::remove_file(&staged);
+                Err(format!(
+                    "cannot start a thread to finish a Parquet file: {error}"
+                ))
+            }
         }
+    }
+
+    /// Waits for the oldest files being finished until at most `left` are, and sends each where
+    /// it belongs: a shared file is published, one of the current input's is kept with it.
+    fn settle(&mut self, left: usize) -> Result<(), String> {
+        while self.closing.len() > left {
+            let Some(closing) = self.closing.pop_front() else {
+                break;
+            };
+            let closed = match closing.finished.join() {
+                Ok(closed) => closed?,
+                Err(_) => {
+                    let _ = std::fs::remove_file(&closing.staged);
+                    return Err("internal error: finishing a Parquet file panicked".to_string());
+                }
+            };
+            match &mut self.pending {
+                Some(held) if closing.pending => held.closed.push(closed),
+                _ if closing.pending => {
+                    let _ = std::fs::remove_file(&closed.staged);
+                    return Err("internal error: a held-back file outlived its input".to_string());
+                }
+                _ => self.publish(closed)?,
+            }
+        }
+        Ok(())
     }
 
     fn publish(&mut self, file: ClosedFile) -> Result<(), String> {
@@ -397,6 +465,7 @@ impl ParquetSink {
     /// Finishes and publishes every open file, in partition order.
     pub fn finish(&mut self) -> Result<(), String> {
         self.commit_pending()?;
+        self.settle(0)?;
         while let Some((_, file)) = self.open.pop_first() {
             let closed = close_file(file)?;
             self.publish(closed)?;
@@ -431,6 +500,14 @@ fn close_file(file: OpenFile) -> Result<ClosedFile, String> {
     })
 }
 
+/// Waits for a file being finished and removes it.
+fn remove_when_finished(closing: Closing) {
+    if let Ok(Ok(closed)) = closing.finished.join() {
+        let _ = std::fs::remove_file(&closed.staged);
+    }
+    let _ = std::fs::remove_file(&closing.staged);
+}
+
 fn remove_unfinished(file: OpenFile) {
     let staged = file.staged;
     drop(file.writer);
@@ -444,33 +521,18 @@ impl Drop for ParquetSink {
         for file in self.open.values() {
             let _ = std::fs::remove_file(&file.staged);
         }
+        for closing in std::mem::take(&mut self.closing) {
+            remove_when_finished(closing);
+        }
         self.discard_input();
     }
 }
 
-/// Decodes event JSON lines into Arrow batches of `schema`.
-fn event_decoder(schema: &SchemaRef) -> Result<Decoder, String> {
-    arrow_json::ReaderBuilder::new(schema.clone())
-        .with_batch_size(DECODE_BATCH_ROWS)
-        .with_decoder_factory(Arc::new(JsonTextFactory))
-        .build_decoder()
-        .map_err(|error| format!("internal error: no Arrow decoder for the events: {error}"))
-}
-
-/// The events (JSON lines, as `--format json` writes them) as Arrow batches of `schema` (the log
-/// type's `arrow_schema`): what the Parquet files hold. The pipeline's workers call it per batch.
-pub fn decode_events(schema: &SchemaRef, lines: &[u8]) -> Result<Vec<RecordBatch>, String> {
-    let mut decoder = event_decoder(schema)?;
-    let mut batches = Vec::new();
-    let mut at = 0;
-    loop {
-        at += decoder.decode(&lines[at..]).map_err(conversion_error)?;
-        match decoder.flush().map_err(conversion_error)? {
-            Some(batch) => batches.push(batch),
-            None if at >= lines.len() => return Ok(batches),
-            None => {}
-        }
-    }
+/// The rows as a range, when they are consecutive (`rows` is ascending).
+fn contiguous(rows: &[u32]) -> Option<std::ops::Range<usize>> {
+    let first = *rows.first()? as usize;
+    let last = *rows.last()? as usize;
+    (last - first + 1 == rows.len()).then_some(first..last + 1)
 }
 
 fn conversion_error(error: arrow_schema::ArrowError) -> String {
@@ -504,19 +566,44 @@ mod tests {
         found
     }
 
-    const TWO_HOURS: &str = concat!(
-        r#"{"query_name":"a.example.","p_row_id":"01","p_event_time":"2021-02-04 17:59:59.999999999"}"#,
-        "\n",
-        r#"{"query_name":"b.example.","p_row_id":"02","p_event_time":"2021-02-04 18:00:00.000000000"}"#,
-        "\n",
-    );
+    /// AWS.VPCDns events with these query times, as the workers write them.
+    fn events(times: &[String]) -> Vec<RecordBatch> {
+        let log_type = crate::find_log_type("AWS.VPCDns").expect("AWS.VPCDns");
+        let mut rows =
+            crate::runtime::ArrowRows::new(super::super::arrow_schema(log_type)).expect("columns");
+        for (sequence, time) in times.iter().enumerate() {
+            let line = format!(
+                r#"{{"version":"1.100000","account_id":"123456789012","region":"us-east-1","vpc_id":"vpc-1","query_timestamp":"{time}","query_name":"q{sequence}.example.","query_type":"A","query_class":"IN","rcode":"NOERROR","answers":[],"srcaddr":"10.0.0.1","srcport":"53","transport":"UDP","srcids":{{}}}}"#
+            );
+            let meta = crate::runtime::EventMeta {
+                log_type: log_type.name,
+                row_id: crate::runtime::RowId {
+                    prefix: 1,
+                    sequence: sequence as u64,
+                },
+                parse_time: chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a time"),
+                source_id: None,
+                source_label: None,
+            };
+            crate::runtime::parse_record(log_type, &line, None, &meta, &mut rows)
+                .expect("a DNS record");
+        }
+        vec![rows.finish().expect("a batch")]
+    }
+
+    /// Two events, one either side of an hour's end.
+    fn two_hours() -> Vec<RecordBatch> {
+        events(&[
+            "2021-02-04T17:59:59.999999999Z".to_string(),
+            "2021-02-04T18:00:00Z".to_string(),
+        ])
+    }
 
     #[test]
     fn finished_files_are_published_under_their_hour() {
         let root = tempfile::tempdir().expect("tempdir");
         let mut sink = sink(root.path());
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
         // Staged, hidden, until finished.
         assert!(files(root.path()).iter().all(|name| name.ends_with(".tmp")));
         sink.finish().expect("finished");
@@ -530,12 +617,79 @@ mod tests {
         assert_eq!(sink.published.len(), 2);
     }
 
+    fn row_count(path: &Path) -> i64 {
+        let file = File::open(path).expect("open");
+        let reader = parquet::file::reader::SerializedFileReader::new(file).expect("Parquet");
+        parquet::file::reader::FileReader::metadata(&reader)
+            .file_metadata()
+            .num_rows()
+    }
+
+    #[test]
+    fn interleaved_hours_are_split_and_consecutive_ones_sliced() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let mut sink = sink(root.path());
+        let times = ["17:00:00", "18:00:00", "17:30:00", "19:00:00", "19:59:59"];
+        let times: Vec<String> = times
+            .iter()
+            .map(|time| format!("2021-02-04T{time}Z"))
+            .collect();
+        sink.write_arrow(&events(&times)).expect("written");
+        sink.finish().expect("finished");
+        let counts: Vec<(String, i64)> = files(root.path())
+            .into_iter()
+            .map(|name| {
+                let rows = row_count(&root.path().join(&name));
+                let hour = name.split('/').nth(4).unwrap_or_default().to_string();
+                (hour, rows)
+            })
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                ("hour=17".to_string(), 2),
+                ("hour=18".to_string(), 1),
+                ("hour=19".to_string(), 2)
+            ]
+        );
+        assert_eq!(contiguous(&[3, 4, 5]), Some(3..6));
+        assert_eq!(contiguous(&[0, 2]), None);
+    }
+
+    #[test]
+    fn row_ids_are_delta_encoded_without_a_dictionary() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let mut sink = sink(root.path());
+        sink.write_arrow(&events(&vec!["2021-02-04T17:00:00Z".to_string(); 3]))
+            .expect("written");
+        sink.finish().expect("finished");
+        let name = files(root.path()).pop().expect("a file");
+        let file = File::open(root.path().join(name)).expect("open");
+        let reader = parquet::file::reader::SerializedFileReader::new(file).expect("Parquet");
+        let metadata = parquet::file::reader::FileReader::metadata(&reader);
+        let row_group = metadata.row_group(0);
+        let encodings = |name: &str| {
+            let column = row_group
+                .columns()
+                .iter()
+                .find(|column| column.column_path().string() == name)
+                .unwrap_or_else(|| panic!("no column {name}"));
+            let mut encodings: Vec<Encoding> = column.encodings().collect();
+            encodings.sort_by_key(|encoding| format!("{encoding:?}"));
+            (encodings, column.dictionary_page_offset().is_some())
+        };
+        let (row_id, row_id_dictionary) = encodings("p_row_id");
+        assert!(row_id.contains(&Encoding::DELTA_BYTE_ARRAY), "{row_id:?}");
+        assert!(!row_id_dictionary);
+        let (_, region_dictionary) = encodings("region");
+        assert!(region_dictionary, "other columns keep their dictionary");
+    }
+
     #[test]
     fn a_run_that_stops_early_leaves_no_file() {
         let root = tempfile::tempdir().expect("tempdir");
         let mut sink = sink(root.path());
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
         drop(sink);
         assert_eq!(files(root.path()), Vec::<String>::new());
     }
@@ -546,17 +700,13 @@ mod tests {
         let mut sink = sink(root.path());
         sink.pending_memory_bytes = memory_bytes;
         sink.start_input(false).expect("plain input");
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
         sink.start_input(true).expect("gzip input");
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
         sink.discard_input();
         sink.start_input(true).expect("gzip input");
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
         sink.finish().expect("finished");
         assert_eq!(
             sink.rows_published(),
@@ -620,10 +770,8 @@ mod tests {
             publisher: Box::new(publisher),
         };
         let mut sink = ParquetSink::new(log_type, options).expect("sink");
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
-        sink.write_json_lines(TWO_HOURS.as_bytes())
-            .expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
+        sink.write_arrow(&two_hours()).expect("written");
         let error = sink.finish().expect_err("the second file fails");
         assert!(error.contains("No space left"), "{error}");
         assert_eq!(sink.rows_published(), 2, "one file of the hour's 2 rows");
@@ -637,21 +785,49 @@ mod tests {
         assert_eq!(files(root.path()).len(), 1);
     }
 
+    /// A gzip input's own files, closed to make room while its rows are held back, are
+    /// published with the input or removed with it.
+    #[test]
+    fn files_of_a_held_back_input_closed_early_follow_the_input() {
+        let hours: Vec<String> = (0..(MAX_OPEN_FILES + MAX_CLOSING + 3))
+            .map(|hour| format!("2021-02-04T{hour:02}:00:00Z"))
+            .collect();
+        for keep in [false, true] {
+            let root = tempfile::tempdir().expect("tempdir");
+            let mut sink = sink(root.path());
+            sink.pending_memory_bytes = 0;
+            sink.start_input(true).expect("gzip input");
+            sink.write_arrow(&events(&hours)).expect("written");
+            sink.write_arrow(&events(&hours)).expect("written");
+            if !keep {
+                sink.discard_input();
+            }
+            sink.finish().expect("finished");
+            let names = files(root.path());
+            let rows: i64 = names
+                .iter()
+                .map(|name| row_count(&root.path().join(name)))
+                .sum();
+            assert!(
+                names.iter().all(|name| name.ends_with(".parquet")),
+                "{names:?}"
+            );
+            let expected = if keep { 2 * hours.len() } else { 0 };
+            assert_eq!(rows as usize, expected, "keep {keep}: {names:?}");
+            assert_eq!(sink.rows_published() as usize, expected);
+        }
+    }
+
     #[test]
     fn more_hours_than_open_files_start_new_files() {
         let root = tempfile::tempdir().expect("tempdir");
         let mut sink = sink(root.path());
         // Hours 0..=9 twice: the first pass closes the oldest files to stay within the limit.
-        let mut lines = String::new();
-        for pass in 0..2 {
-            for hour in 0..(MAX_OPEN_FILES + 2) {
-                lines.push_str(&format!(
-                    r#"{{"query_name":"q{pass}","p_row_id":"x","p_event_time":"2021-02-04 {hour:02}:00:00.0"}}"#
-                ));
-                lines.push('\n');
-            }
-            sink.write_json_lines(lines.as_bytes()).expect("written");
-            lines.clear();
+        for _pass in 0..2 {
+            let times: Vec<String> = (0..(MAX_OPEN_FILES + 2))
+                .map(|hour| format!("2021-02-04T{hour:02}:00:00Z"))
+                .collect();
+            sink.write_arrow(&events(&times)).expect("written");
         }
         sink.finish().expect("finished");
         let names = files(root.path());

@@ -6,8 +6,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
 use super::batch::{Batch, BatchItem, Recycler};
-use crate::lake::parquet_sink::decode_events;
-use crate::runtime::{self, ColumnMap, EventMeta, LogType, RowId};
+use crate::runtime::{self, ArrowRows, ColumnMap, EventMeta, EventOutput, LogType, RowId};
 
 /// What the run adds to every event besides its fields.
 #[derive(Debug, Clone)]
@@ -15,8 +14,8 @@ pub struct RunMeta {
     pub row_id_prefix: u64,
     pub source_id: Option<String>,
     pub source_label: Option<String>,
-    /// Set when the sink takes Arrow batches (Parquet): the workers decode each batch's events
-    /// into this schema, in parallel, instead of the sink doing it on one thread.
+    /// Set when the sink takes Arrow batches (Parquet): the workers write each batch's events
+    /// as rows of this schema, in parallel, instead of JSON lines.
     pub arrow_schema: Option<SchemaRef>,
 }
 
@@ -24,11 +23,11 @@ pub struct RunMeta {
 /// is dropped (after it was written), as `Batch` buffers are.
 #[derive(Debug, Default)]
 pub struct ParsedBatch {
-    /// The event JSON lines, each ending in `\n`.
+    /// The event JSON lines, each ending in `\n` (empty when the events are Arrow rows).
     pub events: Vec<u8>,
     pub event_count: u64,
     pub rejects: Vec<Reject>,
-    /// The events as Arrow batches, when the run asked for them (`RunMeta::arrow_schema`).
+    /// The events as an Arrow batch, when the run asked for them (`RunMeta::arrow_schema`).
     pub arrow: Option<Result<Vec<RecordBatch>, String>>,
 }
 
@@ -55,10 +54,25 @@ impl Drop for ParsedBatch {
 pub fn parse_batch(log_type: &'static LogType, run: &RunMeta, batch: &Batch) -> ParsedBatch {
     let parse_time = chrono::Utc::now();
     let mut parsed = ParsedBatch::default();
-    parsed.events = EVENT_BUFFERS.take().unwrap_or_default();
-    // Events are larger than their input lines (about 1.7x for JSON lines, 3.5x for flow logs):
-    // start big rather than growing (and copying) the buffer many times per batch.
-    parsed.events.reserve(batch.text_len() * 2);
+    let mut rows = match &run.arrow_schema {
+        Some(schema) => match ArrowRows::new(schema.clone()) {
+            Ok(mut rows) => {
+                rows.reserve(batch.items.len());
+                Some(rows)
+            }
+            Err(error) => {
+                parsed.arrow = Some(Err(format!("internal error: {error}")));
+                return parsed;
+            }
+        },
+        None => {
+            parsed.events = EVENT_BUFFERS.take().unwrap_or_default();
+            // Events are larger than their input lines (about 1.7x for JSON lines, 3.5x for flow
+            // logs): start big rather than growing (and copying) the buffer many times per batch.
+            parsed.events.reserve(batch.text_len() * 2);
+            None
+        }
+    };
     for item in &batch.items {
         match item {
             BatchItem::Record {
@@ -79,13 +93,11 @@ pub fn parse_batch(log_type: &'static LogType, run: &RunMeta, batch: &Batch) -> 
                     source_id: run.source_id.as_deref(),
                     source_label: run.source_label.as_deref(),
                 };
-                match parse_line(
-                    log_type,
-                    line,
-                    batch.column_map(*columns),
-                    &meta,
-                    &mut parsed.events,
-                ) {
+                let out: &mut dyn EventOutput = match &mut rows {
+                    Some(rows) => rows,
+                    None => &mut parsed.events,
+                };
+                match parse_line(log_type, line, batch.column_map(*columns), &meta, out) {
                     Ok(()) => parsed.event_count += 1,
                     Err(reason) => parsed.rejects.push(Reject {
                         line_number: *line_number,
@@ -105,33 +117,40 @@ pub fn parse_batch(log_type: &'static LogType, run: &RunMeta, batch: &Batch) -> 
             }),
         }
     }
-    if let Some(schema) = &run.arrow_schema {
-        parsed.arrow = Some(decode_events(schema, &parsed.events));
+    if let Some(rows) = &mut rows {
+        parsed.arrow = Some(match rows.finish() {
+            Ok(batch) if batch.num_rows() == 0 => Ok(Vec::new()),
+            Ok(batch) => Ok(vec![batch]),
+            Err(error) => Err(format!(
+                "internal error: cannot convert events to Arrow: {error}"
+            )),
+        });
     }
     parsed
 }
 
-/// Parses one record line, appending its event line to `out`; the error is the rejection reason.
-/// A panic in the parser rejects this record only, instead of ending the whole run.
+/// Parses one record line, appending its event to `out` (a JSON line or an Arrow row); the error
+/// is the rejection reason. A panic in the parser rejects this record only, instead of ending the
+/// whole run.
 pub fn parse_line(
     log_type: &LogType,
     line: &str,
     columns: Option<&ColumnMap>,
     meta: &EventMeta<'_>,
-    out: &mut Vec<u8>,
+    out: &mut dyn EventOutput,
 ) -> Result<(), String> {
-    let length_before = out.len();
+    let length_before = out.mark();
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         runtime::parse_record(log_type, line, columns, meta, out).map_err(|error| error.to_string())
     }));
     match outcome {
         Ok(Ok(())) => Ok(()),
         Ok(Err(reason)) => {
-            out.truncate(length_before);
+            out.rewind(length_before);
             Err(reason)
         }
         Err(payload) => {
-            out.truncate(length_before);
+            out.rewind(length_before);
             Err(format!(
                 "internal error: {}",
                 panic_message(payload.as_ref())

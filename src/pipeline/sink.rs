@@ -30,7 +30,8 @@ pub trait EventSink {
     }
 
     /// The schema of the Arrow batches this sink takes instead of JSON lines, if it does: the
-    /// workers then decode the events (in parallel) and [`Self::write_arrow`] gets them.
+    /// workers then write the events as Arrow rows (in parallel) and [`Self::write_arrow`] gets
+    /// them.
     fn arrow_schema(&self) -> Option<SchemaRef> {
         None
     }
@@ -329,8 +330,11 @@ pub fn s3_object_writer(url: &str) -> Result<S3Writer, String> {
 }
 
 impl EventSink for ParquetSink {
-    fn write_events(&mut self, lines: &[u8]) -> Result<(), Stop> {
-        self.write_json_lines(lines).map_err(Stop::Fatal)
+    /// The workers write Parquet's events as Arrow rows ([`Self::arrow_schema`]), never as lines.
+    fn write_events(&mut self, _lines: &[u8]) -> Result<(), Stop> {
+        Err(Stop::Fatal(
+            "internal error: Parquet output takes Arrow batches, not JSON lines".into(),
+        ))
     }
 
     fn finish(&mut self) -> Result<(), Stop> {
@@ -370,7 +374,7 @@ impl EventSink for ParquetSink {
 /// Batches queued for a [`BackgroundSink`]: bounds its memory to a few batches.
 const BACKGROUND_BATCHES_AHEAD: usize = 4;
 
-/// Runs a slow sink (Parquet: Arrow decoding, encoding, zstd) on its own thread, so it overlaps
+/// Runs a slow sink (Parquet: encoding, zstd, file system work) on its own thread, so it overlaps
 /// the parsing instead of holding up the thread that delivers batches in order. An error of the
 /// sink stops the run at the next batch or at the end.
 pub struct BackgroundSink {

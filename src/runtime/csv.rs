@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use memchr::memchr;
 
 use super::text_record::{finish_record, with_values, TextRecordSpec};
-use super::{ColumnMap, DecodeError, EventMeta, LogType};
+use super::{ColumnMap, DecodeError, EventMeta, EventOutput, LogType};
 
 #[derive(Debug, Clone, Copy)]
 pub struct CsvSpec {
@@ -28,7 +28,7 @@ pub fn parse_csv(
     line: &str,
     columns: &ColumnMap,
     meta: &EventMeta<'_>,
-    out: &mut Vec<u8>,
+    out: &mut dyn EventOutput,
 ) -> Result<(), DecodeError> {
     let count = columns.slot_of_column.len();
     let parsed = count.saturating_sub(spec.text.expand_fields.len());

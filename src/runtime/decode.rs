@@ -656,7 +656,7 @@ mod tests {
                 value: optional(input, &PAIR_VALUE)?,
             })
         }
-        fn write_fields(&self, out: &mut crate::runtime::JsonObjectWriter<'_>) {
+        fn write_fields<W: crate::runtime::ObjectWriter>(&self, out: &mut W) {
             out.field("key", &self.key);
             out.optional("value", &self.value);
         }

@@ -1,5 +1,8 @@
-//! One record in, one normalised event out: decode, indicators, event time, JSON with `p_*` fields.
+//! One record in, one normalised event out: decode, indicators, event time, then the event's
+//! fields and its `p_*` fields, as a JSON line or as a row of Arrow columns.
 
+use super::arrow_out::{Column, ShapeError, WriteArrow};
+use super::writer::{EventOutput, EventTarget, ObjectWriter};
 use super::{
     DecodeError, FieldSpec, IndicatorSink, JsonObjectWriter, ObjectRef, Timestamp, WriteJson,
 };
@@ -11,8 +14,9 @@ pub trait Object<'a>: Sized {
     fn fields() -> &'static [&'static FieldSpec];
     /// Reads and validates every field.
     fn decode_fields(input: &ObjectRef<'_, 'a>) -> Result<Self, DecodeError>;
-    /// Writes the present fields as JSON object members, in schema order.
-    fn write_fields(&self, out: &mut JsonObjectWriter<'_>);
+    /// Names every field, in schema order, with its value or as absent: JSON object members or
+    /// Arrow columns, whichever `out` writes.
+    fn write_fields<W: ObjectWriter>(&self, out: &mut W);
     /// Adds this object's indicator values (nested objects included) to the sink.
     fn collect_indicators(&self, sink: &mut IndicatorSink);
     /// The first `isEventTime` value present, in schema order, depth first.
@@ -38,13 +42,13 @@ pub struct EventMeta<'a> {
     pub source_label: Option<&'a str>,
 }
 
-/// The `parse_event` of every registry entry: decode `T`, then append its JSON line to `out`.
-/// Everything that can fail happens before the first byte is written, so on error `out` is as it
-/// was.
+/// The `parse_event` of every registry entry: decode `T`, then append its event to `out` (a
+/// JSON line, or an Arrow row). Everything that can fail happens before anything is written, so
+/// on error `out` is as it was.
 pub fn parse_event<'a, T: Object<'a>>(
     input: &ObjectRef<'_, 'a>,
     meta: &EventMeta<'_>,
-    out: &mut Vec<u8>,
+    out: &mut dyn EventOutput,
 ) -> Result<(), DecodeError> {
     let event = T::decode_fields(input)?;
     // One sink per thread, cleared per event: its lists keep their allocations.
@@ -56,38 +60,58 @@ pub fn parse_event<'a, T: Object<'a>>(
         // per event.
         Ok(mut indicators) => {
             indicators.clear();
-            write_event(&event, &mut indicators, meta, out);
+            write_event(&event, &mut indicators, meta, out)
         }
         // Only if parsing were ever re-entered on this thread: a sink of its own, not a panic.
         Err(_) => write_event(&event, &mut IndicatorSink::default(), meta, out),
-    });
-    Ok(())
+    })
 }
 
 fn write_event<'a, T: Object<'a>>(
     event: &T,
     indicators: &mut IndicatorSink,
     meta: &EventMeta<'_>,
-    out: &mut Vec<u8>,
-) {
+    out: &mut dyn EventOutput,
+) -> Result<(), DecodeError> {
     event.collect_indicators(indicators);
     let event_time = event.event_time().unwrap_or(meta.parse_time);
+    match out.target() {
+        EventTarget::Json(out) => {
+            let mut object = JsonObjectWriter::new(out);
+            write_members(event, indicators, meta, &event_time, &mut object);
+            object.finish();
+            out.push(b'\n');
+            Ok(())
+        }
+        EventTarget::Arrow(rows) => rows
+            .write_row(|object| write_members(event, indicators, meta, &event_time, object))
+            .map_err(|error| DecodeError::record(format!("internal error: {error}"))),
+    }
+}
 
-    let mut object = JsonObjectWriter::new(out);
-    event.write_fields(&mut object);
+/// The event's fields, then the `p_*` fields in the order of `crate::lake::arrow_schema`.
+#[inline(always)]
+fn write_members<'a, T: Object<'a>, W: ObjectWriter>(
+    event: &T,
+    indicators: &mut IndicatorSink,
+    meta: &EventMeta<'_>,
+    event_time: &Timestamp,
+    object: &mut W,
+) {
+    event.write_fields(object);
     object.field("p_log_type", meta.log_type);
     object.field("p_row_id", &RowIdHex(meta.row_id));
-    object.field("p_event_time", &event_time);
+    object.field("p_event_time", event_time);
     object.field("p_parse_time", &meta.parse_time);
-    if let Some(source_id) = meta.source_id {
-        object.field("p_source_id", source_id);
+    match meta.source_id {
+        Some(source_id) => object.field("p_source_id", source_id),
+        None => object.absent("p_source_id"),
     }
-    if let Some(source_label) = meta.source_label {
-        object.field("p_source_label", source_label);
+    match meta.source_label {
+        Some(source_label) => object.field("p_source_label", source_label),
+        None => object.absent("p_source_label"),
     }
-    indicators.write_json(&mut object);
-    object.finish();
-    out.push(b'\n');
+    indicators.write_fields(object);
 }
 
 impl RowId {
@@ -97,19 +121,35 @@ impl RowId {
     }
 }
 
-/// Writes a row id as a JSON string without an intermediate `String`.
+/// Writes a row id as a string without an intermediate `String`.
 struct RowIdHex(RowId);
+
+impl RowIdHex {
+    /// The 32 hex digits.
+    #[inline]
+    fn digits(&self) -> [u8; 32] {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [0; 32];
+        let digits = (self.0.prefix as u128) << 64 | self.0.sequence as u128;
+        for (i, digit) in text.iter_mut().enumerate() {
+            *digit = HEX[((digits >> ((31 - i) * 4)) & 0xf) as usize];
+        }
+        text
+    }
+}
 
 impl WriteJson for RowIdHex {
     fn write_json(&self, out: &mut Vec<u8>) {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         // Filled in place and appended once.
         let mut text = [b'"'; 34];
-        let digits = (self.0.prefix as u128) << 64 | self.0.sequence as u128;
-        for (i, digit) in text[1..33].iter_mut().enumerate() {
-            *digit = HEX[((digits >> ((31 - i) * 4)) & 0xf) as usize];
-        }
+        text[1..33].copy_from_slice(&self.digits());
         out.extend_from_slice(&text);
+    }
+}
+
+impl WriteArrow for RowIdHex {
+    fn write_arrow(&self, column: &mut Column) -> Result<(), ShapeError> {
+        column.push_text(|bytes| bytes.extend_from_slice(&self.digits()))
     }
 }
 
@@ -141,7 +181,7 @@ mod tests {
                 note: decode::required(input, &NOTE)?,
             })
         }
-        fn write_fields(&self, out: &mut JsonObjectWriter<'_>) {
+        fn write_fields<W: ObjectWriter>(&self, out: &mut W) {
             out.field("note", &self.note);
         }
         fn collect_indicators(&self, _sink: &mut IndicatorSink) {}

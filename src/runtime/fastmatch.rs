@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use memchr::{memchr, memchr2, memmem};
 
 use super::text_record::{finish_record, with_values, TextRecordSpec};
-use super::{ColumnMap, DecodeError, EventMeta, LogType};
+use super::{ColumnMap, DecodeError, EventMeta, EventOutput, LogType};
 
 #[derive(Debug, Clone, Copy)]
 pub struct FastMatchSpec {
@@ -45,7 +45,7 @@ pub fn parse_fastmatch(
     line: &str,
     columns: &ColumnMap,
     meta: &EventMeta<'_>,
-    out: &mut Vec<u8>,
+    out: &mut dyn EventOutput,
 ) -> Result<(), DecodeError> {
     let count = spec.keys.len() + spec.text.expand_fields.len();
     with_values(count, |values: &mut [Option<Cow<'_, str>>]| {

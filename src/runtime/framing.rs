@@ -12,8 +12,8 @@ use super::text_record::{
     expand_and_decode, template_columns, text_column_map, with_values, TextRecordSpec,
 };
 use super::{
-    json_in, DecodeError, DelimitedSpec, EventMeta, ExtraColumns, FieldSpec, HeaderMode,
-    InputValue, LogType, ObjectRef, ParserSpec, Row,
+    json_in, DecodeError, DelimitedSpec, EventMeta, EventOutput, ExtraColumns, FieldSpec,
+    HeaderMode, InputValue, LogType, ObjectRef, ParserSpec, Row,
 };
 
 /// Which field each column of a delimited line feeds. A field is known by its position in the
@@ -561,7 +561,8 @@ fn strip_bom(line: &str) -> &str {
 /// Rows with up to this many values are split without allocating.
 const INLINE_COLUMNS: usize = 48;
 
-/// Parses one record line (as classified by a `Framer`) and appends its JSON event line to `out`.
+/// Parses one record line (as classified by a `Framer`) and appends its event to `out` (a JSON
+/// line, or an Arrow row).
 /// `columns` is the mapping `LineKind::Record` gave (None for JSON lines). On error `out` is
 /// unchanged and the error says why (too few columns, bad JSON, a field's problem).
 pub fn parse_record<'l>(
@@ -569,7 +570,7 @@ pub fn parse_record<'l>(
     line: &'l str,
     columns: Option<&ColumnMap>,
     meta: &EventMeta<'_>,
-    out: &mut Vec<u8>,
+    out: &mut dyn EventOutput,
 ) -> Result<(), DecodeError> {
     let line = strip_bom(line);
     match &log_type.parser {
@@ -688,7 +689,7 @@ const NO_TEXT_COLUMNS: &str = "no column names: the line was not classified by a
 mod tests {
     use super::*;
     use crate::runtime::{
-        decode, parse_event, IndicatorKind, IndicatorSink, IndicatorSpec, JsonObjectWriter, Object,
+        decode, parse_event, IndicatorKind, IndicatorSink, IndicatorSpec, Object, ObjectWriter,
         RowId, TimeFormat, Timestamp, ValueKind, ValueSpec,
     };
     use crate::runtime::{FastCapture, FastMatchSpec, FastPattern, TemplatePart};
@@ -777,7 +778,7 @@ mod tests {
                 start: decode::optional(input, &FLOW_FIELD_SPECS[3])?,
             })
         }
-        fn write_fields(&self, out: &mut JsonObjectWriter<'_>) {
+        fn write_fields<W: ObjectWriter>(&self, out: &mut W) {
             out.field("version", &self.version);
             out.optional("account", &self.account);
             out.optional("srcAddr", &self.src_addr);

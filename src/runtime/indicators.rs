@@ -3,8 +3,10 @@
 use std::borrow::Cow;
 use std::net::IpAddr;
 
+use super::arrow_out::{Column, ShapeError, WriteArrow};
 use super::json_out::{write_json_string, WriteJson};
-use super::{IndicatorKind, IndicatorSpec, JsonObjectWriter};
+use super::writer::ObjectWriter;
+use super::{IndicatorKind, IndicatorSpec};
 
 /// The `p_any_*` lists, in alphabetical order of their names (the order they are written in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,8 +60,8 @@ impl IndicatorList {
     }
 }
 
-/// Collects indicator values of one event; `write_json` writes the non-empty `p_any_*` lists,
-/// sorted and de-duplicated.
+/// Collects indicator values of one event; `write_fields` writes the `p_any_*` lists, sorted and
+/// de-duplicated.
 #[derive(Debug, Default)]
 pub struct IndicatorSink {
     /// The text of every value collected, back to back: one buffer reused across events rather
@@ -202,10 +204,13 @@ impl IndicatorSink {
         self.lists.iter_mut().for_each(Vec::clear);
     }
 
-    /// Writes the non-empty lists as object members, in alphabetical order of their names.
-    pub fn write_json(&mut self, out: &mut JsonObjectWriter<'_>) {
+    /// Writes every list, in alphabetical order of their names; an empty one is absent (left
+    /// out of JSON, NULL in Arrow).
+    pub fn write_fields<W: ObjectWriter>(&mut self, out: &mut W) {
         for list in IndicatorList::ALL {
-            if !self.lists[list as usize].is_empty() {
+            if self.lists[list as usize].is_empty() {
+                out.absent(list.column_name());
+            } else {
                 self.sort(list);
                 let values = ListJson {
                     text: &self.text,
@@ -384,7 +389,7 @@ fn decode_ace_label(label: &str) -> Option<String> {
     (!decoded.is_ascii()).then_some(decoded)
 }
 
-/// One list as a JSON array of strings.
+/// One list: a JSON array of strings, or an Arrow list of strings.
 struct ListJson<'a> {
     text: &'a str,
     values: &'a [(usize, usize)],
@@ -400,6 +405,14 @@ impl WriteJson for ListJson<'_> {
             write_json_string(&self.text[start..end], out);
         }
         out.push(b']');
+    }
+}
+
+impl WriteArrow for ListJson<'_> {
+    fn write_arrow(&self, column: &mut Column) -> Result<(), ShapeError> {
+        column.push_list(self.values, |element, &(start, end)| {
+            element.push_str(&self.text[start..end])
+        })
     }
 }
 
@@ -1068,8 +1081,8 @@ mod tests {
         sink.add_value(IndicatorKind::AwsAccountId, "123456789012");
         sink.add_value(IndicatorKind::Ip, "10.0.0.2");
         let mut out = Vec::new();
-        let mut object = JsonObjectWriter::new(&mut out);
-        sink.write_json(&mut object);
+        let mut object = crate::runtime::JsonObjectWriter::new(&mut out);
+        sink.write_fields(&mut object);
         object.finish();
         assert_eq!(
             String::from_utf8(out).unwrap(),

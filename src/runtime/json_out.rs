@@ -1,5 +1,7 @@
 //! Writing events as JSON straight into a byte buffer, without a value tree.
 
+use super::writer::{EventValue, ObjectWriter};
+
 /// Writes the members of one JSON object. `finish` closes it.
 #[derive(Debug)]
 pub struct JsonObjectWriter<'a> {
@@ -14,10 +16,17 @@ impl<'a> JsonObjectWriter<'a> {
         JsonObjectWriter { out, first: true }
     }
 
+    /// Writes `}`.
+    pub fn finish(self) {
+        self.out.push(b'}');
+    }
+}
+
+impl ObjectWriter for JsonObjectWriter<'_> {
     /// Writes `"name":value`, unless the value is one Go's `omitempty` leaves out (an empty
     /// array), as Panther's events do.
     #[inline(always)]
-    pub fn field<T: WriteJson + ?Sized>(&mut self, name: &str, value: &T) {
+    fn field<T: EventValue + ?Sized>(&mut self, name: &str, value: &T) {
         if value.is_omitted() {
             return;
         }
@@ -29,18 +38,9 @@ impl<'a> JsonObjectWriter<'a> {
         value.write_json(self.out);
     }
 
-    /// Writes the member when the value is present; absent values are omitted.
+    /// Absent values are left out.
     #[inline(always)]
-    pub fn optional<T: WriteJson>(&mut self, name: &str, value: &Option<T>) {
-        if let Some(value) = value {
-            self.field(name, value);
-        }
-    }
-
-    /// Writes `}`.
-    pub fn finish(self) {
-        self.out.push(b'}');
-    }
+    fn absent(&mut self, _name: &str) {}
 }
 
 /// A value that writes itself as JSON: strings, integers, floats, booleans, timestamps (as

@@ -1,6 +1,7 @@
 //! The hand-written runtime that generated code calls into. Generated code holds only data types,
 //! static specs (`spec`) and short calls into these modules.
 
+pub mod arrow_out;
 pub mod csv;
 pub mod decode;
 pub mod event;
@@ -18,7 +19,9 @@ pub mod text;
 pub mod text_record;
 pub mod time;
 pub mod transform;
+pub mod writer;
 
+pub use arrow_out::{ArrowRows, WriteArrow};
 pub use csv::CsvSpec;
 pub use decode::{Decode, DecodeError};
 pub use event::{parse_event, EventMeta, Object, RowId};
@@ -33,6 +36,7 @@ pub use pattern::Pattern;
 pub use regex_parser::{RegexCapture, RegexPattern, RegexSpec};
 pub use spec::*;
 pub use text_record::{ExpandSpec, TemplatePart, TextRecord, TextRecordSpec};
+pub use writer::{EventOutput, EventTarget, EventValue, ObjectWriter};
 
 /// Every timestamp is a UTC instant.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

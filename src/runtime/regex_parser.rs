@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use regex::{CaptureLocations, Regex};
 
 use super::text_record::{finish_record, with_values, TextRecordSpec};
-use super::{ColumnMap, DecodeError, EventMeta, LogType};
+use super::{ColumnMap, DecodeError, EventMeta, EventOutput, LogType};
 
 #[derive(Debug, Clone, Copy)]
 pub struct RegexSpec {
@@ -69,7 +69,7 @@ pub fn parse_regex(
     line: &str,
     columns: &ColumnMap,
     meta: &EventMeta<'_>,
-    out: &mut Vec<u8>,
+    out: &mut dyn EventOutput,
 ) -> Result<(), DecodeError> {
     let regex = spec.regex.get()?;
     let count = spec.keys.len() + spec.text.expand_fields.len();

@@ -3,8 +3,8 @@
 //! the test runner read it.
 
 use super::{
-    CsvSpec, DecodeError, EventMeta, ExpandSpec, FastMatchSpec, GoLayout, ObjectRef, Pattern,
-    RegexSpec,
+    CsvSpec, DecodeError, EventMeta, EventOutput, ExpandSpec, FastMatchSpec, GoLayout, ObjectRef,
+    Pattern, RegexSpec,
 };
 
 /// One log type in the registry (`crate::log_types()`).
@@ -21,13 +21,13 @@ pub struct LogType {
     pub envelope: Option<EnvelopeSpec>,
     /// The record's fields, in schema (and output) order.
     pub fields: &'static [&'static FieldSpec],
-    /// Decodes one record, validates it, extracts indicators and appends one JSON line (with its
-    /// `\n`) to the buffer. On error the buffer is left as it was.
+    /// Decodes one record, validates it, extracts indicators and appends its event to the output:
+    /// one JSON line (with its `\n`), or one Arrow row. On error the output is left as it was.
     pub parse_event: ParseEventFn,
 }
 
 pub type ParseEventFn =
-    fn(&ObjectRef<'_, '_>, &EventMeta<'_>, &mut Vec<u8>) -> Result<(), DecodeError>;
+    fn(&ObjectRef<'_, '_>, &EventMeta<'_>, &mut dyn EventOutput) -> Result<(), DecodeError>;
 
 /// Where the records are in each JSON document of the input: the elements of the array at
 /// `records` (a path of object keys). A document without that array is a record itself.

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 use super::text::trim;
-use super::{ColumnMap, DecodeError, EventMeta, FieldSpec, LogType, ObjectRef};
+use super::{ColumnMap, DecodeError, EventMeta, EventOutput, FieldSpec, LogType, ObjectRef};
 
 /// The steps around a text parser's match, as a schema's `parser` block writes them.
 #[derive(Debug, Clone, Copy)]
@@ -95,7 +95,7 @@ pub fn finish_record<'l>(
     values: &mut [Option<Cow<'l, str>>],
     columns: &ColumnMap,
     meta: &EventMeta<'_>,
-    out: &mut Vec<u8>,
+    out: &mut dyn EventOutput,
 ) -> Result<(), DecodeError> {
     let parsed = values.len().saturating_sub(spec.expand_fields.len());
     for value in values.iter_mut().take(parsed) {
@@ -130,7 +130,7 @@ pub fn expand_and_decode<'l>(
     values: &mut [Option<Cow<'l, str>>],
     columns: &ColumnMap,
     meta: &EventMeta<'_>,
-    out: &mut Vec<u8>,
+    out: &mut dyn EventOutput,
 ) -> Result<(), DecodeError> {
     let parsed = values.len().saturating_sub(expand_fields.len());
     let (captured, expanded) = values.split_at_mut(parsed);

@@ -1,5 +1,5 @@
-//! `impl ::logschema::runtime::Object` for each struct: decoding, JSON output, indicators and the
-//! event time, each a short list of calls into the runtime.
+//! `impl ::logschema::runtime::Object` for each struct: decoding, output (JSON or Arrow, through one
+//! `ObjectWriter`), indicators and the event time, each a short list of calls into the runtime.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
@@ -133,7 +133,7 @@ fn transformed_value(spec: &Ident, transform: &ir::Transform) -> TokenStream {
 }
 
 fn write_fields(object: &ir::Object, field_idents: &[Ident]) -> TokenStream {
-    let writer = runtime("JsonObjectWriter");
+    let writer = runtime("ObjectWriter");
     let out = if object.fields.is_empty() {
         quote!(_out)
     } else {
@@ -152,7 +152,7 @@ fn write_fields(object: &ir::Object, field_idents: &[Ident]) -> TokenStream {
             }
         });
     quote! {
-        fn write_fields(&self, #out: &mut #writer<'_>) {
+        fn write_fields<W: #writer>(&self, #out: &mut W) {
             #(#writes)*
         }
     }

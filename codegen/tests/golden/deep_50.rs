@@ -1406,7 +1406,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeep<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level0", &self.level0);
     }
 
@@ -1438,7 +1438,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeepLevel0<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level1", &self.level1);
     }
 
@@ -1470,7 +1470,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeepLevel0Level1<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level2", &self.level2);
     }
 
@@ -1502,7 +1502,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeepLevel0Level1Level2<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level3", &self.level3);
     }
 
@@ -1534,7 +1534,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestDeepLevel0Level1Level2Level3<'
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level4", &self.level4);
     }
 
@@ -1567,7 +1567,7 @@ for TestDeepLevel0Level1Level2Level3Level4<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level5", &self.level5);
     }
 
@@ -1600,7 +1600,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level6", &self.level6);
     }
 
@@ -1633,7 +1633,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level7", &self.level7);
     }
 
@@ -1666,7 +1666,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level8", &self.level8);
     }
 
@@ -1699,7 +1699,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level9", &self.level9);
     }
 
@@ -1732,7 +1732,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level10", &self.level10);
     }
 
@@ -1765,7 +1765,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10<
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level11", &self.level11);
     }
 
@@ -1800,7 +1800,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level12", &self.level12);
     }
 
@@ -1835,7 +1835,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level13", &self.level13);
     }
 
@@ -1870,7 +1870,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level14", &self.level14);
     }
 
@@ -1905,7 +1905,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level15", &self.level15);
     }
 
@@ -1940,7 +1940,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level16", &self.level16);
     }
 
@@ -1975,7 +1975,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level17", &self.level17);
     }
 
@@ -2010,7 +2010,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level18", &self.level18);
     }
 
@@ -2045,7 +2045,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level19", &self.level19);
     }
 
@@ -2080,7 +2080,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level20", &self.level20);
     }
 
@@ -2115,7 +2115,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level21", &self.level21);
     }
 
@@ -2150,7 +2150,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level22", &self.level22);
     }
 
@@ -2185,7 +2185,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level23", &self.level23);
     }
 
@@ -2220,7 +2220,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level24", &self.level24);
     }
 
@@ -2255,7 +2255,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level25", &self.level25);
     }
 
@@ -2290,7 +2290,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level26", &self.level26);
     }
 
@@ -2325,7 +2325,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level27", &self.level27);
     }
 
@@ -2360,7 +2360,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level28", &self.level28);
     }
 
@@ -2395,7 +2395,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level29", &self.level29);
     }
 
@@ -2430,7 +2430,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level30", &self.level30);
     }
 
@@ -2465,7 +2465,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level31", &self.level31);
     }
 
@@ -2500,7 +2500,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level32", &self.level32);
     }
 
@@ -2535,7 +2535,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level33", &self.level33);
     }
 
@@ -2570,7 +2570,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level34", &self.level34);
     }
 
@@ -2605,7 +2605,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level35", &self.level35);
     }
 
@@ -2640,7 +2640,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level36", &self.level36);
     }
 
@@ -2675,7 +2675,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level37", &self.level37);
     }
 
@@ -2710,7 +2710,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level38", &self.level38);
     }
 
@@ -2745,7 +2745,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level39", &self.level39);
     }
 
@@ -2780,7 +2780,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level40", &self.level40);
     }
 
@@ -2815,7 +2815,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level41", &self.level41);
     }
 
@@ -2850,7 +2850,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level42", &self.level42);
     }
 
@@ -2885,7 +2885,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level43", &self.level43);
     }
 
@@ -2920,7 +2920,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level44", &self.level44);
     }
 
@@ -2955,7 +2955,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level45", &self.level45);
     }
 
@@ -2990,7 +2990,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level46", &self.level46);
     }
 
@@ -3025,7 +3025,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level47", &self.level47);
     }
 
@@ -3060,7 +3060,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level48", &self.level48);
     }
 
@@ -3095,7 +3095,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("level49", &self.level49);
     }
 
@@ -3134,7 +3134,7 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("leaf", &self.leaf);
         out.optional("when", &self.when);
     }

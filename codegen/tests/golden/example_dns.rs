@@ -206,7 +206,7 @@ impl<'a> ::logschema::runtime::Object<'a> for ExampleDns<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("type", &self.r#type);
         out.field("time", &self.time);
         out.optional("answers", &self.answers);
@@ -252,7 +252,7 @@ impl<'a> ::logschema::runtime::Object<'a> for ExampleDnsAnswers<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("Rdata", &self.rdata);
         out.optional("Type", &self.r#type);
     }
@@ -289,7 +289,7 @@ impl<'a> ::logschema::runtime::Object<'a> for ExampleDnsSrcids<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("resolver-endpoint", &self.resolver_endpoint);
     }
 

@@ -215,7 +215,7 @@ impl<'a> ::logschema::runtime::Object<'a> for ExampleFlow<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("version", &self.version);
         out.optional("account", &self.account);
         out.optional("srcAddr", &self.src_addr);

@@ -172,7 +172,7 @@ impl<'a> ::logschema::runtime::Object<'a> for Odd<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.field("type", &self.r#type);
         out.optional("self", &self.self_);
         out.optional("fn", &self.r#fn);
@@ -205,7 +205,7 @@ impl<'a> ::logschema::runtime::Object<'a> for Option<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("Some", &self.some);
         out.optional("sink", &self.sink);
     }

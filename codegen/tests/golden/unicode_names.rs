@@ -131,7 +131,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestUnicode<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("größe", &self.gr_e);
         out.field("名前", &self.field);
         out.optional("ÉVÉNEMENT", &self._v_nement);
@@ -167,7 +167,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestUnicodevnement<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("ünïcödé", &self._n_c_d_);
         out.optional("type", &self.r#type);
     }

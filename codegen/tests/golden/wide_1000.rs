@@ -11036,7 +11036,7 @@ impl<'a> ::logschema::runtime::Object<'a> for TestWide<'a> {
         })
     }
 
-    fn write_fields(&self, out: &mut ::logschema::runtime::JsonObjectWriter<'_>) {
+    fn write_fields<W: ::logschema::runtime::ObjectWriter>(&self, out: &mut W) {
         out.optional("time", &self.time);
         out.optional("f001", &self.f001);
         out.optional("f002", &self.f002);
