@@ -322,7 +322,9 @@ fn assert_synced_around_rename(traced: &Output, suffix: &str) {
         .nth(1)
         .unwrap_or_else(|| panic!("no target in {}", calls[renamed]));
     let directory = Path::new(target).parent().expect("a directory");
-    let directory = format!("<{}>)", text(directory));
+    // `<DIR>` without the closing parenthesis: strace may cut the line there with a message of
+    // its own ("strace: Process N attached") when another thread starts.
+    let directory = format!("<{}>", text(directory));
     assert!(
         calls[renamed..]
             .iter()
