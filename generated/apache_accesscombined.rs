@@ -166,6 +166,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         },
     }),
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: APACHE_ACCESS_COMBINED_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         ApacheAccessCombined<'_>,

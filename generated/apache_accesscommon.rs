@@ -140,6 +140,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         },
     }),
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: APACHE_ACCESS_COMMON_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         ApacheAccessCommon<'_>,

@@ -1179,6 +1179,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         },
     }),
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: AWS_ALB_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsAlb<'_>,

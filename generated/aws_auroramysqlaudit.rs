@@ -291,6 +291,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         },
     }),
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: AWS_AURORA_MY_SQL_AUDIT_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsAuroraMySqlAudit<'_>,

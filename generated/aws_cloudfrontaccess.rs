@@ -134,6 +134,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         ],
     }),
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: AWS_CLOUD_FRONT_ACCESS_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsCloudFrontAccess<'_>,

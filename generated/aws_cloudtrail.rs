@@ -201,6 +201,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         records: &["Records"],
         message: ::core::option::Option::None,
     }),
+    field_discovery: false,
     fields: AWS_CLOUD_TRAIL_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsCloudTrail<'_>,

@@ -51,6 +51,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/aws/cloudtrailinsight.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: AWS_CLOUD_TRAIL_INSIGHT_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsCloudTrailInsight<'_>,

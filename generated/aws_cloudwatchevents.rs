@@ -36,6 +36,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/aws/cloudwatchevents.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: AWS_CLOUD_WATCH_EVENTS_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsCloudWatchEvents<'_>,

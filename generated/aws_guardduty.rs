@@ -177,6 +177,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/aws/guardduty.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: AWS_GUARD_DUTY_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsGuardDuty<'_>,

@@ -1334,6 +1334,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         },
     }),
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: AWS_S3_SERVER_ACCESS_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsS3ServerAccess<'_>,

@@ -70,6 +70,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/aws/vpcdns.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: AWS_VPC_DNS_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsVpcDns<'_>,

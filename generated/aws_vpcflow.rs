@@ -100,6 +100,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         expand_fields: &[],
     }),
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: AWS_VPC_FLOW_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsVpcFlow<'_>,

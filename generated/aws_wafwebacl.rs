@@ -278,6 +278,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/aws/wafwebacl.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: AWS_WAF_WEB_ACL_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         AwsWafWebAcl<'_>,

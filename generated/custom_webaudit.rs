@@ -43,6 +43,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/custom/web_audit.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: CUSTOM_WEB_AUDIT_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         CustomWebAudit<'_>,

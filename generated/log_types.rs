@@ -83,6 +83,10 @@ pub mod test_fastmatchw3c {
     include!(concat!(env!("OUT_DIR"), "/generated/test_fastmatchw3c.rs"));
 }
 
+pub mod test_fielddiscovery {
+    include!(concat!(env!("OUT_DIR"), "/generated/test_fielddiscovery.rs"));
+}
+
 pub mod test_kitchensink {
     include!(concat!(env!("OUT_DIR"), "/generated/test_kitchensink.rs"));
 }
@@ -107,7 +111,7 @@ pub mod test_transformations {
     include!(concat!(env!("OUT_DIR"), "/generated/test_transformations.rs"));
 }
 
-pub static LOG_TYPES: [&::logschema::runtime::LogType; 27] = [
+pub static LOG_TYPES: [&::logschema::runtime::LogType; 28] = [
     &aws_alb::LOG_TYPE,
     &aws_auroramysqlaudit::LOG_TYPE,
     &aws_cloudfrontaccess::LOG_TYPE,
@@ -129,6 +133,7 @@ pub static LOG_TYPES: [&::logschema::runtime::LogType; 27] = [
     &test_csvzeekhttp::LOG_TYPE,
     &test_fastmatchaccess::LOG_TYPE,
     &test_fastmatchw3c::LOG_TYPE,
+    &test_fielddiscovery::LOG_TYPE,
     &test_kitchensink::LOG_TYPE,
     &test_osquery_differential_result::LOG_TYPE,
     &test_regexaccess::LOG_TYPE,

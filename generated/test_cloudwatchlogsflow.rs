@@ -59,6 +59,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         records: &["logEvents"],
         message: ::core::option::Option::Some("message"),
     }),
+    field_discovery: false,
     fields: TEST_CLOUD_WATCH_LOGS_FLOW_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestCloudWatchLogsFlow<'_>,

@@ -166,6 +166,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         },
     }),
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: TEST_FAST_MATCH_ACCESS_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestFastMatchAccess<'_>,

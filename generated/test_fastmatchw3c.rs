@@ -122,6 +122,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         },
     }),
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: TEST_FAST_MATCH_W3C_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestFastMatchW3c<'_>,

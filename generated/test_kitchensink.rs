@@ -149,6 +149,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/test/kitchen_sink.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: TEST_KITCHEN_SINK_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestKitchenSink<'_>,

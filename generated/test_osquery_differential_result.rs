@@ -65,8 +65,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/test/panther_keys.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: true,
     fields: TEST_OSQUERY_DIFFERENTIAL_RESULT_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
+    parse_event: |input, meta, out| ::logschema::runtime::parse_event_keeping_unknown::<
         TestOsqueryDifferentialResult<'_>,
     >(input, meta, out),
 };

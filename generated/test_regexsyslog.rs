@@ -76,6 +76,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
         },
     }),
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: TEST_REGEX_SYSLOG_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestRegexSyslog<'_>,

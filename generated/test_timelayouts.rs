@@ -34,6 +34,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/test/time_layouts.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: TEST_TIME_LAYOUTS_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestTimeLayouts<'_>,

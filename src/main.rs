@@ -51,7 +51,11 @@ fn main() -> ExitCode {
         Command::Show { log_type } => show(&log_type),
         Command::Test { paths } => test(&paths),
         Command::Check { paths } => ExitCode::from(cli::check::run(&paths)),
-        Command::Infer { name, paths } => ExitCode::from(cli::infer::run(&name, &paths)),
+        Command::Infer {
+            name,
+            from_unknown,
+            paths,
+        } => ExitCode::from(cli::infer::run(&name, from_unknown, &paths)),
         Command::Diff(args) => ExitCode::from(cli::diff::run(&args)),
         Command::Ddl(args) => table_ddl(&args),
     }

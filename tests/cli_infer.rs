@@ -81,3 +81,41 @@ fn nothing_to_infer_from_is_an_error() {
         stderr_text(&output)
     );
 }
+
+#[test]
+fn from_unknown_drafts_the_fields_a_discovering_schema_lacks() {
+    // Events of Test.FieldDiscovery (fieldDiscoveryEnabled): GitHub-style audit entries whose
+    // action-specific keys went to p_unknown.
+    let records = concat!(
+        r#"{"action":"repo.create","actor":"octocat","created_at":1606929874512,"org":"octo-org","repo":"octo-org/octo-repo","visibility":"private"}"#,
+        "\n",
+        r#"{"action":"org.add_member","actor":"octocat","created_at":1606929874513,"org":"octo-org","user":"monalisa","permission":"read"}"#,
+        "\n",
+    );
+    let parsed = run(
+        &["parse", "--log-type", "Test.FieldDiscovery"],
+        records.as_bytes(),
+    );
+    assert_eq!(exit_code(&parsed), 0, "{}", stderr_text(&parsed));
+    let events = stdout_text(&parsed);
+    assert!(events.contains(r#""p_unknown":{"repo":"octo-org/octo-repo","visibility":"private"}"#));
+    let yaml = infer(
+        &["--from-unknown", "--name", "Test.Missing"],
+        events.as_bytes(),
+    );
+    assert_compiles(&yaml);
+    for name in ["repo", "visibility", "user", "permission"] {
+        assert!(
+            yaml.contains(&format!(
+                "  - name: {name}\n    description: TODO\n    type: string\n"
+            )),
+            "{name} in\n{yaml}"
+        );
+    }
+    for declared in ["action", "actor", "created_at", "p_log_type"] {
+        assert!(
+            !yaml.contains(&format!("name: {declared}\n")),
+            "{declared} in\n{yaml}"
+        );
+    }
+}

@@ -28,6 +28,7 @@ pub(crate) struct CheckedSchema {
     pub location: Location,
     pub parser: ir::Parser,
     pub envelope: Option<ir::Envelope>,
+    pub field_discovery: bool,
     pub fields: Vec<CheckedField>,
 }
 
@@ -197,6 +198,14 @@ pub(crate) fn check_schema(
         }
     };
     checker.check_unused_definitions();
+    let field_discovery = schema.field_discovery_enabled == Some(true);
+    if field_discovery && !checker.json {
+        checker.error(
+            checker.key_location("fieldDiscoveryEnabled"),
+            "`fieldDiscoveryEnabled` keeps the keys of JSON records the schema does not declare: \
+             a text parser's values are named by its pattern or columns",
+        );
+    }
     if !checker.errors.is_empty() {
         return Err(checker.errors);
     }
@@ -208,6 +217,7 @@ pub(crate) fn check_schema(
         location: checker.key_location("schema"),
         parser,
         envelope,
+        field_discovery,
         fields,
     })
 }

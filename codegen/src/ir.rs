@@ -41,6 +41,8 @@ pub struct LogType {
     pub parser: Parser,
     /// Records nested in JSON documents (`parser.envelope`).
     pub envelope: Option<Envelope>,
+    /// `fieldDiscoveryEnabled`: keys the schema does not declare go to `p_unknown`.
+    pub field_discovery: bool,
     /// Every struct of this log type, the record's own first, then nested ones depth first in
     /// schema order. `Type::Object(i)` indexes into this list.
     pub objects: Vec<Object>,

@@ -56,6 +56,7 @@ fn lower_schema(schema: CheckedSchema) -> ir::LogType {
         location: schema.location,
         parser: schema.parser,
         envelope: schema.envelope,
+        field_discovery: schema.field_discovery,
         objects: objects.list,
     }
 }

@@ -26,9 +26,9 @@ pub(crate) struct Schema {
     pub version: Option<serde_yaml::Value>,
     /// Named value schemas that fields use with `type: ref` and `target: Name` (Panther's).
     pub definitions: Option<BTreeMap<String, Element>>,
-    /// Panther's: keys not in the schema are added to it over time. Accepted, no effect yet.
+    /// Panther's: keys not in the schema are kept. Here: in the event's `p_unknown` object.
     #[serde(rename = "fieldDiscoveryEnabled")]
-    pub _field_discovery_enabled: Option<bool>,
+    pub field_discovery_enabled: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -79,6 +79,7 @@ fn log_type(name: &str, module_name: &str, source_file: &str, objects: Vec<Objec
         location: location(source_file),
         parser: Parser::JsonLines,
         envelope: None,
+        field_discovery: false,
         objects,
     }
 }
@@ -640,6 +641,7 @@ fn delimited_log_type_entry() {
         expand_fields: &[],
     }),
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: EXAMPLE_FLOW_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         ExampleFlow<'_>,

@@ -175,6 +175,7 @@ fn the_design_example_lowers_into_the_expected_ir() {
         location: at(file, 1, 1),
         parser: Parser::JsonLines,
         envelope: None,
+        field_discovery: false,
         objects: vec![
             Object {
                 rust_name: "ExampleDns".into(),

@@ -1285,3 +1285,13 @@ fn transformation_mistakes_are_located() {
          its values in its pattern (use `expandFields` to build new values)"
     );
 }
+
+#[test]
+fn field_discovery_needs_json_records() {
+    let text = "schema: Test.Thing\nfieldDiscoveryEnabled: true\nparser:\n  csv:\n    columns: [x]\nfields:\n  - name: x\n    type: string\n";
+    assert_eq!(
+        error(text),
+        "schemas/x.yml:2:1: error: `fieldDiscoveryEnabled` keeps the keys of JSON records the \
+         schema does not declare: a text parser's values are named by its pattern or columns"
+    );
+}

@@ -12,7 +12,9 @@ use logschema::pipeline::progress::Progress;
 use logschema::runtime::{json_in, InputValue};
 
 /// Reads every record of `paths` and prints the schema named `name`; returns the exit status.
-pub fn run(name: &str, paths: &[PathBuf]) -> u8 {
+/// With `from_unknown` the records are events of a log type with `fieldDiscoveryEnabled`, and
+/// their `p_unknown` objects are the samples: the draft lists the fields the schema lacks.
+pub fn run(name: &str, from_unknown: bool, paths: &[PathBuf]) -> u8 {
     let mut root = ObjectShape::default();
     let (mut records, mut skipped) = (0u64, 0u64);
     let progress = Progress::hidden();
@@ -37,10 +39,21 @@ pub fn run(name: &str, paths: &[PathBuf]) -> u8 {
                 match values.next_line() {
                     Ok(None) => break,
                     Ok(Some((_, Line::Text(text)))) => match json_in::parse(text) {
-                        Ok(InputValue::Object(object)) => {
+                        Ok(InputValue::Object(object)) if !from_unknown => {
                             root.add(&object);
                             records += 1;
                         }
+                        Ok(InputValue::Object(event)) => match event.get("p_unknown") {
+                            Some(InputValue::Object(unknown)) => {
+                                root.add(unknown);
+                                records += 1;
+                            }
+                            // An event with nothing unknown adds no keys, but counts.
+                            _ => {
+                                root.add(&Default::default());
+                                records += 1;
+                            }
+                        },
                         _ => skipped += 1,
                     },
                     Ok(Some((_, Line::Invalid { .. }))) => skipped += 1,

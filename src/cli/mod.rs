@@ -55,6 +55,10 @@ pub enum Command {
         /// The log type's name in the schema.
         #[arg(long, default_value = "Custom.Inferred")]
         name: String,
+        /// The inputs are events of a schema with fieldDiscoveryEnabled: draft the fields their
+        /// `p_unknown` objects hold.
+        #[arg(long)]
+        from_unknown: bool,
         /// Sample files or directories (gzip is read too); none or `-`: standard input.
         paths: Vec<PathBuf>,
     },

@@ -20,12 +20,12 @@ pub const UTC: &str = "+00:00";
 /// name `p_any_ip_addresses` across all log types.
 pub fn arrow_schema(log_type: &LogType) -> SchemaRef {
     let mut columns = object_fields(log_type.fields);
-    columns.extend(standard_columns());
+    columns.extend(standard_columns(log_type.field_discovery));
     Arc::new(Schema::new(columns))
 }
 
 /// The `p_*` columns every event has (`p_source_*` only with `--source-id`/`--source-label`).
-fn standard_columns() -> Vec<Field> {
+fn standard_columns(field_discovery: bool) -> Vec<Field> {
     let mut columns = vec![
         Field::new("p_log_type", DataType::Utf8, true),
         Field::new("p_row_id", DataType::Utf8, true),
@@ -34,6 +34,10 @@ fn standard_columns() -> Vec<Field> {
         Field::new("p_source_id", DataType::Utf8, true),
         Field::new("p_source_label", DataType::Utf8, true),
     ];
+    if field_discovery {
+        // The keys the schema does not declare, as one JSON object.
+        columns.push(json_text(Field::new("p_unknown", DataType::Utf8, true)));
+    }
     columns.extend(
         IndicatorList::ALL
             .iter()
@@ -145,9 +149,15 @@ mod tests {
                 column(&schema, "p_event_time").data_type(),
                 &timestamp_type()
             );
+            // `p_unknown` only with field discovery.
+            let discovered = usize::from(log_type.field_discovery);
             assert_eq!(
                 schema.fields().len(),
-                log_type.fields.len() + 6 + IndicatorList::ALL.len()
+                log_type.fields.len() + 6 + discovered + IndicatorList::ALL.len()
+            );
+            assert_eq!(
+                schema.field_with_name("p_unknown").is_ok(),
+                log_type.field_discovery
             );
         }
     }

@@ -51,6 +51,44 @@ pub fn parse_event<'a, T: Object<'a>>(
     out: &mut dyn EventOutput,
 ) -> Result<(), DecodeError> {
     let event = T::decode_fields(input)?;
+    write_decoded(&event, None, meta, out)
+}
+
+/// `parse_event` for a schema with `fieldDiscoveryEnabled`: the record's keys that no field
+/// reads (its top level only) are kept in the event's `p_unknown` object, sorted by key.
+pub fn parse_event_keeping_unknown<'a, T: Object<'a>>(
+    input: &ObjectRef<'_, 'a>,
+    meta: &EventMeta<'_>,
+    out: &mut dyn EventOutput,
+) -> Result<(), DecodeError> {
+    let event = T::decode_fields(input)?;
+    let unknown = unknown_members(input, T::fields());
+    write_decoded(&event, Some(&unknown), meta, out)
+}
+
+/// The members of a JSON record that none of `fields` reads, as a JSON object.
+fn unknown_members(input: &ObjectRef<'_, '_>, fields: &[&FieldSpec]) -> serde_json::Value {
+    let mut unknown = serde_json::Map::new();
+    if let ObjectRef::Json(object) = input {
+        for (key, value) in object.iter() {
+            let declared = fields
+                .iter()
+                .any(|field| field.keys.contains(&key) || field.name == key);
+            if !declared {
+                unknown.insert(key.to_owned(), value.to_json());
+            }
+        }
+    }
+    serde_json::Value::Object(unknown)
+}
+
+/// Writes a decoded event; `unknown` is `Some` (an object, maybe empty) with field discovery.
+fn write_decoded<'a, T: Object<'a>>(
+    event: &T,
+    unknown: Option<&serde_json::Value>,
+    meta: &EventMeta<'_>,
+    out: &mut dyn EventOutput,
+) -> Result<(), DecodeError> {
     // One sink per thread, cleared per event: its lists keep their allocations.
     thread_local! {
         static SINK: std::cell::RefCell<IndicatorSink> = Default::default();
@@ -60,15 +98,16 @@ pub fn parse_event<'a, T: Object<'a>>(
         // per event.
         Ok(mut indicators) => {
             indicators.clear();
-            write_event(&event, &mut indicators, meta, out)
+            write_event(event, unknown, &mut indicators, meta, out)
         }
         // Only if parsing were ever re-entered on this thread: a sink of its own, not a panic.
-        Err(_) => write_event(&event, &mut IndicatorSink::default(), meta, out),
+        Err(_) => write_event(event, unknown, &mut IndicatorSink::default(), meta, out),
     })
 }
 
 fn write_event<'a, T: Object<'a>>(
     event: &T,
+    unknown: Option<&serde_json::Value>,
     indicators: &mut IndicatorSink,
     meta: &EventMeta<'_>,
     out: &mut dyn EventOutput,
@@ -78,13 +117,15 @@ fn write_event<'a, T: Object<'a>>(
     match out.target() {
         EventTarget::Json(out) => {
             let mut object = JsonObjectWriter::new(out);
-            write_members(event, indicators, meta, &event_time, &mut object);
+            write_members(event, unknown, indicators, meta, &event_time, &mut object);
             object.finish();
             out.push(b'\n');
             Ok(())
         }
         EventTarget::Arrow(rows) => rows
-            .write_row(|object| write_members(event, indicators, meta, &event_time, object))
+            .write_row(|object| {
+                write_members(event, unknown, indicators, meta, &event_time, object)
+            })
             .map_err(|error| DecodeError::record(format!("internal error: {error}"))),
     }
 }
@@ -93,6 +134,7 @@ fn write_event<'a, T: Object<'a>>(
 #[inline(always)]
 fn write_members<'a, T: Object<'a>, W: ObjectWriter>(
     event: &T,
+    unknown: Option<&serde_json::Value>,
     indicators: &mut IndicatorSink,
     meta: &EventMeta<'_>,
     event_time: &Timestamp,
@@ -110,6 +152,13 @@ fn write_members<'a, T: Object<'a>, W: ObjectWriter>(
     match meta.source_label {
         Some(source_label) => object.field("p_source_label", source_label),
         None => object.absent("p_source_label"),
+    }
+    match unknown {
+        Some(serde_json::Value::Object(members)) if members.is_empty() => {
+            object.absent("p_unknown")
+        }
+        Some(members) => object.field("p_unknown", members),
+        None => {}
     }
     indicators.write_fields(object);
 }

@@ -801,6 +801,7 @@ mod tests {
             source_file: "test",
             parser,
             envelope: None,
+            field_discovery: false,
             fields: FLOW_FIELDS,
             parse_event: |input, meta, out| parse_event::<Flow>(input, meta, out),
         }

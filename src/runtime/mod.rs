@@ -24,7 +24,7 @@ pub mod writer;
 pub use arrow_out::{ArrowRows, WriteArrow};
 pub use csv::CsvSpec;
 pub use decode::{Decode, DecodeError};
-pub use event::{parse_event, EventMeta, Object, RowId};
+pub use event::{parse_event, parse_event_keeping_unknown, EventMeta, Object, RowId};
 pub use fastmatch::{FastCapture, FastMatchSpec, FastPattern};
 pub use framing::{parse_record, ColumnMap, Framer, LineKind};
 pub use indicators::IndicatorSink;

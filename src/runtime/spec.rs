@@ -19,6 +19,8 @@ pub struct LogType {
     pub parser: ParserSpec,
     /// Records nested in JSON documents (`parser.envelope`); `None`: the input is the records.
     pub envelope: Option<EnvelopeSpec>,
+    /// `fieldDiscoveryEnabled`: a JSON record's undeclared keys go to `p_unknown`.
+    pub field_discovery: bool,
     /// The record's fields, in schema (and output) order.
     pub fields: &'static [&'static FieldSpec],
     /// Decodes one record, validates it, extracts indicators and appends its event to the output:

@@ -64,7 +64,13 @@ pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitE
     let parser = parser_spec(&log_type.parser);
     let envelope = envelope_spec(log_type.envelope.as_ref());
     let log_type_path = runtime("LogType");
-    let parse_event = runtime("parse_event");
+    // With field discovery the record's undeclared keys are kept: another runtime entry point.
+    let parse_event = runtime(if log_type.field_discovery {
+        "parse_event_keeping_unknown"
+    } else {
+        "parse_event"
+    });
+    let field_discovery = log_type.field_discovery;
     let parser_statics = match &log_type.parser {
         ir::Parser::Regex(regex) => super::text_parsers::regex_static(regex),
         _ => TokenStream::new(),
@@ -79,6 +85,7 @@ pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitE
             source_file: #source_file,
             parser: #parser,
             envelope: #envelope,
+            field_discovery: #field_discovery,
             fields: #root_fields,
             parse_event: |input, meta, out| #parse_event::<#root_type>(input, meta, out),
         };

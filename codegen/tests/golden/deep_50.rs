@@ -510,6 +510,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/test/deep.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: TEST_DEEP_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestDeep<'_>,

@@ -29,6 +29,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/example/dns.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: EXAMPLE_DNS_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         ExampleDns<'_>,

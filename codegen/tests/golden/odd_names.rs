@@ -26,6 +26,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/odd \"names\".yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: ODD_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         Odd<'_>,

@@ -23,6 +23,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/test/unicode.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: TEST_UNICODE_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestUnicode<'_>,

@@ -1012,6 +1012,7 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     source_file: "schemas/test/wide.yml",
     parser: ::logschema::runtime::ParserSpec::JsonLines,
     envelope: ::core::option::Option::None,
+    field_discovery: false,
     fields: TEST_WIDE_FIELDS,
     parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
         TestWide<'_>,
