@@ -539,6 +539,7 @@ fn a_file_name_that_is_not_utf8_keeps_its_bytes_in_the_rejects_file() {
 /// The endpoint's user name and password never reach a message: neither ours, which names the
 /// endpoint, nor the HTTP client's, which names the request URL.
 #[test]
+#[cfg(feature = "s3")]
 fn a_password_in_the_endpoint_url_is_not_printed() {
     // A port nothing listens on: the connection is refused (after object_store's retries).
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -333,6 +333,7 @@ fn ddl_refuses_a_location_the_engine_cannot_read() {
     assert!(stderr_text(&output).contains("s3://bucket/prefix"));
 }
 
+#[cfg(feature = "s3")]
 fn gzip(text: &str) -> Vec<u8> {
     use std::io::Write;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -340,6 +341,7 @@ fn gzip(text: &str) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
+#[cfg(feature = "s3")]
 /// `logschema ARGS` against the moto server; (exit status, standard error).
 fn against(moto: &common::moto::MotoServer, args: &[&str]) -> (i32, String) {
     let mut command = logschema();
@@ -348,10 +350,12 @@ fn against(moto: &common::moto::MotoServer, args: &[&str]) -> (i32, String) {
     (exit_code(&output), stderr_text(&output))
 }
 
+#[cfg(feature = "s3")]
 const FLOW_PREFIX: &str = "AWSLogs/123456789012/vpcflowlogs/us-east-1/2021/02/";
 
 /// Flow logs in AWS's own key layout (gzip, one object per 5-minute delivery), and objects
 /// outside the prefix that must not be read.
+#[cfg(feature = "s3")]
 fn put_flow_logs(moto: &common::moto::MotoServer) -> u64 {
     moto.create_bucket("logs");
     let text = flow_log_over_hours(6, 25);
@@ -378,6 +382,7 @@ fn put_flow_logs(moto: &common::moto::MotoServer) -> u64 {
     records.len() as u64
 }
 
+#[cfg(feature = "s3")]
 #[test]
 fn s3_flow_logs_in_parquet_back_to_s3_equal_the_json_lines() {
     let moto = common::moto::MotoServer::start();
@@ -456,6 +461,7 @@ fn s3_flow_logs_in_parquet_back_to_s3_equal_the_json_lines() {
     assert_eq!(report.trim(), format!("rows {records}"));
 }
 
+#[cfg(feature = "s3")]
 #[test]
 fn s3_errors_are_one_clear_line() {
     let moto = common::moto::MotoServer::start();

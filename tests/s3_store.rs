@@ -1,5 +1,6 @@
 //! `logschema::store` against a real S3-compatible server (moto on 127.0.0.1), checked with an
 //! independent client (boto3).
+#![cfg(feature = "s3")]
 
 mod common;
 

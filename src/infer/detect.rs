@@ -8,37 +8,24 @@ use crate::runtime::TimeFormat;
 
 /// Text time formats tried, most specific first: the first one every value reads as is chosen.
 /// The runtime's own parser decides, so a guess is exactly what the schema will accept.
-const TEXT_FORMATS: &[(&str, TimeFormat)] = &[
-    ("rfc3339", TimeFormat::Rfc3339),
-    (
-        "%Y-%m-%d %H:%M:%S",
-        TimeFormat::Strftime("%Y-%m-%d %H:%M:%S"),
-    ),
-    (
-        "%Y-%m-%d %H:%M:%S%.f",
-        TimeFormat::Strftime("%Y-%m-%d %H:%M:%S%.f"),
-    ),
-    (
-        "%Y-%m-%dT%H:%M:%S",
-        TimeFormat::Strftime("%Y-%m-%dT%H:%M:%S"),
-    ),
-    (
-        "%Y-%m-%dT%H:%M:%S%.f",
-        TimeFormat::Strftime("%Y-%m-%dT%H:%M:%S%.f"),
-    ),
-    (
-        "%d/%b/%Y:%H:%M:%S %z",
-        TimeFormat::Strftime("%d/%b/%Y:%H:%M:%S %z"),
-    ),
-    (
-        "%Y/%m/%d %H:%M:%S",
-        TimeFormat::Strftime("%Y/%m/%d %H:%M:%S"),
-    ),
-    (
-        "%a %b %e %H:%M:%S %Y",
-        TimeFormat::Strftime("%a %b %e %H:%M:%S %Y"),
-    ),
+const TEXT_FORMATS: &[&str] = &[
+    "rfc3339",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%d/%b/%Y:%H:%M:%S %z",
+    "%Y/%m/%d %H:%M:%S",
+    "%a %b %e %H:%M:%S %Y",
 ];
+
+/// A `timeFormat` value of `TEXT_FORMATS` as the runtime takes it.
+fn text_format(name: &'static str) -> TimeFormat {
+    match name {
+        "rfc3339" => TimeFormat::Rfc3339,
+        strftime => TimeFormat::Strftime(strftime),
+    }
+}
 
 /// Unix time units, with the range of values that are times between 2000 and 2100 in them.
 const UNIX_UNITS: &[(&str, f64, f64)] = &[
@@ -57,18 +44,9 @@ pub struct TimeGuess {
 
 impl TimeGuess {
     pub fn add_text(&mut self, text: &str) {
-        let fits = |name: &&str| {
-            TEXT_FORMATS
-                .iter()
-                .find(|(format_name, _)| format_name == name)
-                .is_some_and(|(_, format)| {
-                    parse_with_format(TimeInput::Text(text), *format).is_some()
-                })
-        };
-        let candidates = self
-            .text
-            .get_or_insert_with(|| TEXT_FORMATS.iter().map(|(name, _)| *name).collect());
-        candidates.retain(fits);
+        let candidates = self.text.get_or_insert_with(|| TEXT_FORMATS.to_vec());
+        candidates
+            .retain(|name| parse_with_format(TimeInput::Text(text), text_format(name)).is_some());
     }
 
     /// A number is a Unix time only under a name that says time (`time`, `ts`, `createdAt`,

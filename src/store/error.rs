@@ -1,5 +1,8 @@
 //! What went wrong with an S3 operation, naming the bucket or object and the cause.
 
+// Without the `s3` feature only the messages of the disabled store are made here.
+#![cfg_attr(not(feature = "s3"), allow(dead_code))]
+
 use std::fmt;
 use std::io;
 
@@ -57,6 +60,7 @@ impl StoreError {
     }
 
     /// An object_store failure of `action` ("cannot list objects") on `subject`.
+    #[cfg(feature = "s3")]
     pub(crate) fn from_object_store(
         subject: &str,
         action: &str,
@@ -184,7 +188,7 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "s3"))]
 mod tests {
     use super::*;
 

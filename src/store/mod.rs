@@ -49,16 +49,27 @@
 //! [`S3Store::open`] streams through a small read-ahead buffer (16 chunks, a few hundred KiB);
 //! [`S3Writer`] holds at most three parts of [`PART_SIZE`] (24 MiB).
 
+#[cfg(feature = "s3")]
 mod client;
+#[cfg(not(feature = "s3"))]
+mod disabled;
 mod error;
+#[cfg(feature = "s3")]
 mod reader;
 mod redact;
+#[cfg(feature = "s3")]
 mod settings;
 mod url;
+#[cfg(feature = "s3")]
 mod writer;
 
+#[cfg(feature = "s3")]
 pub use client::{ObjectInfo, S3Store};
+#[cfg(not(feature = "s3"))]
+pub use disabled::{ObjectInfo, S3Store, S3Writer, PART_SIZE};
 pub use error::{StoreError, StoreErrorKind};
+#[cfg(feature = "s3")]
 pub use settings::S3Settings;
 pub use url::{is_s3_url, S3Url};
+#[cfg(feature = "s3")]
 pub use writer::{S3Writer, PART_SIZE};
