@@ -136,6 +136,8 @@ pub struct FastCapture {
     /// The value is quoted: the text before it ends with this quote character and `until`
     /// starts with it. Backslash escapes inside are undone.
     pub quote: Option<char>,
+    /// `splitAtLast`: the value ends at the last `until` before the end of the next value.
+    pub at_last: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -76,6 +76,10 @@ pub(crate) struct FastMatch {
     pub trim_space: bool,
     #[serde(default)]
     pub expand_fields: BTreeMap<String, String>,
+    /// Extension: values that end at the last occurrence of their delimiter before the end of
+    /// the next value (an IPv6 `address:port`), not at the first.
+    #[serde(default)]
+    pub split_at_last: Vec<String>,
 }
 
 /// Panther's `regex` parser: grok patterns.

@@ -526,6 +526,7 @@ fields:
         column,
         until: until.into(),
         quote,
+        at_last: false,
     };
     assert_eq!(
         lower_one(file, text).parser,

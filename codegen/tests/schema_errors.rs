@@ -1295,3 +1295,29 @@ fn field_discovery_needs_json_records() {
          schema does not declare: a text parser's values are named by its pattern or columns"
     );
 }
+
+#[test]
+fn split_at_last_names_a_captured_unquoted_value_with_another_after_it() {
+    let schema = |split: &str| {
+        format!(
+            "schema: Test.Thing\nparser:\n  fastmatch:\n    match: ['%{{ip}}:%{{port}} \"%{{agent}}\"']\n    splitAtLast: [{split}]\nfields:\n  - name: ip\n    type: string\n  - name: port\n    type: string\n  - name: agent\n    type: string\n"
+        )
+    };
+    assert_eq!(
+        error(&schema("host")),
+        "schemas/x.yml:5:19: error: `splitAtLast` names \"host\", which no pattern captures"
+    );
+    assert_eq!(
+        error(&schema("agent")),
+        "schemas/x.yml:5:19: error: `splitAtLast` applies to an unquoted value followed by \
+         another (like %{agent}:%{port}); \"agent\" is quoted or last"
+    );
+    let accepted = schema("ip");
+    assert!(
+        logschema_codegen::compile(&[logschema_codegen::SchemaSource {
+            path: "schemas/x.yml".into(),
+            text: accepted,
+        }])
+        .is_ok()
+    );
+}

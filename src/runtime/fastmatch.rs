@@ -36,6 +36,9 @@ pub struct FastCapture {
     /// The value sits between two of these quote characters: it ends at the first unescaped
     /// quote followed by the rest of `until`, and its backslash escapes are undone.
     pub quote: Option<char>,
+    /// `splitAtLast`: the value ends at the last `until` before the end of the next value (an
+    /// IPv6 address before `:port`), not at the first.
+    pub at_last: bool,
 }
 
 /// Matches `line` and decodes the record; a line no pattern matches is rejected.
@@ -71,13 +74,16 @@ fn match_pattern<'l>(
     let Some(mut rest) = line.strip_prefix(pattern.prefix) else {
         return false;
     };
-    for capture in pattern.captures {
+    for (index, capture) in pattern.captures.iter().enumerate() {
         let (value, after) = if capture.until.is_empty() {
             (Cow::Borrowed(rest), "")
         } else {
-            let found = match capture.quote {
-                Some(quote) => quoted_value(rest, quote, capture.until),
-                None => plain_value(rest, capture.until),
+            let found = match (capture.quote, pattern.captures.get(index + 1)) {
+                (Some(quote), _) => quoted_value(rest, quote, capture.until),
+                (None, Some(next)) if capture.at_last => {
+                    value_to_last(rest, capture.until, next.until)
+                }
+                (None, _) => plain_value(rest, capture.until),
             };
             match found {
                 Some(found) => found,
@@ -90,6 +96,28 @@ fn match_pattern<'l>(
         rest = after;
     }
     true
+}
+
+/// `splitAtLast`: the text before the last `until` that comes before the end of the next value
+/// (its `next_until`, or the end of the line), and the text after that `until`.
+fn value_to_last<'l>(
+    text: &'l str,
+    until: &str,
+    next_until: &str,
+) -> Option<(Cow<'l, str>, &'l str)> {
+    let first = memmem::find(text.as_bytes(), until.as_bytes())?;
+    let searched_from = first + until.len();
+    let next_end = if next_until.is_empty() {
+        text.len()
+    } else {
+        memmem::find(text.as_bytes().get(searched_from..)?, next_until.as_bytes())
+            .map_or(text.len(), |at| searched_from + at)
+    };
+    let at = memmem::rfind(text.as_bytes().get(..next_end)?, until.as_bytes())?;
+    Some((
+        Cow::Borrowed(text.get(..at)?),
+        text.get(at + until.len()..)?,
+    ))
 }
 
 /// The text before the first `until`, and the text after it.
@@ -279,6 +307,21 @@ mod tests {
         assert!(plain_value("no delimiter", "|").is_none());
     }
 
+    #[test]
+    fn split_at_last_keeps_an_ipv6_address_before_its_port() {
+        let (value, after) = value_to_last("2001:db8::1:443 10.0.0.1:80 x", ":", " ").unwrap();
+        assert_eq!(
+            (value.as_ref(), after),
+            ("2001:db8::1", "443 10.0.0.1:80 x")
+        );
+        let (value, after) = value_to_last("192.168.1.1:2817 10.0.0.1:80", ":", " ").unwrap();
+        assert_eq!((value.as_ref(), after), ("192.168.1.1", "2817 10.0.0.1:80"));
+        // The next value is the last of the line: its end is the line's.
+        let (value, after) = value_to_last("::1:8080", ":", "").unwrap();
+        assert_eq!((value.as_ref(), after), ("::1", "8080"));
+        assert!(value_to_last("no-port here", ":", " ").is_none());
+    }
+
     static COMMON: FastPattern = FastPattern {
         prefix: "",
         captures: &[
@@ -286,26 +329,31 @@ mod tests {
                 column: Some(0),
                 until: " ",
                 quote: None,
+                at_last: false,
             },
             FastCapture {
                 column: None,
                 until: " [",
                 quote: None,
+                at_last: false,
             },
             FastCapture {
                 column: Some(1),
                 until: "] \"",
                 quote: None,
+                at_last: false,
             },
             FastCapture {
                 column: Some(2),
                 until: "\" ",
                 quote: Some('"'),
+                at_last: false,
             },
             FastCapture {
                 column: Some(3),
                 until: "",
                 quote: None,
+                at_last: false,
             },
         ],
     };

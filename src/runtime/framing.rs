@@ -921,11 +921,13 @@ mod tests {
                         column: Some(0),
                         until: " from ",
                         quote: None,
+                        at_last: false,
                     },
                     FastCapture {
                         column: Some(1),
                         until: "",
                         quote: None,
+                        at_last: false,
                     },
                 ],
             }],

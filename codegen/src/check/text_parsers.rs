@@ -122,12 +122,54 @@ impl Checker<'_> {
             "captured by any pattern",
             fields,
         );
+        self.mark_split_at_last(path, &fastmatch.split_at_last, &keys, &mut patterns);
         ir::Parser::FastMatch(ir::FastMatchParser {
             patterns,
             keys,
             options,
             location: self.key_location("parser"),
         })
+    }
+
+    /// `splitAtLast: [name, ...]`: each name is captured by a pattern, unquoted, with a value
+    /// after it on the line (its delimiter may then occur in it: an IPv6 address before `:port`).
+    fn mark_split_at_last(
+        &mut self,
+        path: &str,
+        names: &[String],
+        keys: &[String],
+        patterns: &mut [ir::FastPattern],
+    ) {
+        let at = child(path, "splitAtLast");
+        for (index, name) in names.iter().enumerate() {
+            let Some(column) = keys.iter().position(|key| key == name) else {
+                self.error(
+                    self.value_location(&item(&at, index)),
+                    format!("`splitAtLast` names {name:?}, which no pattern captures"),
+                );
+                continue;
+            };
+            for pattern in patterns.iter_mut() {
+                let count = pattern.captures.len();
+                for (position, capture) in pattern.captures.iter_mut().enumerate() {
+                    if capture.column != Some(column) {
+                        continue;
+                    }
+                    if capture.quote.is_some() || capture.until.is_empty() || position + 1 == count
+                    {
+                        self.error(
+                            self.value_location(&item(&at, index)),
+                            format!(
+                                "`splitAtLast` applies to an unquoted value followed by another \
+                                 (like %{{{name}}}:%{{port}}); {name:?} is quoted or last"
+                            ),
+                        );
+                        return;
+                    }
+                    capture.at_last = true;
+                }
+            }
+        }
     }
 
     /// One `match` pattern; its new names are added to `keys`. `None` after reporting a problem.
@@ -194,6 +236,7 @@ impl Checker<'_> {
                 column,
                 until: (*until).to_owned(),
                 quote: enclosing_quote(before, until),
+                at_last: false,
             });
             before = until;
         }

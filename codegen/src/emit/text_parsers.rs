@@ -42,7 +42,8 @@ fn pattern(pattern: &ir::FastPattern) -> TokenStream {
             }
             None => quote!(::core::option::Option::None),
         };
-        quote!(#capture_type { column: #column, until: #until, quote: #quote_char })
+        let at_last = capture.at_last;
+        quote!(#capture_type { column: #column, until: #until, quote: #quote_char, at_last: #at_last })
     });
     quote!(#pattern_type { prefix: #prefix, captures: &[#(#captures),*] })
 }
