@@ -1,6 +1,6 @@
 //! Hostile and broken input through the built binary: invalid UTF-8, absurd nesting, over-long
 //! lines, damaged gzip, empty inputs, unreadable directory entries, closed and full outputs.
-//! Each test states the promise of the README's "Limits" section it checks.
+//! Each test states the promise of docs/limits.md it checks.
 
 use std::io::Write;
 use std::path::Path;

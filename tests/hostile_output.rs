@@ -1,7 +1,7 @@
 //! Hostile destinations through the built binary: `--output` at a symbolic link, a FIFO, a full
 //! device or `-`; outputs that are also inputs; runs sharing an output or rejects file; a gzip
 //! member that fails its check; outputs that fail part-way. Nothing forged, nothing destroyed,
-//! nothing lost without saying so (the README's "Limits").
+//! nothing lost without saying so (docs/limits.md).
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
