@@ -166,18 +166,14 @@ pub(crate) fn check_schema(
             .parser
             .as_ref()
             .is_some_and(|parser| parser.delimited.is_some()),
-        json: schema.parser.as_ref().is_none_or(|parser| {
-            parser.delimited.is_none()
-                && parser.fastmatch.is_none()
-                && parser.csv.is_none()
-                && parser.regex.is_none()
-        }),
+        json: false,
         refs: refs::Refs::new(schema.definitions.as_ref()),
         errors: Vec::new(),
     };
     checker.check_schema_name(&schema.schema);
     checker.check_version(schema.version.as_ref());
     let parser = checker.check_parser(schema);
+    checker.json = matches!(parser, ir::Parser::JsonLines);
     let envelope = schema
         .parser
         .as_ref()
@@ -257,7 +253,7 @@ struct Checker<'a> {
     file: &'a str,
     positions: &'a Positions,
     delimited: bool,
-    /// The records are JSON (no text parser): transformations apply.
+    /// The records are JSON (no text parser): transformations apply. Set from `check_parser`.
     json: bool,
     /// `definitions` and the state of inlining them.
     refs: refs::Refs<'a>,

@@ -12,11 +12,8 @@
 
 use std::io::{self, BufRead};
 
-use super::lines::Line;
+use super::lines::{text_line, Line, OVER_LONG_RAW_BYTES};
 use crate::runtime::EnvelopeSpec;
-
-/// How much of an over-long record is kept as its raw text in the rejects file.
-const OVER_LONG_RAW_BYTES: usize = 4096;
 
 /// Reads JSON records from a byte stream; lines are counted from 1 (`\n`, `\r\n` or a lone
 /// `\r` ends one), and a record's number is the line where it starts.
@@ -223,15 +220,7 @@ impl<R: BufRead> JsonStream<R> {
             )
         } else {
             match ending {
-                Ending::Complete => {
-                    return match std::str::from_utf8(&self.record) {
-                        Ok(text) => Line::Text(text),
-                        Err(_) => Line::Invalid {
-                            raw,
-                            reason: "invalid UTF-8".to_string(),
-                        },
-                    }
-                }
+                Ending::Complete => return text_line(&self.record),
                 Ending::EndOfInput => format!(
                     "invalid JSON: the input ends inside the value that starts on line {}",
                     self.line_number

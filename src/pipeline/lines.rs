@@ -7,7 +7,7 @@ use std::io::{self, BufRead};
 pub const DEFAULT_MAX_LINE_BYTES: usize = 1024 * 1024;
 
 /// How much of an over-long line is kept as its raw text in the rejects file.
-const OVER_LONG_RAW_BYTES: usize = 4096;
+pub(super) const OVER_LONG_RAW_BYTES: usize = 4096;
 
 /// One line of input, without its line end.
 #[derive(Debug, PartialEq, Eq)]
@@ -181,7 +181,7 @@ fn line_end(bytes: &[u8], position: usize) -> (usize, bool) {
 }
 
 /// A line's bytes without its line end: text, or invalid UTF-8.
-fn text_line(bytes: &[u8]) -> Line<'_> {
+pub(super) fn text_line(bytes: &[u8]) -> Line<'_> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Line::Text(text),
         Err(_) => Line::Invalid {

@@ -15,14 +15,11 @@ pub enum Splitter<R> {
 
 impl<R: BufRead> Splitter<R> {
     pub fn new(log_type: &'static LogType, reader: R, max_bytes: usize) -> Self {
-        match (&log_type.parser, &log_type.envelope) {
-            (ParserSpec::JsonLines, envelope) => {
-                Splitter::Json(JsonStream::new(reader, max_bytes, envelope.as_ref()))
-            }
-            (_, Some(envelope)) => {
-                Splitter::Json(JsonStream::new(reader, max_bytes, Some(envelope)))
-            }
-            (_, None) => Splitter::Lines(LineReader::with_max_line_bytes(reader, max_bytes)),
+        let envelope = log_type.envelope.as_ref();
+        if matches!(log_type.parser, ParserSpec::JsonLines) || envelope.is_some() {
+            Splitter::Json(JsonStream::new(reader, max_bytes, envelope))
+        } else {
+            Splitter::Lines(LineReader::with_max_line_bytes(reader, max_bytes))
         }
     }
 

@@ -89,8 +89,12 @@ pub fn required<'a, T: Decode<'a>>(
     input: &ObjectRef<'_, 'a>,
     spec: &'static FieldSpec,
 ) -> Result<T, DecodeError> {
-    optional(input, spec)?
-        .ok_or_else(|| DecodeError::value("required value is missing").in_field(spec.name))
+    optional(input, spec)?.ok_or_else(|| missing(spec))
+}
+
+/// The rejection of a required field without a value.
+pub(crate) fn missing(spec: &FieldSpec) -> DecodeError {
+    DecodeError::value("required value is missing").in_field(spec.name)
 }
 
 /// An optional field.
@@ -131,6 +135,16 @@ fn unless_an_empty_value<'r, 'a>(
             .is_some_and(|text| is_empty_value(super::text::trim(text))),
     };
     (!is_empty).then_some(value)
+}
+
+/// A scalar's text: a string's, or a number's or boolean's JSON text as written (`1.100000`
+/// stays so); `None` for null, objects and arrays.
+pub(crate) fn scalar_text<'a>(value: ValueRef<'_, 'a>) -> Option<Cow<'a, str>> {
+    match value {
+        ValueRef::Json(InputValue::Number(number)) => Some(number.text()),
+        ValueRef::Json(InputValue::Bool(boolean)) => Some(Cow::Borrowed(bool_text(*boolean))),
+        _ => value.text_of_line(),
+    }
 }
 
 fn bool_text(boolean: bool) -> &'static str {
@@ -287,15 +301,7 @@ impl<'a> Decode<'a> for Cow<'a, str> {
         let Some(value) = present(value, spec) else {
             return Ok(None);
         };
-        let text = match value {
-            // Numbers and booleans keep their JSON text, as written (`1.100000` stays so).
-            ValueRef::Json(InputValue::Number(number)) => number.text(),
-            ValueRef::Json(InputValue::Bool(boolean)) => Cow::Borrowed(bool_text(*boolean)),
-            _ => match value.text_of_line() {
-                Some(text) => text,
-                None => return Err(invalid(value, ValueKind::String)),
-            },
-        };
+        let text = scalar_text(value).ok_or_else(|| invalid(value, ValueKind::String))?;
         validate_string(&text, spec)?;
         Ok(Some(text))
     }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
 
-use super::decode::{validate_string, Decode, DecodeError};
+use super::decode::{missing, scalar_text, validate_string, Decode, DecodeError};
 use super::{FieldSpec, InputValue, ObjectRef, ValueRef};
 
 /// Where a transformed field's value comes from, and what is done to it.
@@ -71,7 +71,7 @@ pub fn text<'a>(
     let text: Option<Cow<'a, str>> = match &transform.source {
         Source::Own => match input.get(spec) {
             None => None,
-            Some(value) => scalar_text(value).map_err(in_field)?,
+            Some(value) => value_text(value).map_err(in_field)?,
         },
         Source::Copy(path) => json_text(value_at(input, path)).map_err(in_field)?,
         Source::Concat { paths, separator } => {
@@ -111,7 +111,7 @@ pub fn text<'a>(
 
 /// A required transformed field: absent is an error naming the field.
 pub fn required<T>(value: Option<T>, spec: &'static FieldSpec) -> Result<T, DecodeError> {
-    value.ok_or_else(|| DecodeError::value("required value is missing").in_field(spec.name))
+    value.ok_or_else(|| missing(spec))
 }
 
 /// The value at `path` in a JSON record (null counts as absent).
@@ -133,24 +133,17 @@ fn value_at<'r, 'a>(input: &ObjectRef<'r, 'a>, path: Path) -> Option<&'r InputVa
 fn json_text<'a>(value: Option<&InputValue<'a>>) -> Result<Option<Cow<'a, str>>, DecodeError> {
     match value {
         None => Ok(None),
-        Some(value) => scalar_text(ValueRef::Json(value)),
+        Some(value) => value_text(ValueRef::Json(value)),
     }
 }
 
-/// A string's text, or a number's or boolean's JSON text; objects and arrays are errors.
-fn scalar_text<'a>(value: ValueRef<'_, 'a>) -> Result<Option<Cow<'a, str>>, DecodeError> {
+/// A scalar's text (`decode::scalar_text`); null is absent, objects and arrays are errors.
+fn value_text<'a>(value: ValueRef<'_, 'a>) -> Result<Option<Cow<'a, str>>, DecodeError> {
     match value {
-        ValueRef::Json(InputValue::Null) => Ok(None),
-        ValueRef::Json(InputValue::Number(number)) => {
-            Ok(Some(Cow::Owned(number.text().into_owned())))
-        }
-        ValueRef::Json(InputValue::Bool(boolean)) => {
-            Ok(Some(Cow::Borrowed(if *boolean { "true" } else { "false" })))
-        }
         ValueRef::Json(InputValue::Array(_) | InputValue::Object(_)) => Err(DecodeError::value(
             "an object or array cannot be transformed into text",
         )),
-        other => Ok(other.text_of_line()),
+        other => Ok(scalar_text(other)),
     }
 }
 
