@@ -11,8 +11,10 @@ use clap::Parser;
 use cli::{Cli, Command, DdlArgs, DialectArg, Format, ParseArgs};
 use logschema::escape;
 use logschema::lake::ddl::{self, Dialect};
-use logschema::lake::parquet_sink::{LocalDirectory, ParquetOptions, ParquetSink, Publisher};
+use logschema::lake::parquet_sink::{LocalDirectory, Publisher};
 use logschema::lake::s3_publisher::S3Prefix;
+use logschema::lake::LakeTables;
+use logschema::pipeline::classify::{self, Candidates};
 use logschema::pipeline::destination::{refuse_overlaps, OutputFile, Written};
 use logschema::pipeline::progress::Progress;
 use logschema::pipeline::sink::{
@@ -62,8 +64,9 @@ fn main() -> ExitCode {
 }
 
 fn parse(args: ParseArgs) -> ExitCode {
-    let Some(log_type) = find_log_type(&args.log_type) else {
-        return ExitCode::from(1);
+    let candidates = match choose_candidates(&args) {
+        Ok(candidates) => candidates,
+        Err(message) => return fatal(&message),
     };
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -71,7 +74,7 @@ fn parse(args: ParseArgs) -> ExitCode {
             .min(pipeline::MAX_THREADS)
     });
     let options = ParseOptions {
-        log_type,
+        candidates,
         inputs: InputArg::from_args(&args.paths),
         threads,
         max_line_bytes: args.max_line_bytes,
@@ -133,25 +136,34 @@ fn parse(args: ParseArgs) -> ExitCode {
             return fatal("--format parquet needs --output DIR (or s3://bucket/prefix)")
         }
         (Format::Parquet, Some(location)) => {
-            let publisher: Box<dyn Publisher> = if is_s3_url(location) {
-                match S3Prefix::connect(location) {
-                    Ok(prefix) => Box::new(prefix),
-                    Err(message) => return fatal(&message),
-                }
-            } else {
-                Box::new(LocalDirectory::new(PathBuf::from(location)))
+            let run_id = format!("{:016x}", options.run_id);
+            let publisher = || -> Result<Box<dyn Publisher>, String> {
+                Ok(if is_s3_url(location) {
+                    Box::new(S3Prefix::connect(location)?)
+                } else {
+                    Box::new(LocalDirectory::new(PathBuf::from(location)))
+                })
             };
-            let parquet = ParquetOptions {
-                run_id: format!("{:016x}", options.run_id),
-                publisher,
-            };
-            match ParquetSink::new(log_type, parquet) {
+            match LakeTables::new(options.candidates.log_types(), &run_id, publisher) {
                 Ok(sink) => pipeline::run_into(&options, BackgroundSink::spawn(sink), stderr),
                 Err(message) => return fatal(&message),
             }
         }
     };
     ExitCode::from(status.exit_code())
+}
+
+/// The log types to try on each record: `--log-type`, `--log-types`, or every one.
+fn choose_candidates(args: &ParseArgs) -> Result<Candidates, String> {
+    let log_types = match (&args.log_type, args.log_types.as_slice()) {
+        (Some(name), _) => match logschema::find_log_type(name) {
+            Some(log_type) => return Ok(Candidates::one(log_type)),
+            None => return Err(logschema::unknown_log_type_message(name)),
+        },
+        (None, []) => return Candidates::every(logschema::log_types()).map(|(every, _)| every),
+        (None, patterns) => classify::select(patterns, logschema::log_types())?,
+    };
+    Candidates::new(log_types)
 }
 
 /// Refuses, before anything is read or created, a run that would read what it writes.

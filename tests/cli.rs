@@ -439,9 +439,18 @@ fn a_missing_path_exits_1_after_reading_the_other_inputs() {
 #[test]
 fn usage_errors_exit_1_not_2() {
     assert_eq!(
-        exit_code(&run(&["parse"], b"")),
+        exit_code(&run(
+            &[
+                "parse",
+                "--log-type",
+                "AWS.VPCFlow",
+                "--log-types",
+                "AWS.VPCDns"
+            ],
+            b""
+        )),
         1,
-        "--log-type is required"
+        "one of --log-type and --log-types"
     );
     assert_eq!(
         exit_code(&run(

@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
+use logschema::pipeline::classify::RecordFraming;
 use logschema::pipeline::lines::Line;
 use logschema::pipeline::splitter::Splitter;
 use logschema::runtime::{
@@ -200,7 +201,7 @@ fn meta(log_type: &LogType, sequence: u64) -> EventMeta<'static> {
 /// Frames and parses a whole input the way the pipeline does and checks every outcome. JSON log
 /// types (and envelopes) are split by the JSON stream, so hostile JSON text is fuzzed too.
 fn check_input(log_type: &'static LogType, input: &[u8]) -> Result<(), String> {
-    let mut lines = Splitter::new(log_type, input, FUZZ_MAX_LINE_BYTES);
+    let mut lines = Splitter::new(RecordFraming::of(log_type), input, FUZZ_MAX_LINE_BYTES);
     let mut framer = Framer::new(log_type);
     let (mut records, mut events, mut rejected) = (0u64, 0u64, 0u64);
     let mut out = Vec::new();

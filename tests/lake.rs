@@ -537,3 +537,59 @@ fn an_output_directory_that_cannot_be_created_is_one_error_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn classified_records_land_in_their_log_types_tables() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let read = |name: &str| std::fs::read_to_string(samples.join(name)).expect("a sample");
+    // VPC flow records and DNS query log records interleaved, one source.
+    let flow = read("vpcflow-default.log");
+    let dns = read("vpcdns-aws-doc.jsonl");
+    let mut mixed = String::new();
+    for (flow_line, dns_line) in flow.lines().zip(dns.lines().chain(std::iter::repeat(""))) {
+        mixed.push_str(&format!("{flow_line}\n{dns_line}\n"));
+    }
+    let input = work.path().join("mixed.log");
+    std::fs::write(&input, &mixed).expect("write the input");
+    let events = work.path().join("events.jsonl");
+    let lake = work.path().join("lake");
+    let candidates = "AWS.VPCFlow,AWS.VPCDns";
+    let input = input.to_str().unwrap();
+    parse(&[
+        "parse",
+        "--log-types",
+        candidates,
+        "--output",
+        events.to_str().unwrap(),
+        input,
+    ]);
+    let summary = parse(&[
+        "parse",
+        "--log-types",
+        candidates,
+        "--format",
+        "parquet",
+        "--output",
+        lake.to_str().unwrap(),
+        input,
+    ]);
+    let events = std::fs::read_to_string(&events).expect("the JSON output");
+    for log_type in ["AWS.VPCFlow", "AWS.VPCDns"] {
+        let table = table_name(log_type);
+        let own: String = events
+            .lines()
+            .filter(|line| line.contains(&format!("\"p_log_type\":\"{log_type}\"")))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert!(!own.is_empty(), "{log_type} has events");
+        let own_events = work.path().join(format!("{table}.jsonl"));
+        std::fs::write(&own_events, own).expect("write the type's events");
+        assert!(
+            summary.contains(&format!(" written below {}/{table}/", lake.display())),
+            "{summary}"
+        );
+        let glob = format!("{}/{table}/*/*/*/*/*.parquet", lake.display());
+        lake_check(&["compare", own_events.to_str().unwrap(), &glob]);
+    }
+}

@@ -103,8 +103,14 @@ pub struct DdlArgs {
 #[derive(Debug, Args)]
 pub struct ParseArgs {
     /// The log type of every input, e.g. AWS.VPCFlow (see `logschema list`).
-    #[arg(long, value_name = "TYPE")]
-    pub log_type: String,
+    #[arg(long, value_name = "TYPE", conflicts_with = "log_types")]
+    pub log_type: Option<String>,
+
+    /// Classify each record among these log types: names or globs, comma-separated
+    /// (`AWS.VPCFlow,AWS.VPCDns`, `'AWS.*'`); the first that accepts a record wins. Without
+    /// --log-type or --log-types, every log type is a candidate.
+    #[arg(long, value_name = "TYPES", value_delimiter = ',')]
+    pub log_types: Vec<String>,
 
     /// How events are written.
     #[arg(long, value_enum, default_value_t = Format::Json)]

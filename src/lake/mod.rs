@@ -12,7 +12,9 @@ pub mod ddl;
 pub mod layout;
 pub mod parquet_sink;
 pub mod s3_publisher;
+pub mod tables;
 
 pub use arrow_schema::arrow_schema;
 pub use layout::{table_name, Partition};
 pub use parquet_sink::{ParquetOptions, ParquetSink};
+pub use tables::LakeTables;

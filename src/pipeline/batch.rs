@@ -3,6 +3,7 @@
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
+use super::classify::ColumnSet;
 use crate::runtime::ColumnMap;
 
 /// A batch is full at this many lines...
@@ -19,8 +20,8 @@ pub const MAX_BATCH_BYTES: usize = 2 * 1024 * 1024;
 pub struct Batch {
     text: String,
     pub items: Vec<BatchItem>,
-    /// The column mappings the records use (usually one), each held once.
-    column_maps: Vec<Arc<ColumnMap>>,
+    /// The candidates' column mappings the records use (usually one set), each held once.
+    column_sets: Vec<Arc<ColumnSet>>,
 }
 
 /// One line that needs an outcome: a record to parse, or a line already rejected while reading.
@@ -31,8 +32,8 @@ pub enum BatchItem {
         /// The record's place among all records of the run: the row id's sequence number.
         sequence: u64,
         text: Range<usize>,
-        /// Which of the batch's column mappings the framer gave this record (delimited log
-        /// types); `Batch::column_map` finds it.
+        /// Which of the batch's column mapping sets the framers gave this record (text log
+        /// types); `Batch::column_map` finds a candidate's mapping in it.
         columns: Option<usize>,
     },
     Rejected {
@@ -51,7 +52,7 @@ impl Default for Batch {
         Batch {
             text,
             items,
-            column_maps: Vec::new(),
+            column_sets: Vec::new(),
         }
     }
 }
@@ -126,10 +127,10 @@ impl Batch {
         line_number: u64,
         sequence: u64,
         text: &str,
-        columns: Option<&Arc<ColumnMap>>,
+        columns: Option<&Arc<ColumnSet>>,
     ) {
         let text = self.append_text(text);
-        let columns = columns.map(|columns| self.column_map_index(columns));
+        let columns = columns.map(|columns| self.column_set_index(columns));
         self.items.push(BatchItem::Record {
             line_number,
             sequence,
@@ -147,19 +148,20 @@ impl Batch {
         });
     }
 
-    /// The column mapping of a record (its `columns` index).
-    pub fn column_map(&self, index: Option<usize>) -> Option<&ColumnMap> {
-        self.column_maps.get(index?).map(Arc::as_ref)
+    /// The column mapping of a record (its `columns` index) for one candidate.
+    pub fn column_map(&self, index: Option<usize>, candidate: usize) -> Option<&ColumnMap> {
+        let set = self.column_sets.get(index?)?;
+        set.get(candidate)?.as_deref()
     }
 
-    /// The index of `columns` among the batch's mappings, added when new. Records arrive in
-    /// order, so a mapping in use is always the last one.
-    fn column_map_index(&mut self, columns: &Arc<ColumnMap>) -> usize {
-        match self.column_maps.last() {
+    /// The index of `columns` among the batch's mapping sets, added when new. Records arrive
+    /// in order, so a set in use is always the last one.
+    fn column_set_index(&mut self, columns: &Arc<ColumnSet>) -> usize {
+        match self.column_sets.last() {
             Some(last) if Arc::ptr_eq(last, columns) => {}
-            _ => self.column_maps.push(Arc::clone(columns)),
+            _ => self.column_sets.push(Arc::clone(columns)),
         }
-        self.column_maps.len() - 1
+        self.column_sets.len() - 1
     }
 
     /// The text of a range that `items` holds.

@@ -8,6 +8,7 @@
 //! the number of batches in flight, whatever the input size.
 
 pub mod batch;
+pub mod classify;
 pub mod destination;
 pub mod gzip;
 pub mod input;
@@ -27,13 +28,13 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::runtime::LogType;
+use classify::Candidates;
 use input::InputArg;
-use output::{Output, RejectsFile, Stop};
+use output::{Output, RejectsFile};
 use parse::RunMeta;
 use progress::Progress;
 use reader::Reader;
-use sink::{EventSink, JsonLines};
+use sink::{EventSink, JsonLines, Stop};
 
 /// The most worker threads a run takes (`--threads`). Parsing is bound by the cores, so more
 /// threads than cores only add overhead; and idle workers look for work in one another's
@@ -43,7 +44,8 @@ pub const MAX_THREADS: usize = 1024;
 /// Everything `logschema parse` was asked to do.
 #[derive(Debug, Clone)]
 pub struct ParseOptions {
-    pub log_type: &'static LogType,
+    /// The log types tried on each record: one (`--log-type`) or several (`--log-types`).
+    pub candidates: Candidates,
     pub inputs: Vec<InputArg>,
     /// 1 to [`MAX_THREADS`].
     pub threads: usize,
@@ -95,6 +97,13 @@ pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, message
         report_fatal(messages, &message);
         return RunStatus::Failed;
     }
+    let framing = match options.candidates.framing() {
+        Ok(framing) => framing,
+        Err(message) => {
+            report_fatal(messages, &message);
+            return RunStatus::Failed;
+        }
+    };
     let rejects = match &options.rejects {
         None => None,
         Some(path) => match RejectsFile::open(path) {
@@ -120,16 +129,25 @@ pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, message
         row_id_prefix: options.run_id,
         source_id: options.source_id.clone(),
         source_label: options.source_label.clone(),
-        arrow_schema: sink.arrow_schema(),
+        arrow_schemas: sink.arrow_schemas(),
     });
+    let type_names = options
+        .candidates
+        .log_types()
+        .iter()
+        .map(|log_type| log_type.name.to_string())
+        .collect();
     let mut output = Output::new(sink, messages, rejects, options.progress.clone());
+    output.summary.log_types = type_names;
+    let candidates = Arc::new(options.candidates.clone());
     // Enough batches in flight to keep every worker busy while the writer catches up.
     let in_flight = options.threads.max(1) * 2 + 2;
     let (sender, receiver) = ordered::ordered_channel(&pool, in_flight);
 
     let (stop, reader_panicked) = std::thread::scope(|scope| {
         let reader = Reader::new(
-            options.log_type,
+            candidates,
+            framing,
             run_meta,
             sender,
             options.max_line_bytes,

@@ -12,16 +12,7 @@ use super::parse::{ParsedBatch, Reject};
 use super::progress::{Counts, Progress};
 use super::reader::{InputEvent, Unverified};
 use super::report::Summary;
-use super::sink::EventSink;
-
-/// Why output stopped before the end.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Stop {
-    /// Standard output was closed by its reader (`| head`): not an error.
-    BrokenPipe,
-    /// Output cannot go on; the message says why.
-    Fatal(String),
-}
+use super::sink::{EventSink, Stop};
 
 /// The `--rejects` file: one JSON line per rejected record, appended. Each line is one `write`
 /// to a file opened with `O_APPEND`, so runs sharing the file never tear each other's lines, and
@@ -159,6 +150,7 @@ impl<S: EventSink, E: Write> Output<S, E> {
         tally.events += batch.event_count;
         tally.rejected += batch.rejects.len() as u64;
         let name = tally.name.clone();
+        self.summary.add_by_type(&batch.events_by_type);
         match batch.arrow.take() {
             Some(Ok(arrow)) => self.sink.write_arrow(arrow)?,
             Some(Err(message)) => return Err(Stop::Fatal(message)),

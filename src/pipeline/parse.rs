@@ -6,6 +6,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
 use super::batch::{Batch, BatchItem, Recycler};
+use super::classify::Candidates;
 use crate::runtime::{self, ArrowRows, ColumnMap, EventMeta, EventOutput, LogType, RowId};
 
 /// What the run adds to every event besides its fields.
@@ -14,9 +15,10 @@ pub struct RunMeta {
     pub row_id_prefix: u64,
     pub source_id: Option<String>,
     pub source_label: Option<String>,
-    /// Set when the sink takes Arrow batches (Parquet): the workers write each batch's events
-    /// as rows of this schema, in parallel, instead of JSON lines.
-    pub arrow_schema: Option<SchemaRef>,
+    /// Set when the sink takes Arrow batches (Parquet): one table schema per candidate log
+    /// type. The workers write each batch's events as rows of these, in parallel, instead of
+    /// JSON lines.
+    pub arrow_schemas: Option<Vec<SchemaRef>>,
 }
 
 /// The outcome of one batch, in line order. `events` is recycled through a pool when the batch
@@ -26,9 +28,19 @@ pub struct ParsedBatch {
     /// The event JSON lines, each ending in `\n` (empty when the events are Arrow rows).
     pub events: Vec<u8>,
     pub event_count: u64,
+    /// Events by candidate log type (its index in the run's candidates).
+    pub events_by_type: Vec<u64>,
     pub rejects: Vec<Reject>,
-    /// The events as an Arrow batch, when the run asked for them (`RunMeta::arrow_schema`).
-    pub arrow: Option<Result<Vec<RecordBatch>, String>>,
+    /// The events as Arrow batches, when the run asked for them (`RunMeta::arrow_schemas`).
+    pub arrow: Option<Result<Vec<TableBatch>, String>>,
+}
+
+/// Events of one candidate log type as Arrow rows of its table.
+#[derive(Debug)]
+pub struct TableBatch {
+    /// The candidate's index: which table.
+    pub table: usize,
+    pub rows: RecordBatch,
 }
 
 /// A line that produced no event.
@@ -51,28 +63,83 @@ impl Drop for ParsedBatch {
     }
 }
 
-pub fn parse_batch(log_type: &'static LogType, run: &RunMeta, batch: &Batch) -> ParsedBatch {
+/// Where a batch's events go: one JSON buffer, or Arrow rows per candidate (made on first use).
+enum Events<'a> {
+    Json(&'a mut Vec<u8>),
+    Arrow {
+        schemas: &'a [SchemaRef],
+        tables: Vec<Option<ArrowRows>>,
+        reserve: usize,
+    },
+}
+
+impl Events<'_> {
+    fn of(&mut self, candidate: usize) -> Result<&mut dyn EventOutput, String> {
+        match self {
+            Events::Json(events) => Ok(*events),
+            Events::Arrow {
+                schemas,
+                tables,
+                reserve,
+            } => {
+                let table = &mut tables[candidate];
+                if table.is_none() {
+                    let mut rows = ArrowRows::new(schemas[candidate].clone())
+                        .map_err(|error| format!("internal error: {error}"))?;
+                    rows.reserve(*reserve);
+                    *table = Some(rows);
+                }
+                Ok(table.as_mut().expect("made above"))
+            }
+        }
+    }
+
+    fn finish(self) -> Option<Result<Vec<TableBatch>, String>> {
+        let Events::Arrow { tables, .. } = self else {
+            return None;
+        };
+        let mut batches = Vec::new();
+        for (table, rows) in tables.into_iter().enumerate() {
+            let Some(mut rows) = rows else { continue };
+            match rows.finish() {
+                Ok(rows) if rows.num_rows() == 0 => {}
+                Ok(rows) => batches.push(TableBatch { table, rows }),
+                Err(error) => {
+                    return Some(Err(format!(
+                        "internal error: cannot convert events to Arrow: {error}"
+                    )))
+                }
+            }
+        }
+        Some(Ok(batches))
+    }
+}
+
+pub fn parse_batch(candidates: &Candidates, run: &RunMeta, batch: &Batch) -> ParsedBatch {
+    let log_types = candidates.log_types();
     let parse_time = chrono::Utc::now();
     let mut parsed = ParsedBatch::default();
-    let mut rows = match &run.arrow_schema {
-        Some(schema) => match ArrowRows::new(schema.clone()) {
-            Ok(mut rows) => {
-                rows.reserve(batch.items.len());
-                Some(rows)
-            }
-            Err(error) => {
-                parsed.arrow = Some(Err(format!("internal error: {error}")));
-                return parsed;
-            }
+    parsed.events_by_type = vec![0; log_types.len()];
+    let mut events_buffer = Vec::new();
+    let mut events = match &run.arrow_schemas {
+        Some(schemas) => Events::Arrow {
+            schemas,
+            tables: schemas.iter().map(|_| None).collect(),
+            reserve: if log_types.len() == 1 {
+                batch.items.len()
+            } else {
+                0
+            },
         },
         None => {
-            parsed.events = EVENT_BUFFERS.take().unwrap_or_default();
+            events_buffer = EVENT_BUFFERS.take().unwrap_or_default();
             // Events are larger than their input lines (about 1.7x for JSON lines, 3.5x for flow
             // logs): start big rather than growing (and copying) the buffer many times per batch.
-            parsed.events.reserve(batch.text_len() * 2);
-            None
+            events_buffer.reserve(batch.text_len() * 2);
+            Events::Json(&mut events_buffer)
         }
     };
+    let mut order = candidates.starting_order();
     for item in &batch.items {
         match item {
             BatchItem::Record {
@@ -81,28 +148,27 @@ pub fn parse_batch(log_type: &'static LogType, run: &RunMeta, batch: &Batch) -> 
                 text,
                 columns,
             } => {
-                let line = batch.text(text);
-                let row_id = RowId {
-                    prefix: run.row_id_prefix,
-                    sequence: *sequence,
-                };
-                let meta = EventMeta {
-                    log_type: log_type.name,
-                    row_id,
+                let record = Record {
+                    line: batch.text(text),
+                    row_id: RowId {
+                        prefix: run.row_id_prefix,
+                        sequence: *sequence,
+                    },
                     parse_time,
-                    source_id: run.source_id.as_deref(),
-                    source_label: run.source_label.as_deref(),
+                    run,
                 };
-                let out: &mut dyn EventOutput = match &mut rows {
-                    Some(rows) => rows,
-                    None => &mut parsed.events,
-                };
-                match parse_line(log_type, line, batch.column_map(*columns), &meta, out) {
-                    Ok(()) => parsed.event_count += 1,
+                let outcome = classify(log_types, &mut order, &record, &mut events, |index| {
+                    batch.column_map(*columns, index)
+                });
+                match outcome {
+                    Ok(winner) => {
+                        parsed.event_count += 1;
+                        parsed.events_by_type[winner] += 1;
+                    }
                     Err(reason) => parsed.rejects.push(Reject {
                         line_number: *line_number,
                         reason,
-                        raw: line.to_string(),
+                        raw: record.line.to_string(),
                     }),
                 }
             }
@@ -117,16 +183,70 @@ pub fn parse_batch(log_type: &'static LogType, run: &RunMeta, batch: &Batch) -> 
             }),
         }
     }
-    if let Some(rows) = &mut rows {
-        parsed.arrow = Some(match rows.finish() {
-            Ok(batch) if batch.num_rows() == 0 => Ok(Vec::new()),
-            Ok(batch) => Ok(vec![batch]),
-            Err(error) => Err(format!(
-                "internal error: cannot convert events to Arrow: {error}"
-            )),
-        });
-    }
+    parsed.arrow = events.finish();
+    parsed.events = events_buffer;
     parsed
+}
+
+/// One record and what the run adds to its event.
+struct Record<'a> {
+    line: &'a str,
+    row_id: RowId,
+    parse_time: chrono::DateTime<chrono::Utc>,
+    run: &'a RunMeta,
+}
+
+/// Parses `record` with the first candidate (in `order`) that accepts it, moving that one to
+/// the front; the winner's index, or every candidate's reason in the run's order.
+fn classify<'b>(
+    log_types: &[&'static LogType],
+    order: &mut [usize],
+    record: &Record<'_>,
+    events: &mut Events<'_>,
+    columns: impl Fn(usize) -> Option<&'b ColumnMap>,
+) -> Result<usize, String> {
+    let mut reasons: Vec<(usize, String)> = Vec::new();
+    for position in 0..order.len() {
+        let index = order[position];
+        let log_type = log_types[index];
+        let meta = EventMeta {
+            log_type: log_type.name,
+            row_id: record.row_id,
+            parse_time: record.parse_time,
+            source_id: record.run.source_id.as_deref(),
+            source_label: record.run.source_label.as_deref(),
+        };
+        let out = events.of(index)?;
+        match parse_line(log_type, record.line, columns(index), &meta, out) {
+            Ok(()) => {
+                // Move to front: a run of one type tries its type first from now on.
+                order[..=position].rotate_right(1);
+                return Ok(index);
+            }
+            Err(reason) => reasons.push((index, reason)),
+        }
+    }
+    if let [(_, reason)] = reasons.as_slice() {
+        return Err(reason.clone());
+    }
+    // In the run's order, candidates with the same reason named together.
+    reasons.sort_by_key(|(index, _)| *index);
+    let mut grouped: Vec<(Vec<&str>, String)> = Vec::new();
+    for (index, reason) in reasons {
+        let name = log_types[index].name;
+        match grouped.iter_mut().find(|(_, known)| *known == reason) {
+            Some((names, _)) => names.push(name),
+            None => grouped.push((vec![name], reason)),
+        }
+    }
+    let each: Vec<String> = grouped
+        .into_iter()
+        .map(|(names, reason)| format!("{}: {reason}", names.join(", ")))
+        .collect();
+    Err(format!(
+        "no candidate log type accepts the record ({})",
+        each.join("; ")
+    ))
 }
 
 /// Parses one record line, appending its event to `out` (a JSON line or an Arrow row); the error

@@ -3,13 +3,13 @@
 use std::sync::Arc;
 
 use super::batch::Batch;
+use super::classify::{Candidates, Framed, Framers, RecordFraming};
 use super::input::{expand, Expanded, InputArg, Source};
 use super::lines::Line;
 use super::ordered::{Closed, OrderedSender};
 use super::parse::{parse_batch, ParsedBatch, RunMeta};
 use super::progress::Progress;
 use super::splitter::Splitter;
-use crate::runtime::{Framer, LineKind, LogType};
 
 /// In-band news about the inputs, delivered in order with the batches.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +50,8 @@ impl std::fmt::Display for Unverified {
 }
 
 pub struct Reader<'pool> {
-    log_type: &'static LogType,
+    candidates: Arc<Candidates>,
+    framing: RecordFraming,
     run: Arc<RunMeta>,
     sender: OrderedSender<'pool, ParsedBatch, InputEvent>,
     max_line_bytes: usize,
@@ -60,15 +61,18 @@ pub struct Reader<'pool> {
 }
 
 impl<'pool> Reader<'pool> {
+    /// `framing` is `candidates.framing()`, checked by the caller.
     pub fn new(
-        log_type: &'static LogType,
+        candidates: Arc<Candidates>,
+        framing: RecordFraming,
         run: Arc<RunMeta>,
         sender: OrderedSender<'pool, ParsedBatch, InputEvent>,
         max_line_bytes: usize,
         progress: Progress,
     ) -> Self {
         Reader {
-            log_type,
+            candidates,
+            framing,
             run,
             sender,
             max_line_bytes,
@@ -129,9 +133,9 @@ impl<'pool> Reader<'pool> {
         let verified_members = opened.verified_members.clone();
         let mut members_seen = 0;
         let mut first_unverified_line = 1;
-        // A new framer per input: header state does not carry over between files.
-        let mut framer = Framer::new(self.log_type);
-        let mut lines = Splitter::new(self.log_type, opened.stream, self.max_line_bytes);
+        // New framers per input: header state does not carry over between files.
+        let mut framers = Framers::new(&self.candidates);
+        let mut lines = Splitter::new(self.framing, opened.stream, self.max_line_bytes);
         let mut batch = Batch::default();
         loop {
             let next = lines.next_line();
@@ -143,15 +147,15 @@ impl<'pool> Reader<'pool> {
             }
             match next {
                 Ok(None) => break,
-                Ok(Some((line_number, Line::Text(text)))) => match framer.classify(text) {
-                    LineKind::Blank | LineKind::Header | LineKind::Skipped => {}
-                    LineKind::Record(columns) => {
+                Ok(Some((line_number, Line::Text(text)))) => match framers.frame(text) {
+                    Framed::NotARecord => {}
+                    Framed::Record(columns) => {
                         batch.push_record(line_number, self.next_sequence, text, columns);
                         self.next_sequence += 1;
                     }
                 },
                 Ok(Some((line_number, Line::Invalid { raw, reason }))) => {
-                    if !framer.skips_unreadable() {
+                    if !framers.skips_unreadable() {
                         batch.push_rejected(line_number, raw, reason)
                     }
                 }
@@ -180,10 +184,10 @@ impl<'pool> Reader<'pool> {
         if batch.is_empty() {
             return Ok(());
         }
-        let log_type = self.log_type;
+        let candidates = Arc::clone(&self.candidates);
         let run = Arc::clone(&self.run);
         self.sender
-            .submit(move || parse_batch(log_type, &run, &batch))
+            .submit(move || parse_batch(&candidates, &run, &batch))
     }
 }
 

@@ -20,6 +20,9 @@ pub struct Summary {
     /// Events handed to the output that it did not keep: it failed, and a file or Parquet file
     /// not completed is removed. The per-input counts then say what was parsed, not written.
     pub lost: u64,
+    /// The run's candidate log types, and the events each parsed (classification).
+    pub log_types: Vec<String>,
+    pub events_by_type: Vec<u64>,
 }
 
 impl Summary {
@@ -46,6 +49,16 @@ impl Summary {
             self.start_input(name.to_string());
         }
         self.current().failure = Some(message.to_string());
+    }
+
+    /// Counts a batch's events by candidate log type.
+    pub fn add_by_type(&mut self, events: &[u64]) {
+        if self.events_by_type.len() < events.len() {
+            self.events_by_type.resize(events.len(), 0);
+        }
+        for (total, count) in self.events_by_type.iter_mut().zip(events) {
+            *total += count;
+        }
     }
 
     pub fn total_events(&self) -> u64 {
@@ -89,13 +102,35 @@ impl Summary {
             "summary: total: {totals} in {}",
             plural(self.inputs.len() as u64, "input")
         )?;
+        if self.log_types.len() > 1 {
+            let by_type: Vec<String> = self
+                .log_types
+                .iter()
+                .zip(&self.events_by_type)
+                .filter(|(_, count)| **count > 0)
+                .map(|(name, count)| format!("{name} {count}"))
+                .collect();
+            if !by_type.is_empty() {
+                writeln!(out, "summary: events by log type: {}", by_type.join(", "))?;
+            }
+        }
         for tally in self.inputs.iter().filter(|tally| tally.all_rejected()) {
-            writeln!(
-                out,
-                "hint: every record of {} was rejected: is it a log of this type? Check \
-                 --log-type (`logschema list` names the log types)",
-                tally.name
-            )?;
+            if self.log_types.len() > 1 {
+                writeln!(
+                    out,
+                    "hint: every record of {} was rejected: no candidate log type accepts it \
+                     (`logschema list` names the log types; without --log-types every one is tried)",
+                    tally.name
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "hint: every record of {} was rejected: is it a log of this type? Check \
+                     --log-type, or leave it out to try every log type (`logschema list` names \
+                     them)",
+                    tally.name
+                )?;
+            }
         }
         Ok(())
     }
@@ -174,7 +209,8 @@ mod tests {
         assert!(
             text.ends_with(
                 "hint: every record of flow.log was rejected: is it a log of this type? Check \
-                 --log-type (`logschema list` names the log types)\n"
+                 --log-type, or leave it out to try every log type (`logschema list` names \
+                 them)\n"
             ),
             "{text}"
         );

@@ -6,12 +6,19 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
-use super::output::Stop;
-use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
-use crate::lake::ParquetSink;
+use super::parse::TableBatch;
 use crate::store::{S3Store, S3Url, S3Writer};
+
+/// Why output stopped before the end.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// Standard output was closed by its reader (`| head`): not an error.
+    BrokenPipe,
+    /// Output cannot go on; the message says why.
+    Fatal(String),
+}
 
 /// Receives the events of each parsed batch, in input order.
 pub trait EventSink {
@@ -29,14 +36,14 @@ pub trait EventSink {
         None
     }
 
-    /// The schema of the Arrow batches this sink takes instead of JSON lines, if it does: the
-    /// workers then write the events as Arrow rows (in parallel) and [`Self::write_arrow`] gets
-    /// them.
-    fn arrow_schema(&self) -> Option<SchemaRef> {
+    /// The schemas of the Arrow tables this sink takes instead of JSON lines, one per candidate
+    /// log type, if it does: the workers then write the events as Arrow rows (in parallel) and
+    /// [`Self::write_arrow`] gets them.
+    fn arrow_schemas(&self) -> Option<Vec<SchemaRef>> {
         None
     }
 
-    fn write_arrow(&mut self, _batches: Vec<RecordBatch>) -> Result<(), Stop> {
+    fn write_arrow(&mut self, _batches: Vec<TableBatch>) -> Result<(), Stop> {
         Err(Stop::Fatal(
             "internal error: this output takes no Arrow batches".into(),
         ))
@@ -329,48 +336,6 @@ pub fn s3_object_writer(url: &str) -> Result<S3Writer, String> {
         .map_err(|error| error.to_string())
 }
 
-impl EventSink for ParquetSink {
-    /// The workers write Parquet's events as Arrow rows ([`Self::arrow_schema`]), never as lines.
-    fn write_events(&mut self, _lines: &[u8]) -> Result<(), Stop> {
-        Err(Stop::Fatal(
-            "internal error: Parquet output takes Arrow batches, not JSON lines".into(),
-        ))
-    }
-
-    fn finish(&mut self) -> Result<(), Stop> {
-        ParquetSink::finish(self).map_err(Stop::Fatal)
-    }
-
-    fn summary(&self) -> Option<String> {
-        Some(ParquetSink::summary(self))
-    }
-
-    fn arrow_schema(&self) -> Option<SchemaRef> {
-        Some(self.schema())
-    }
-
-    fn write_arrow(&mut self, batches: Vec<RecordBatch>) -> Result<(), Stop> {
-        ParquetSink::write_arrow(self, &batches).map_err(Stop::Fatal)
-    }
-
-    fn start_input(&mut self, verifiable: bool) -> Result<(), Stop> {
-        ParquetSink::start_input(self, verifiable).map_err(Stop::Fatal)
-    }
-
-    fn can_discard(&self) -> bool {
-        true
-    }
-
-    fn discard_input(&mut self) -> Result<(), Stop> {
-        ParquetSink::discard_input(self);
-        Ok(())
-    }
-
-    fn events_kept(&mut self) -> u64 {
-        self.rows_published()
-    }
-}
-
 /// Batches queued for a [`BackgroundSink`]: bounds its memory to a few batches.
 const BACKGROUND_BATCHES_AHEAD: usize = 4;
 
@@ -379,7 +344,7 @@ const BACKGROUND_BATCHES_AHEAD: usize = 4;
 /// sink stops the run at the next batch or at the end.
 pub struct BackgroundSink {
     batches: Option<SyncSender<ToSink>>,
-    arrow_schema: Option<SchemaRef>,
+    arrow_schemas: Option<Vec<SchemaRef>>,
     can_discard: bool,
     worker: Option<JoinHandle<SinkOutcome>>,
     summary: Option<String>,
@@ -396,7 +361,7 @@ struct SinkOutcome {
 
 enum ToSink {
     Lines(Vec<u8>),
-    Arrow(Vec<RecordBatch>),
+    Arrow(Vec<TableBatch>),
     StartInput {
         verifiable: bool,
     },
@@ -408,12 +373,12 @@ enum ToSink {
 impl BackgroundSink {
     pub fn spawn<S: EventSink + Send + 'static>(sink: S) -> Self {
         let (batches, received) = sync_channel(BACKGROUND_BATCHES_AHEAD);
-        let arrow_schema = sink.arrow_schema();
+        let arrow_schemas = sink.arrow_schemas();
         let can_discard = sink.can_discard();
         let worker = std::thread::spawn(move || drain(sink, received));
         BackgroundSink {
             batches: Some(batches),
-            arrow_schema,
+            arrow_schemas,
             can_discard,
             worker: Some(worker),
             summary: None,
@@ -488,11 +453,11 @@ impl EventSink for BackgroundSink {
         self.send(ToSink::Lines(std::mem::take(lines)))
     }
 
-    fn arrow_schema(&self) -> Option<SchemaRef> {
-        self.arrow_schema.clone()
+    fn arrow_schemas(&self) -> Option<Vec<SchemaRef>> {
+        self.arrow_schemas.clone()
     }
 
-    fn write_arrow(&mut self, batches: Vec<RecordBatch>) -> Result<(), Stop> {
+    fn write_arrow(&mut self, batches: Vec<TableBatch>) -> Result<(), Stop> {
         self.send(ToSink::Arrow(batches))
     }
 

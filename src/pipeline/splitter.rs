@@ -3,9 +3,9 @@
 
 use std::io::{self, BufRead};
 
+use super::classify::RecordFraming;
 use super::json_stream::JsonStream;
 use super::lines::{Line, LineReader};
-use crate::runtime::{LogType, ParserSpec};
 
 /// Splits an input into records: lines, or JSON values for JSON log types and envelopes.
 pub enum Splitter<R> {
@@ -14,12 +14,14 @@ pub enum Splitter<R> {
 }
 
 impl<R: BufRead> Splitter<R> {
-    pub fn new(log_type: &'static LogType, reader: R, max_bytes: usize) -> Self {
-        let envelope = log_type.envelope.as_ref();
-        if matches!(log_type.parser, ParserSpec::JsonLines) || envelope.is_some() {
-            Splitter::Json(JsonStream::new(reader, max_bytes, envelope))
-        } else {
-            Splitter::Lines(LineReader::with_max_line_bytes(reader, max_bytes))
+    pub fn new(framing: RecordFraming, reader: R, max_bytes: usize) -> Self {
+        match framing {
+            RecordFraming::Json(envelope) => {
+                Splitter::Json(JsonStream::new(reader, max_bytes, envelope))
+            }
+            RecordFraming::Lines => {
+                Splitter::Lines(LineReader::with_max_line_bytes(reader, max_bytes))
+            }
         }
     }
 

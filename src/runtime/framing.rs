@@ -296,6 +296,11 @@ impl Framer {
         }
     }
 
+    /// The column mapping in force (the one the next record gets), if the log type has one.
+    pub fn current_columns(&self) -> Option<&Arc<ColumnMap>> {
+        self.columns.as_ref()
+    }
+
     /// A line that could not be read as text (invalid UTF-8, too long) still counts for
     /// `skipLines`: true when it is one of the lines skipped, so not a rejection.
     pub fn skips_unreadable(&mut self) -> bool {

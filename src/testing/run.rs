@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::pipeline::classify::RecordFraming;
 use crate::pipeline::lines::{Line, DEFAULT_MAX_LINE_BYTES};
 use crate::pipeline::parse::parse_line;
 use crate::pipeline::splitter::Splitter;
@@ -22,7 +23,11 @@ pub struct CaseOutput {
 pub fn parse_input(log_type: &'static LogType, input: &str) -> CaseOutput {
     let mut output = CaseOutput::default();
     let mut framer = Framer::new(log_type);
-    let mut lines = Splitter::new(log_type, input.as_bytes(), DEFAULT_MAX_LINE_BYTES);
+    let mut lines = Splitter::new(
+        RecordFraming::of(log_type),
+        input.as_bytes(),
+        DEFAULT_MAX_LINE_BYTES,
+    );
     let parse_time = chrono::Utc::now();
     let mut sequence = 0;
     let mut event_line = Vec::new();
