@@ -183,3 +183,36 @@ fn milliseconds_in_a_unix_seconds_field_get_a_hint() {
         "{stderr}"
     );
 }
+
+#[test]
+fn json_log_types_classification_cannot_tell_apart_are_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Two GitHub-like audit types that require the same keys: each accepts the other's records.
+    let schema = |name: &str, extra: &str| {
+        format!(
+            "schema: {name}\nfields:\n  - name: action\n    required: true\n    type: string\n  \
+             - name: created_at\n    required: true\n    type: timestamp\n    timeFormats: [unix_ms]\n    \
+             isEventTime: true\n  - name: {extra}\n    type: string\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("audit.yml"),
+        schema("GitHub.Audit", "actor"),
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("push.yml"), schema("GitHub.Push", "ref")).expect("write");
+    let output = run(&["check", dir.path().to_str().expect("utf-8")], b"");
+    assert_eq!(exit_code(&output), 0, "a warning is not an error");
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.contains(
+            "audit.yml:1:1: warning: GitHub.Audit and GitHub.Push cannot be told apart when \
+             classifying"
+        ) && stderr.contains("make `actor` required in GitHub.Audit"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("2 schema files, no problems (1 warning)\n"),
+        "{stderr}"
+    );
+}

@@ -17,6 +17,7 @@ pub mod ir;
 mod layout;
 mod lower;
 mod names;
+pub mod overlap;
 mod positions;
 mod raw;
 

@@ -1,6 +1,7 @@
 //! `logschema check`: the generator's front end (load, check, resolve) on schema files, without
 //! building. The same diagnostics the build prints, quick enough for an editor's on-save hook.
-//! Exit status: 0 every schema is valid, 1 a problem (listed on standard error).
+//! Exit status: 0 every schema is valid, 1 a problem (listed on standard error). Warnings (log
+//! types that classification cannot tell apart) do not change it.
 
 use std::path::PathBuf;
 
@@ -24,10 +25,20 @@ pub fn run(paths: &[PathBuf]) -> u8 {
     }
     // All files together, as the build compiles them: a log type named twice is an error too.
     match logschema_codegen::compile(&sources) {
-        Ok(_) => {
+        Ok(schemas) => {
+            // Not errors: each schema is valid alone; the pair misleads classification.
+            let overlaps = logschema_codegen::overlap::overlaps(&schemas);
+            for overlap in &overlaps {
+                eprintln!("{overlap}");
+            }
             let count = sources.len();
             let noun = if count == 1 { "file" } else { "files" };
-            eprintln!("logschema: check: {count} schema {noun}, no problems");
+            let warnings = match overlaps.len() {
+                0 => String::new(),
+                1 => " (1 warning)".to_string(),
+                many => format!(" ({many} warnings)"),
+            };
+            eprintln!("logschema: check: {count} schema {noun}, no problems{warnings}");
             0
         }
         Err(diagnostics) => {
