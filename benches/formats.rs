@@ -1,11 +1,14 @@
 //! `cargo bench --bench formats`: the log types beyond VPC Flow and DNS, one thread and two, on
 //! generated data in their documented formats: CloudTrail (one gzip `{"Records": [...]}`
 //! document of ~100 MB, streamed), ALB access logs (fastmatch), and Apache combined access logs
-//! through `fastmatch` (Apache.AccessCombined) and through `regex` (grok, Test.RegexAccess).
+//! through `fastmatch` (Apache.AccessCombined) and through `regex` (grok, Test.RegexAccess); and
+//! classification: ALB and VPC flow streams parsed with `--log-types` among ten candidates,
+//! their own type last, beside `--log-type`.
 //! Reports records/s and MB/s of uncompressed input and the peak memory. See BENCHMARKS.md.
 //!
 //! Environment: `LOGSCHEMA_BENCH_RUNS=N` rounds (best run counts, default 3);
-//! `LOGSCHEMA_BENCH_BIN=PATH` measures that binary instead of building the release one.
+//! `LOGSCHEMA_BENCH_BIN=PATH` measures that binary instead of building the release one;
+//! `LOGSCHEMA_BENCH_ONLY=TEXT` runs only the jobs whose name contains TEXT.
 
 #[path = "throughput/run.rs"]
 #[allow(dead_code)]
@@ -32,7 +35,8 @@ fn main() -> ExitCode {
 
 struct Job {
     name: &'static str,
-    log_type: &'static str,
+    /// `--log-type T`, or `--log-types ...` for classification.
+    select: [&'static str; 2],
     input: PathBuf,
     /// Uncompressed bytes.
     bytes: u64,
@@ -50,34 +54,56 @@ fn bench() -> io::Result<()> {
         .unwrap_or(3);
 
     let apache = write_once(&dir.join("apache-combined.log"), 400_000, apache_line)?;
+    let flow = write_once(&dir.join("vpcflow.log"), 1_000_000, flow_line)?;
     let jobs = [
         cloudtrail_job(&dir)?,
         Job {
             name: "ALB (fastmatch)",
-            log_type: "AWS.ALB",
+            select: ["--log-type", "AWS.ALB"],
             bytes: fs::metadata(&write_once(&dir.join("alb.log"), 300_000, alb_line)?)?.len(),
             input: dir.join("alb.log"),
         },
         Job {
             name: "Apache combined (fastmatch)",
-            log_type: "Apache.AccessCombined",
+            select: ["--log-type", "Apache.AccessCombined"],
             bytes: fs::metadata(&apache)?.len(),
             input: apache.clone(),
         },
         Job {
             name: "Apache combined (regex)",
-            log_type: "Test.RegexAccess",
+            select: ["--log-type", "Test.RegexAccess"],
             bytes: fs::metadata(&apache)?.len(),
             input: apache.clone(),
         },
+        Job {
+            name: "ALB classified among 10",
+            select: ["--log-types", TEN_ENDING_WITH_ALB],
+            bytes: fs::metadata(dir.join("alb.log"))?.len(),
+            input: dir.join("alb.log"),
+        },
+        Job {
+            name: "VPC flow (delimited)",
+            select: ["--log-type", "AWS.VPCFlow"],
+            bytes: fs::metadata(&flow)?.len(),
+            input: flow.clone(),
+        },
+        Job {
+            name: "VPC flow classified among 10",
+            select: ["--log-types", TEN_ENDING_WITH_FLOW],
+            bytes: fs::metadata(&flow)?.len(),
+            input: flow.clone(),
+        },
     ];
+    // `LOGSCHEMA_BENCH_ONLY=classified`: only the jobs whose name contains that text.
+    let only = std::env::var("LOGSCHEMA_BENCH_ONLY").unwrap_or_default();
     let mut rows = Vec::new();
-    for job in &jobs {
+    for job in jobs.iter().filter(|job| job.name.contains(&only)) {
         for threads in [1, 2] {
             let mut best = Best::default();
             for _ in 0..runs {
+                let inputs: [&Path; 1] = [&job.input];
                 let timing =
-                    run::run_binary(&binary, job.log_type, threads, &[&job.input], Sink::DevNull)?;
+                    run::run_selected(&binary, &job.select, threads, &[], &inputs, Sink::DevNull)?;
                 best.keep(timing);
             }
             let timing = best.get()?;
@@ -109,6 +135,13 @@ fn bench() -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Classification candidates: ten shipped log types of every parser kind, the stream's own
+/// type last (the worst place to start from).
+const TEN_ENDING_WITH_ALB: &str = "AWS.VPCFlow,AWS.CloudFrontAccess,AWS.CloudWatchEvents,\
+AWS.GuardDuty,AWS.S3ServerAccess,AWS.VPCDns,AWS.WAFWebACL,Apache.AccessCombined,Nginx.Access,AWS.ALB";
+const TEN_ENDING_WITH_FLOW: &str = "AWS.ALB,AWS.CloudFrontAccess,AWS.CloudWatchEvents,\
+AWS.GuardDuty,AWS.S3ServerAccess,AWS.VPCDns,AWS.WAFWebACL,Apache.AccessCombined,Nginx.Access,AWS.VPCFlow";
 
 /// A small deterministic generator (xorshift), so every run measures the same data.
 struct Rng(u64);
@@ -175,6 +208,21 @@ fn apache_line(rng: &mut Rng, index: u64) -> String {
         rng.below(100_000),
         rng.pick(&["-", "http://www.example.com/start.html"]),
         rng.pick(AGENTS),
+    )
+}
+
+/// A VPC flow log record in the default format (no header: the default columns apply).
+fn flow_line(rng: &mut Rng, index: u64) -> String {
+    let action = rng.pick(&["ACCEPT", "REJECT"]);
+    format!(
+        "2 123456789010 eni-1235b8ca123456789 10.0.{}.{} 172.31.16.21 {} 443 6 {} {} {} {} {action} OK",
+        rng.below(250),
+        rng.below(250),
+        1024 + rng.below(60000),
+        1 + rng.below(90),
+        40 + rng.below(100_000),
+        1_600_000_000 + index,
+        1_600_000_060 + index
     )
 }
 
@@ -252,7 +300,7 @@ fn cloudtrail_job(dir: &Path) -> io::Result<Job> {
         .map_err(io::Error::other)?;
     Ok(Job {
         name: "CloudTrail (Records, gzip)",
-        log_type: "AWS.CloudTrail",
+        select: ["--log-type", "AWS.CloudTrail"],
         input: path,
         bytes,
     })

@@ -138,9 +138,25 @@ fn run_binary_with(
     inputs: &[&Path],
     sink: Sink<'_>,
 ) -> io::Result<Timing> {
+    let select = ["--log-type", log_type];
+    run_selected(binary, &select, threads, extra, inputs, sink)
+}
+
+/// `logschema parse SELECT --threads N EXTRA INPUTS`, where SELECT chooses the log type(s):
+/// `--log-type T` or `--log-types A,B,...`.
+pub fn run_selected(
+    binary: &Path,
+    select: &[&str],
+    threads: usize,
+    extra: &[&str],
+    inputs: &[&Path],
+    sink: Sink<'_>,
+) -> io::Result<Timing> {
     let mut command = Command::new(binary);
     command
-        .args(["parse", "--log-type", log_type, "--threads"])
+        .arg("parse")
+        .args(select)
+        .arg("--threads")
         .arg(threads.to_string())
         .args(extra)
         .args(inputs)
