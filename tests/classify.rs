@@ -214,3 +214,21 @@ fn log_types_whose_framing_cannot_be_shared_are_refused_before_reading() {
         "--log-type and --log-types exclude each other"
     );
 }
+
+#[test]
+fn a_file_rejected_whole_gets_a_hint_naming_the_log_type_that_accepts_it() {
+    let alb = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/alb-aws-doc.log");
+    let output = run(
+        &["parse", "--log-type", "AWS.VPCDns", alb.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(exit_code(&output), 2);
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.contains(
+            "was rejected: is it a log of this type? Its first records parse as AWS.ALB \
+             (--log-type AWS.ALB)."
+        ),
+        "{stderr}"
+    );
+}

@@ -8,7 +8,10 @@
 
 use std::sync::Arc;
 
-use crate::runtime::{ColumnMap, EnvelopeSpec, Framer, LineKind, LogType, ParserSpec};
+use super::parse::parse_line;
+use crate::runtime::{
+    ColumnMap, EnvelopeSpec, EventMeta, Framer, LineKind, LogType, ParserSpec, RowId,
+};
 
 /// The log types of a run, in the order the user gave them: one (`--log-type`) or several.
 #[derive(Debug, Clone)]
@@ -236,6 +239,40 @@ impl Framers {
     }
 }
 
+/// The log types of `registry` that accept every one of `records` (raw texts of records some
+/// other log type rejected): what a hint can suggest instead.
+pub fn accepting(records: &[String], registry: &[&'static LogType]) -> Vec<&'static str> {
+    let meta = EventMeta {
+        log_type: "",
+        row_id: RowId {
+            prefix: 0,
+            sequence: 0,
+        },
+        parse_time: chrono::Utc::now(),
+        source_id: None,
+        source_label: None,
+    };
+    let mut event = Vec::new();
+    registry
+        .iter()
+        .filter(|log_type| {
+            let mut framer = Framer::new(log_type);
+            let mut parsed = 0;
+            let all = records.iter().all(|record| match framer.classify(record) {
+                LineKind::Record(columns) => {
+                    let columns = columns.map(Arc::as_ref);
+                    event.clear();
+                    parsed += 1;
+                    parse_line(log_type, record, columns, &meta, &mut event).is_ok()
+                }
+                LineKind::Blank | LineKind::Header | LineKind::Skipped => true,
+            });
+            all && parsed > 0
+        })
+        .map(|log_type| log_type.name)
+        .collect()
+}
+
 /// The registered log types a `--log-types` list names: exact names (any case) and globs with
 /// `*` (`AWS.*`), in the order given, each type once.
 pub fn select(
@@ -330,6 +367,19 @@ mod tests {
         assert!(unknown.contains("did you mean AWS.VPCFlow?"), "{unknown}");
         let none = select(&["Nope.*".to_string()], registry()).unwrap_err();
         assert_eq!(none, "no log type matches \"Nope.*\"");
+    }
+
+    #[test]
+    fn the_log_types_that_accept_rejected_records_are_found() {
+        let flow = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/vpcflow-default.log"
+        ))
+        .expect("the flow sample");
+        let records: Vec<String> = flow.lines().skip(1).take(3).map(String::from).collect();
+        let some = [named("AWS.VPCDns"), named("AWS.ALB"), named("AWS.VPCFlow")];
+        assert_eq!(accepting(&records, &some), ["AWS.VPCFlow"]);
+        assert!(accepting(&["{\"a\": 1} junk".to_string()], registry()).is_empty());
     }
 
     #[test]

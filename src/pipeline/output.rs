@@ -11,7 +11,7 @@ use super::ordered::Delivered;
 use super::parse::{ParsedBatch, Reject};
 use super::progress::{Counts, Progress};
 use super::reader::{InputEvent, Unverified};
-use super::report::Summary;
+use super::report::{Summary, REJECTED_SAMPLES};
 use super::sink::{EventSink, Stop};
 
 /// The `--rejects` file: one JSON line per rejected record, appended. Each line is one `write`
@@ -151,6 +151,15 @@ impl<S: EventSink, E: Write> Output<S, E> {
         tally.rejected += batch.rejects.len() as u64;
         let name = tally.name.clone();
         self.summary.add_by_type(&batch.events_by_type);
+        let samples = &mut self.summary.current().rejected_samples;
+        let room = REJECTED_SAMPLES.saturating_sub(samples.len());
+        samples.extend(
+            batch
+                .rejects
+                .iter()
+                .take(room)
+                .map(|reject| reject.raw.clone()),
+        );
         match batch.arrow.take() {
             Some(Ok(arrow)) => self.sink.write_arrow(arrow)?,
             Some(Err(message)) => return Err(Stop::Fatal(message)),

@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use super::classify;
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct InputTally {
     pub name: String,
@@ -12,7 +14,12 @@ pub struct InputTally {
     pub rejected: u64,
     /// Why the input could not be read (to its end), if it could not.
     pub failure: Option<String>,
+    /// The first few rejected records' text, to suggest a log type that accepts them.
+    pub rejected_samples: Vec<String>,
 }
+
+/// Rejected records kept per input for the hint.
+pub const REJECTED_SAMPLES: usize = 3;
 
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -123,11 +130,20 @@ impl Summary {
                     tally.name
                 )?;
             } else {
+                let accepting = classify::accepting(&tally.rejected_samples, crate::log_types());
+                let suggestion = match accepting.as_slice() {
+                    [] => String::new(),
+                    names => format!(
+                        " Its first records parse as {} (--log-type {}).",
+                        names.join(", "),
+                        names[0]
+                    ),
+                };
                 writeln!(
                     out,
-                    "hint: every record of {} was rejected: is it a log of this type? Check \
-                     --log-type, or leave it out to try every log type (`logschema list` names \
-                     them)",
+                    "hint: every record of {} was rejected: is it a log of this type?{suggestion} \
+                     Check --log-type, or leave it out to try every log type (`logschema list` \
+                     names them)",
                     tally.name
                 )?;
             }
