@@ -56,8 +56,16 @@ fn main() -> ExitCode {
         Command::Infer {
             name,
             from_unknown,
+            parser,
+            delimiter,
             paths,
-        } => ExitCode::from(cli::infer::run(&name, from_unknown, &paths)),
+        } => {
+            let samples = match parser {
+                cli::InferParser::Json => cli::infer::Samples::Json { from_unknown },
+                cli::InferParser::Csv => cli::infer::Samples::Csv { delimiter },
+            };
+            ExitCode::from(cli::infer::run(&name, samples, &paths))
+        }
         Command::Diff(args) => ExitCode::from(cli::diff::run(&args)),
         Command::Ddl(args) => table_ddl(&args),
     }

@@ -1,22 +1,39 @@
-//! `logschema infer`: drafts a schema from sample JSON records (files, directories, gzip or
-//! standard input) and prints it. Exit status: 0 a schema was written, 1 nothing to infer from
-//! (no readable record), with the reason on standard error.
+//! `logschema infer`: drafts a schema from sample records (files, directories, gzip or standard
+//! input) and prints it: JSON records, or text lines of delimited values (`--parser csv`).
+//! Exit status: 0 a schema was written, 1 nothing to infer from (no readable record), with the
+//! reason on standard error.
 
 use std::path::PathBuf;
 
-use logschema::infer::{to_schema_yaml, ObjectShape};
-use logschema::pipeline::input::{expand, Expanded, InputArg};
+use logschema::infer::text::{TextLayout, EMPTY_VALUES, LAYOUT_LINES};
+use logschema::infer::yaml::to_schema_yaml_with_parser;
+use logschema::infer::ObjectShape;
+use logschema::pipeline::input::{expand, Expanded, InputArg, Opened};
 use logschema::pipeline::json_stream::JsonStream;
-use logschema::pipeline::lines::{Line, DEFAULT_MAX_LINE_BYTES};
+use logschema::pipeline::lines::{Line, LineReader, DEFAULT_MAX_LINE_BYTES};
 use logschema::pipeline::progress::Progress;
 use logschema::runtime::{json_in, InputValue};
 
+/// What the samples are.
+pub enum Samples {
+    /// JSON records; with `from_unknown` they are events of a log type with
+    /// `fieldDiscoveryEnabled`, and their `p_unknown` objects are the samples: the draft lists the
+    /// fields the schema lacks.
+    Json { from_unknown: bool },
+    /// Text lines of delimited values; `None`: the delimiter is guessed.
+    Csv { delimiter: Option<char> },
+}
+
 /// Reads every record of `paths` and prints the schema named `name`; returns the exit status.
-/// With `from_unknown` the records are events of a log type with `fieldDiscoveryEnabled`, and
-/// their `p_unknown` objects are the samples: the draft lists the fields the schema lacks.
-pub fn run(name: &str, from_unknown: bool, paths: &[PathBuf]) -> u8 {
-    let mut root = ObjectShape::default();
-    let (mut records, mut skipped) = (0u64, 0u64);
+pub fn run(name: &str, samples: Samples, paths: &[PathBuf]) -> u8 {
+    let mut folder = match samples {
+        Samples::Json { from_unknown } => Folder::Json {
+            from_unknown,
+            root: ObjectShape::default(),
+            skipped: 0,
+        },
+        Samples::Csv { delimiter } => Folder::Csv(CsvFolder::new(delimiter)),
+    };
     let progress = Progress::hidden();
     for arg in InputArg::from_args(paths) {
         for input in expand(&arg) {
@@ -27,55 +44,193 @@ pub fn run(name: &str, from_unknown: bool, paths: &[PathBuf]) -> u8 {
                     return 1;
                 }
             };
-            let opened = match source.open(&progress) {
-                Ok(opened) => opened,
-                Err(error) => {
-                    eprintln!("logschema: infer: {}: {error}", source.name());
-                    return 1;
-                }
+            let outcome = source
+                .open(&progress)
+                .and_then(|opened| folder.read(opened));
+            if let Err(error) = outcome {
+                eprintln!("logschema: infer: {}: {error}", source.name());
+                return 1;
+            }
+        }
+    }
+    let (root, parser, records, skipped) = match folder.finish() {
+        Ok(done) => done,
+        Err(message) => {
+            eprintln!("logschema: infer: {message}");
+            return 1;
+        }
+    };
+    let noun = if records == 1 { "record" } else { "records" };
+    let about = if skipped > 0 {
+        format!("{records} sample {noun} ({skipped} unreadable values or lines skipped)")
+    } else {
+        format!("{records} sample {noun}")
+    };
+    print!(
+        "{}",
+        to_schema_yaml_with_parser(name, &about, parser.as_deref(), &root)
+    );
+    eprintln!("logschema: infer: {name} from {about}");
+    0
+}
+
+enum Folder {
+    Json {
+        from_unknown: bool,
+        root: ObjectShape,
+        /// Values that were not JSON objects.
+        skipped: u64,
+    },
+    Csv(CsvFolder),
+}
+
+/// The folded shape, the `parser:` section, records and skipped values.
+type Folded = (ObjectShape, Option<String>, u64, u64);
+
+impl Folder {
+    fn read(&mut self, opened: Opened) -> std::io::Result<()> {
+        match self {
+            Folder::Json {
+                from_unknown,
+                root,
+                skipped,
+            } => read_json(opened, *from_unknown, root, skipped),
+            Folder::Csv(csv) => csv.read(opened),
+        }
+    }
+
+    fn finish(self) -> Result<Folded, String> {
+        match self {
+            Folder::Json { root, skipped, .. } if root.seen == 0 => Err(format!(
+                "no JSON object records to infer from ({skipped} skipped)"
+            )),
+            Folder::Json { root, skipped, .. } => {
+                let records = root.seen;
+                Ok((root, None, records, skipped))
+            }
+            Folder::Csv(csv) => csv.finish(),
+        }
+    }
+}
+
+fn read_json(
+    opened: Opened,
+    from_unknown: bool,
+    root: &mut ObjectShape,
+    skipped: &mut u64,
+) -> std::io::Result<()> {
+    let mut values = JsonStream::new(opened.stream, DEFAULT_MAX_LINE_BYTES, None);
+    while let Some((_, line)) = values.next_line()? {
+        let Line::Text(text) = line else {
+            *skipped += 1;
+            continue;
+        };
+        match json_in::parse(text) {
+            Ok(InputValue::Object(object)) if !from_unknown => root.add(&object),
+            Ok(InputValue::Object(event)) => match event.get("p_unknown") {
+                Some(InputValue::Object(unknown)) => root.add(unknown),
+                // An event with nothing unknown adds no keys, but counts.
+                _ => root.add(&Default::default()),
+            },
+            _ => *skipped += 1,
+        }
+    }
+    Ok(())
+}
+
+/// Text lines: the first [`LAYOUT_LINES`] are held until the layout is decided, then every
+/// line is folded in as it is read.
+struct CsvFolder {
+    delimiter: Option<char>,
+    layout: Option<TextLayout>,
+    /// Lines read before the layout was decided, each with whether it was its file's first
+    /// record line (the header, if the files have one).
+    held: Vec<(String, bool)>,
+    root: ObjectShape,
+    empty_seen: [bool; 2],
+    skipped: u64,
+}
+
+impl CsvFolder {
+    fn new(delimiter: Option<char>) -> Self {
+        CsvFolder {
+            delimiter,
+            layout: None,
+            held: Vec::new(),
+            root: ObjectShape::default(),
+            empty_seen: [false; 2],
+            skipped: 0,
+        }
+    }
+
+    fn read(&mut self, opened: Opened) -> std::io::Result<()> {
+        let mut lines = LineReader::with_max_line_bytes(opened.stream, DEFAULT_MAX_LINE_BYTES);
+        let mut first_of_file = true;
+        while let Some((_, line)) = lines.next_line()? {
+            let Line::Text(text) = line else {
+                self.skipped += 1;
+                continue;
             };
-            let mut values = JsonStream::new(opened.stream, DEFAULT_MAX_LINE_BYTES, None);
-            loop {
-                match values.next_line() {
-                    Ok(None) => break,
-                    Ok(Some((_, Line::Text(text)))) => match json_in::parse(text) {
-                        Ok(InputValue::Object(object)) if !from_unknown => {
-                            root.add(&object);
-                            records += 1;
-                        }
-                        Ok(InputValue::Object(event)) => match event.get("p_unknown") {
-                            Some(InputValue::Object(unknown)) => {
-                                root.add(unknown);
-                                records += 1;
-                            }
-                            // An event with nothing unknown adds no keys, but counts.
-                            _ => {
-                                root.add(&Default::default());
-                                records += 1;
-                            }
-                        },
-                        _ => skipped += 1,
-                    },
-                    Ok(Some((_, Line::Invalid { .. }))) => skipped += 1,
-                    Err(error) => {
-                        eprintln!("logschema: infer: {}: {error}", source.name());
-                        return 1;
+            let text = text.trim_end_matches('\r');
+            if text.trim().is_empty() {
+                continue;
+            }
+            let first = first_of_file && !text.starts_with('#');
+            first_of_file &= !first;
+            match &self.layout {
+                Some(_) => self.fold(text, first),
+                None => {
+                    self.held.push((text.to_string(), first));
+                    if self.held.len() == LAYOUT_LINES {
+                        self.decide();
                     }
                 }
             }
         }
+        Ok(())
     }
-    if records == 0 {
-        eprintln!("logschema: infer: no JSON object records to infer from ({skipped} skipped)");
-        return 1;
+
+    fn decide(&mut self) {
+        let lines: Vec<&str> = self.held.iter().map(|(line, _)| line.as_str()).collect();
+        self.layout = TextLayout::detect(&lines, self.delimiter);
+        for (line, first) in std::mem::take(&mut self.held) {
+            self.fold(&line, first);
+        }
     }
-    let noun = if records == 1 { "record" } else { "records" };
-    let about = if skipped > 0 {
-        format!("{records} sample {noun} ({skipped} values that were not JSON objects skipped)")
-    } else {
-        format!("{records} sample {noun}")
-    };
-    print!("{}", to_schema_yaml(name, &about, &root));
-    eprintln!("logschema: infer: {name} from {about}");
-    0
+
+    fn fold(&mut self, line: &str, first_of_file: bool) {
+        let Some(layout) = &self.layout else { return };
+        if layout.skips(line) || (layout.has_header && first_of_file) {
+            return;
+        }
+        let markers = layout.empty_markers(line);
+        self.empty_seen[0] |= markers[0];
+        self.empty_seen[1] |= markers[1];
+        let record = serde_json::Value::Object(layout.record(line)).to_string();
+        match json_in::parse(&record) {
+            Ok(InputValue::Object(object)) => self.root.add(&object),
+            _ => self.skipped += 1,
+        }
+    }
+
+    fn finish(mut self) -> Result<Folded, String> {
+        if self.layout.is_none() {
+            self.decide();
+        }
+        let Some(layout) = &self.layout else {
+            return Err("no text lines to infer from".to_string());
+        };
+        if self.root.seen == 0 {
+            return Err("no record lines to infer from (only a header or comments)".to_string());
+        }
+        let empty: Vec<&str> = EMPTY_VALUES
+            .iter()
+            .zip(self.empty_seen)
+            .filter(|(_, seen)| *seen)
+            .map(|(value, _)| *value)
+            .collect();
+        let parser = layout.parser_yaml(&empty);
+        let records = self.root.seen;
+        Ok((self.root, Some(parser), records, self.skipped))
+    }
 }

@@ -59,9 +59,24 @@ pub enum Command {
         /// `p_unknown` objects hold.
         #[arg(long)]
         from_unknown: bool,
+        /// How the samples are written: JSON records, or text lines of delimited values (`csv`:
+        /// the delimiter, a header line or `#Fields` line and the types are guessed).
+        #[arg(long, value_enum, default_value_t = InferParser::Json)]
+        parser: InferParser,
+        /// csv: the delimiter, one character (`--delimiter ' '`, `--delimiter $'\t'`)
+        /// [default: guessed among tab, `,`, `;`, `|` and space].
+        #[arg(long, value_name = "CHAR", value_parser = one_char)]
+        delimiter: Option<char>,
         /// Sample files or directories (gzip is read too); none or `-`: standard input.
         paths: Vec<PathBuf>,
     },
+}
+
+/// The samples' format for `infer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InferParser {
+    Json,
+    Csv,
 }
 
 /// How events are written.
@@ -158,6 +173,14 @@ fn positive_usize(text: &str) -> Result<usize, String> {
         Ok(0) => Err("must be at least 1".to_string()),
         Ok(value) => Ok(value),
         Err(error) => Err(error.to_string()),
+    }
+}
+
+fn one_char(text: &str) -> Result<char, String> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c != '"' && c != '\n' && c != '\r' => Ok(c),
+        _ => Err("must be one character, not a quote or a line end".to_string()),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `logschema infer`: a schema drafted from sample JSON records.
+//! `logschema infer`: a schema drafted from sample records: JSON, or text lines (`text`).
 //!
 //! Every record is folded into one shape (`shape`): for each key, in first-seen order, how often
 //! it was present and what its values were. The shape then becomes the schema's fields
@@ -9,6 +9,7 @@
 
 pub mod detect;
 pub mod shape;
+pub mod text;
 pub mod yaml;
 
 pub use shape::ObjectShape;

@@ -63,6 +63,16 @@ fn resolve_scalar(value: &ValueShape) -> Resolved<'_> {
 
 /// The schema, `name` its log type, `about` a line saying where the samples came from.
 pub fn to_schema_yaml(name: &str, about: &str, root: &ObjectShape) -> String {
+    to_schema_yaml_with_parser(name, about, None, root)
+}
+
+/// The same, with a `parser:` section (YAML text ending in a line end) before the fields.
+pub fn to_schema_yaml_with_parser(
+    name: &str,
+    about: &str,
+    parser: Option<&str>,
+    root: &ObjectShape,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Drafted by `logschema infer` from {about}.");
     let _ = writeln!(
@@ -76,6 +86,9 @@ pub fn to_schema_yaml(name: &str, about: &str, root: &ObjectShape) -> String {
         out,
         "description: TODO what these logs are and where they come from"
     );
+    if let Some(parser) = parser {
+        out.push_str(parser);
+    }
     let _ = writeln!(out, "fields:");
     let event_time = root.fields.iter().position(|field| {
         field.present == root.seen
