@@ -56,7 +56,7 @@ pub fn run(args: &DiffArgs) -> u8 {
             return 1;
         }
     };
-    if crate::print_stdout(&report::render(&findings, format)) != std::process::ExitCode::SUCCESS {
+    if super::print_stdout(&report::render(&findings, format)) != std::process::ExitCode::SUCCESS {
         return 1;
     }
     if !findings.is_empty() {
