@@ -8,6 +8,8 @@
 // Generated code names the runtime as `::logschema::runtime`, inside this crate too.
 extern crate self as logschema;
 
+// The arguments' doc comments are clap's help text (`<table>/year=...`), not HTML.
+#[allow(rustdoc::invalid_html_tags)]
 pub mod cli;
 pub mod escape;
 pub mod infer;

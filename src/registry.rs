@@ -89,24 +89,34 @@ impl Registry {
     fn new(own: &[&'static LogTypeSet]) -> Result<Registry, String> {
         let mut sets = built_in_sets();
         sets.extend_from_slice(own);
-        let mut log_types: Vec<&'static LogType> = sets
+        // Each log type with the package that declares it, for naming a clash.
+        let mut declared: Vec<(&'static LogType, &'static str)> = sets
             .iter()
-            .flat_map(|set| set.log_types.iter().copied())
+            .flat_map(|set| {
+                set.log_types
+                    .iter()
+                    .map(|log_type| (*log_type, set.package))
+            })
             .collect();
-        log_types.sort_by(|a, b| a.name.cmp(b.name));
-        let twice: Vec<String> = log_types
+        declared.sort_by(|a, b| a.0.name.cmp(b.0.name));
+        let twice: Vec<String> = declared
             .windows(2)
-            .filter(|pair| pair[0].name == pair[1].name)
+            .filter(|pair| pair[0].0.name == pair[1].0.name)
             .map(|pair| {
                 format!(
-                    "log type {:?} is declared twice ({} and {})",
-                    pair[0].name, pair[0].source_file, pair[1].source_file
+                    "log type {:?} is declared twice ({} of {} and {} of {})",
+                    pair[0].0.name,
+                    pair[0].0.source_file,
+                    pair[0].1,
+                    pair[1].0.source_file,
+                    pair[1].1
                 )
             })
             .collect();
         if !twice.is_empty() {
             return Err(twice.join("; "));
         }
+        let log_types = declared.into_iter().map(|(log_type, _)| log_type).collect();
         Ok(Registry { sets, log_types })
     }
 }
@@ -169,8 +179,8 @@ mod tests {
             .expect("AWS.VPCFlow twice");
         assert!(
             message.contains(
-                "log type \"AWS.VPCFlow\" is declared twice (schemas/aws/vpcflow.yml and \
-                 schemas/aws/vpcflow.yml)"
+                "log type \"AWS.VPCFlow\" is declared twice (schemas/aws/vpcflow.yml of \
+                 logschema and schemas/aws/vpcflow.yml of logschema)"
             ),
             "{message}"
         );
