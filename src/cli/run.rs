@@ -30,9 +30,6 @@ pub fn main() -> ExitCode {
 /// from [`include_log_types!`](crate::include_log_types)): `list`, `show`, `parse`, `test`,
 /// `ddl` know them all, and the staleness warning looks at each set's schema files.
 pub fn main_with(own: &[&'static LogTypeSet]) -> ExitCode {
-    if let Err(message) = logschema::add_log_types(own) {
-        return fatal(&message);
-    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -46,6 +43,10 @@ pub fn main_with(own: &[&'static LogTypeSet]) -> ExitCode {
             };
         }
     };
+    // The registry, filled once: every command finds its log types through it (find_log_type).
+    if let Err(message) = logschema::add_log_types(own) {
+        return fatal(&message);
+    }
     if matches!(
         cli.command,
         Command::Parse(_) | Command::Show { .. } | Command::Test { .. }
