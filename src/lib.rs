@@ -1,37 +1,27 @@
 //! logschema: log schemas in YAML become generated Rust parsers.
 //!
 //! Every schema under `schemas/` becomes a module of [`generated`] and an entry of
-//! [`log_types`]; the [`runtime`] does the work those modules call for.
+//! [`log_types`]; the [`runtime`] does the work those modules call for. A crate with its own
+//! schemas compiles them in its build.rs (`logschema_codegen::build`) and runs the command line
+//! with them: [`cli::main_with`], [`include_log_types!`].
 
 // Generated code names the runtime as `::logschema::runtime`, inside this crate too.
 extern crate self as logschema;
 
+// The arguments' doc comments are clap's help text (`<table>/year=...`), not HTML.
+#[allow(rustdoc::invalid_html_tags)]
+pub mod cli;
 pub mod escape;
 pub mod infer;
 pub mod lake;
 pub mod pipeline;
+mod registry;
 pub mod runtime;
 pub mod staleness;
 pub mod store;
 pub mod testing;
 
-/// The code `build.rs` generated from `schemas/`: one module per log type and the registry.
-pub mod generated {
-    include!(concat!(env!("OUT_DIR"), "/generated/log_types.rs"));
-}
-
-/// Every log type, sorted by name.
-pub fn log_types() -> &'static [&'static runtime::LogType] {
-    &generated::LOG_TYPES
-}
-
-/// The log type named `name` (exact match).
-pub fn find_log_type(name: &str) -> Option<&'static runtime::LogType> {
-    log_types()
-        .iter()
-        .copied()
-        .find(|log_type| log_type.name == name)
-}
+pub use registry::{add_log_types, find_log_type, generated, log_type_sets, log_types, LogTypeSet};
 
 /// What to say about a log type name that is not registered: the closest registered name when
 /// one is close (case-insensitive: `aws.vpcflow` -> `AWS.VPCFlow`, or a typo or two away), then

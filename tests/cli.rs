@@ -695,7 +695,8 @@ fn show_describes_vpcdns_nested_fields_and_conditions() {
 
 #[test]
 fn the_schema_tests_pass() {
-    let output = run(&["test", "schemas/"], b"");
+    // The shipped log types' tests, and the test-only ones' (the `test-log-types` feature).
+    let output = run(&["test", "schemas/", "tests/schemas/"], b"");
     let stdout = stdout_text(&output);
     assert_eq!(exit_code(&output), 0, "{stdout}{}", stderr_text(&output));
     assert!(stdout.contains(", 0 failed"), "{stdout}");
@@ -704,7 +705,7 @@ fn the_schema_tests_pass() {
 
 #[test]
 fn the_schema_tests_pass_through_the_library() {
-    let report = logschema::testing::run_paths(&[repo_path("schemas")]);
+    let report = logschema::testing::run_paths(&[repo_path("schemas"), repo_path("tests/schemas")]);
     let mut text = Vec::new();
     report.write_to(&mut text).expect("in-memory");
     assert!(report.success(), "{}", String::from_utf8_lossy(&text));

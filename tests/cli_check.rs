@@ -144,27 +144,26 @@ fn a_binary_older_than_the_checkouts_schemas_says_so() {
 fn a_test_file_for_a_schema_not_built_in_says_rebuild() {
     let dir = copy_of_the_checkout();
     std::fs::write(
-        dir.path().join("schemas/custom/audit.yml"),
+        dir.path().join("schemas/web/audit.yml"),
         "schema: GitHub.Audit\nfields:\n  - name: actor\n    type: string\n",
     )
     .expect("write");
     std::fs::write(
-        dir.path().join("schemas/custom/audit_tests.yml"),
+        dir.path().join("schemas/web/audit_tests.yml"),
         "name: one\nlogType: GitHub.Audit\ninput: '{\"actor\": \"octocat\"}'\nresult: '{\"actor\": \"octocat\"}'\n",
     )
     .expect("write");
-    let output = run_in(dir.path(), &["test", "schemas/custom/audit_tests.yml"]);
+    let output = run_in(dir.path(), &["test", "schemas/web/audit_tests.yml"]);
     assert_eq!(exit_code(&output), 1);
     let stdout = stdout_text(&output);
     assert!(
         stdout.contains(
-            "log type \"GitHub.Audit\" (schemas/custom/audit.yml) is not built into this binary: rebuild"
+            "log type \"GitHub.Audit\" (schemas/web/audit.yml) is not built into this binary: rebuild"
         ),
         "{stdout}"
     );
     assert!(
-        stderr_text(&output)
-            .contains("schemas/custom/audit.yml is new since this binary was built"),
+        stderr_text(&output).contains("schemas/web/audit.yml is new since this binary was built"),
         "{}",
         stderr_text(&output)
     );

@@ -228,6 +228,45 @@ schemas/gone.yml:1: LOG_TYPE_REMOVED: breaking: Test.Gone: log type removed
     );
 }
 
+/// A crate with its own `schemas/` in a subdirectory of a repository that has a `schemas/` too:
+/// run inside the crate, `--git` compares the crate's.
+#[test]
+fn git_revision_compares_the_nearest_schemas_directory() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let repo = dir.path();
+    git(repo, &["init", "--quiet"]);
+    write(
+        &repo.join("schemas/root.yml"),
+        &fixture("log_type_removed", "old.yml").replace("Test.Diff", "Test.Root"),
+    );
+    write(
+        &repo.join("crates/own/schemas/app/login.yml"),
+        &fixture("field_became_required", "old.yml"),
+    );
+    write(&repo.join("crates/own/src/main.rs"), "fn main() {}\n");
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "--quiet", "-m", "schemas"]);
+
+    write(
+        &repo.join("crates/own/schemas/app/login.yml"),
+        &fixture("field_became_required", "new.yml"),
+    );
+    fs::remove_file(repo.join("schemas/root.yml")).unwrap_or_else(|error| panic!("{error}"));
+    let own = logschema(&repo.join("crates/own/src"), &["diff", "--git", "HEAD"]);
+    assert_eq!(own.status.code(), Some(3), "{}", stderr(&own));
+    assert_eq!(
+        stdout(&own),
+        "crates/own/schemas/app/login.yml:8: FIELD_BECAME_REQUIRED: breaking: Test.Diff field \
+         user: became required: records without it are now rejected\n"
+    );
+    // From the root, the root's.
+    let root = logschema(repo, &["diff", "--git", "HEAD"]);
+    assert_eq!(
+        stdout(&root),
+        "schemas/root.yml:1: LOG_TYPE_REMOVED: breaking: Test.Root: log type removed\n"
+    );
+}
+
 #[test]
 fn git_outside_a_repository_exits_1() {
     let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));

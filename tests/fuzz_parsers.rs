@@ -1,5 +1,5 @@
 //! Property tests of every registered log type's parser on hostile input: arbitrary bytes, token
-//! soup, and mutated real records (samples/ and the `input`s of schemas/**/*_tests.yml).
+//! soup, and mutated real records (samples/ and the `input`s of the *_tests.yml cases).
 //!
 //! For every input: no panic; every record gives exactly one outcome (records in = events out +
 //! records rejected); a rejection leaves the output untouched; every event is one JSON line that
@@ -129,7 +129,7 @@ fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
-/// Every `*_tests.yml` below schemas/.
+/// Every `*_tests.yml` below `dir`.
 fn test_files(dir: &Path, found: &mut Vec<PathBuf>) {
     for path in files_in(dir) {
         if path.to_string_lossy().ends_with("_tests.yml") {
@@ -149,7 +149,9 @@ fn test_files(dir: &Path, found: &mut Vec<PathBuf>) {
 fn seeds(log_type: &LogType) -> Vec<Vec<u8>> {
     let mut seeds = Vec::new();
     let mut tests = Vec::new();
+    // The shipped log types' cases and the test-only ones'.
     test_files(&repo_path("schemas"), &mut tests);
+    test_files(&repo_path("tests/schemas"), &mut tests);
     for path in tests {
         let text = String::from_utf8_lossy(&read(&path)).into_owned();
         for document in serde_yaml::Deserializer::from_str(&text) {

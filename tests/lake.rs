@@ -89,9 +89,10 @@ fn assert_parquet_equals_json(log_type: &str, input: &Path, work: &Path) -> (Str
 /// format, indicator and nesting the schemas use, in real formats.
 fn test_case_inputs(root: &Path) -> BTreeMap<String, PathBuf> {
     let mut by_log_type = BTreeMap::new();
-    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
-    for file in cases::find_test_files(&[schemas]) {
-        let file = file.expect("schemas/ is readable");
+    // The shipped log types' cases and the test-only ones'.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in cases::find_test_files(&[repo.join("schemas"), repo.join("tests/schemas")]) {
+        let file = file.expect("the schema directories are readable");
         for (number, case) in cases::load_file(&file)
             .expect("valid tests")
             .iter()

@@ -29,15 +29,23 @@ pub fn workspace_dir() -> PathBuf {
 }
 
 /// `LOGSCHEMA_BENCH_BIN` when set (to compare another build), else builds the release binary
-/// with `cargo build --release --bin logschema` and returns `<target>/release/logschema`.
+/// with `cargo build --release --bin logschema --features test-log-types` (the formats bench
+/// measures a test-only log type, Test.RegexAccess) and returns `<target>/release/logschema`.
 pub fn product_binary(target_dir: &Path) -> io::Result<PathBuf> {
     if let Some(bin) = std::env::var_os("LOGSCHEMA_BENCH_BIN") {
         return Ok(PathBuf::from(bin));
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    println!("building: cargo build --release --bin logschema");
+    println!("building: cargo build --release --bin logschema --features test-log-types");
     let status = Command::new(cargo)
-        .args(["build", "--release", "--bin", "logschema"])
+        .args([
+            "build",
+            "--release",
+            "--bin",
+            "logschema",
+            "--features",
+            "test-log-types",
+        ])
         .current_dir(workspace_dir())
         .env("CARGO_TARGET_DIR", target_dir)
         .status()?;

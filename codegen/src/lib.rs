@@ -6,8 +6,9 @@
 //! `format` (`prettyplease`, then the `@generated` header).
 //!
 //! A pure library: the caller reads the files and writes the output; nothing here touches the
-//! environment or prints.
+//! environment or prints, except [`build`], the one call of a crate's `build.rs`.
 
+pub mod build;
 mod check;
 mod diagnostics;
 pub mod diff;

@@ -17,7 +17,9 @@ pub const EXIT_BREAKING: u8 = 3;
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("sides").required(true).args(["git", "old"]))]
 pub struct DiffArgs {
-    /// Compare `schemas/` at git revision REV (e.g. origin/main) with the working tree's.
+    /// Compare `schemas/` at git revision REV (e.g. origin/main) with the working tree's: the
+    /// nearest `schemas/` at or above the current directory (a crate's own in a repository
+    /// holding several), else the repository root's.
     #[arg(long, value_name = "REV", conflicts_with_all = ["old", "new"])]
     pub git: Option<String>,
 
@@ -56,7 +58,7 @@ pub fn run(args: &DiffArgs) -> u8 {
             return 1;
         }
     };
-    if crate::print_stdout(&report::render(&findings, format)) != std::process::ExitCode::SUCCESS {
+    if super::print_stdout(&report::render(&findings, format)) != std::process::ExitCode::SUCCESS {
         return 1;
     }
     if !findings.is_empty() {
@@ -69,11 +71,16 @@ pub fn run(args: &DiffArgs) -> u8 {
     }
 }
 
-/// `schemas/` at `revision` and in the working tree, both named `schemas/...` from the repository
-/// root (the paths GitHub annotations want), wherever in the repository the command runs.
+/// `schemas/` at `revision` and in the working tree, both named from the repository root
+/// (`schemas/...`, `examples/own-schemas/schemas/...`: the paths GitHub annotations want): the
+/// nearest `schemas/` at or above the current directory, else the root's.
 fn git_sides(revision: &str) -> Result<(Vec<SchemaSource>, Vec<SchemaSource>), String> {
     let root = git(Path::new("."), &["rev-parse", "--show-toplevel"])?;
     let root = PathBuf::from(root.trim_end_matches(['\n', '\r']));
+    // `--show-prefix`: the current directory relative to the root, as git spells it (no
+    // symbolic-link surprises from comparing absolute paths).
+    let prefix = git(Path::new("."), &["rev-parse", "--show-prefix"])?;
+    let schemas = schemas_dir_in(&root, prefix.trim_end_matches(['\n', '\r']));
     // `REV^{commit}` rejects a missing revision clearly, before ls-tree would print nothing.
     git(
         &root,
@@ -87,7 +94,7 @@ fn git_sides(revision: &str) -> Result<(Vec<SchemaSource>, Vec<SchemaSource>), S
     .map_err(|_| format!("unknown git revision '{revision}'"))?;
     let listing = git(
         &root,
-        &["ls-tree", "-r", "--name-only", revision, "--", "schemas"],
+        &["ls-tree", "-r", "--name-only", revision, "--", &schemas],
     )?;
     let mut old = Vec::new();
     for path in listing.lines() {
@@ -101,7 +108,7 @@ fn git_sides(revision: &str) -> Result<(Vec<SchemaSource>, Vec<SchemaSource>), S
         }
     }
     let mut new = Vec::new();
-    let schemas_dir = root.join("schemas");
+    let schemas_dir = root.join(&schemas);
     if schemas_dir.is_dir() {
         for mut source in read_schemas(&schemas_dir)? {
             // `/repo/schemas/x.yml` -> `schemas/x.yml`
@@ -115,6 +122,20 @@ fn git_sides(revision: &str) -> Result<(Vec<SchemaSource>, Vec<SchemaSource>), S
         }
     }
     Ok((old, new))
+}
+
+/// `prefix/schemas` for the longest `prefix` of the current directory's (relative to `root`,
+/// `a/b/`) holding a `schemas/` directory; `schemas` when none does.
+fn schemas_dir_in(root: &Path, prefix: &str) -> String {
+    let mut candidate = prefix.trim_end_matches('/');
+    while !candidate.is_empty() {
+        let dir = format!("{candidate}/schemas");
+        if root.join(&dir).is_dir() {
+            return dir;
+        }
+        candidate = candidate.rsplit_once('/').map_or("", |(parent, _)| parent);
+    }
+    "schemas".to_owned()
 }
 
 /// Runs git in `dir`; its standard output, or its error message.

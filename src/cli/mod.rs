@@ -1,10 +1,15 @@
-//! Command-line arguments of `logschema` (this file) and the `show` description (`show`).
+//! The `logschema` command line: its arguments (this file), the commands (`run`), and the
+//! entry points [`main`] (the built-in log types) and [`main_with`] (a crate's own too).
 
 pub mod check;
 pub mod diff;
 pub mod infer;
+mod run;
 mod schema_files;
 pub mod show;
+
+use run::print_stdout;
+pub use run::{main, main_with};
 
 use std::path::PathBuf;
 

@@ -1,5 +1,6 @@
-//! The `log_types.rs` index: one module per log type that includes its file, and the
-//! `LOG_TYPES` registry, sorted by name.
+//! The `log_types.rs` index: one module per log type that includes its file (by a path relative
+//! to the index, so the generated directory can be anywhere), and the `LOG_TYPES` registry,
+//! sorted by name.
 
 use std::collections::BTreeSet;
 
@@ -18,7 +19,34 @@ pub(super) fn index_file(log_types: &[&ir::LogType]) -> GeneratedFile {
         index_tokens(log_types).unwrap_or_else(|error| error.to_compile_error(INDEX_FILE_NAME));
     GeneratedFile {
         name: INDEX_FILE_NAME.to_string(),
-        contents: format::render(tokens, "schemas/"),
+        contents: format::render(tokens, &schema_dir(log_types)),
+    }
+}
+
+/// What the header names: the directory holding every schema file (`schemas/`, `tests/schemas/`).
+fn schema_dir(log_types: &[&ir::LogType]) -> String {
+    let mut common: Option<&str> = None;
+    for log_type in log_types {
+        let file = log_type.source_file.as_str();
+        let dir = file.rfind('/').map_or("", |slash| &file[..=slash]);
+        common = Some(match common {
+            None => dir,
+            Some(common) => {
+                // The longest shared prefix that ends at a `/`.
+                let shared = common
+                    .char_indices()
+                    .zip(dir.chars())
+                    .take_while(|((_, a), b)| a == b)
+                    .filter(|((_, a), _)| *a == '/')
+                    .last()
+                    .map_or(0, |((index, _), _)| index + 1);
+                &common[..shared]
+            }
+        });
+    }
+    match common {
+        Some(dir) if !dir.is_empty() => dir.to_owned(),
+        _ => "schemas/".to_owned(),
     }
 }
 
@@ -40,10 +68,10 @@ fn index_tokens(log_types: &[&ir::LogType]) -> Result<TokenStream, EmitError> {
         .iter()
         .map(|log_type| {
             let module = ident(&log_type.module_name)?;
-            let path = str_lit(&format!("/generated/{}", log_type.file_name));
+            let path = str_lit(&log_type.file_name);
             Ok(quote! {
                 pub mod #module {
-                    include!(concat!(env!("OUT_DIR"), #path));
+                    include!(#path);
                 }
             })
         })
