@@ -4,6 +4,8 @@
 mod common;
 use common::*;
 
+use std::path::Path;
+
 use logschema_codegen::{compile, SchemaSource};
 
 fn infer(args: &[&str], stdin: &[u8]) -> String {
@@ -117,5 +119,48 @@ fn from_unknown_drafts_the_fields_a_discovering_schema_lacks() {
             !yaml.contains(&format!("name: {declared}\n")),
             "{declared} in\n{yaml}"
         );
+    }
+}
+
+/// A draft from each shipped AWS sample (JSON records, or text lines through `--parser csv`),
+/// run on those samples with `parse --schema`: every record is accepted.
+#[test]
+fn a_schema_inferred_from_each_aws_sample_parses_it_with_zero_rejects() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let work = tempfile::tempdir().expect("tempdir");
+    let mut names: Vec<String> = std::fs::read_dir(&samples)
+        .expect("samples/")
+        .map(|entry| entry.expect("an entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("aws-doc") || name.starts_with("vpcflow"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "{names:?}");
+    for name in names {
+        let sample = samples.join(&name);
+        let parser = if name.ends_with(".log") { "csv" } else { "json" };
+        let output = logschema()
+            .args(["infer", "--name", "Custom.Inferred", "--parser", parser])
+            .arg(&sample)
+            .output()
+            .expect("logschema runs");
+        assert_eq!(exit_code(&output), 0, "{name}: {}", stderr_text(&output));
+        let schema = work.path().join(format!("{name}.yml"));
+        std::fs::write(&schema, &output.stdout).expect("write the draft");
+        let parsed = logschema()
+            .args(["parse", "--schema"])
+            .arg(&schema)
+            .args(["--log-type", "Custom.Inferred"])
+            .arg(&sample)
+            .output()
+            .expect("logschema runs");
+        let stderr = stderr_text(&parsed);
+        assert_eq!(
+            exit_code(&parsed),
+            0,
+            "{name}: the draft rejects records:\n{stderr}\n{}",
+            stdout_text(&output)
+        );
+        assert!(stderr.contains(" 0 records rejected"), "{name}: {stderr}");
+        assert!(!stdout_text(&parsed).is_empty(), "{name}: no events");
     }
 }
