@@ -8,7 +8,10 @@ use std::{
     path::{Path, PathBuf},
 };
 
-const REFRESH: &str = "UPDATE_GENERATED=1 cargo test --test generated_code";
+#[path = "../codegen/tests/support/golden.rs"]
+mod golden;
+
+const REFRESH: &str = "UPDATE_GOLDEN=1 cargo test --test generated_code";
 
 /// What build.rs wrote for this very build.
 fn built_dir() -> PathBuf {
@@ -46,30 +49,16 @@ fn checked_in_generated_code_is_fresh() {
         built_dir().display()
     );
     let checked_in = rust_files(&checked_in_dir());
-
-    if std::env::var_os("UPDATE_GENERATED").is_some() {
-        fs::create_dir_all(checked_in_dir()).unwrap();
-        for name in checked_in.keys().filter(|name| !built.contains_key(*name)) {
-            fs::remove_file(checked_in_dir().join(name)).unwrap();
-        }
-        for (name, text) in &built {
-            if checked_in.get(name) != Some(text) {
-                fs::write(checked_in_dir().join(name), text).unwrap();
-            }
-        }
-        return;
-    }
-
     let mut problems = Vec::new();
     for (name, text) in &built {
-        match checked_in.get(name) {
-            None => problems.push(format!("generated/{name} is missing")),
-            Some(old) if old != text => problems.push(format!("generated/{name} is out of date")),
-            Some(_) => {}
-        }
+        problems.extend(golden::golden_problem(&checked_in_dir().join(name), text));
     }
     for name in checked_in.keys().filter(|name| !built.contains_key(*name)) {
-        problems.push(format!("generated/{name} is no longer generated"));
+        if golden::updating() {
+            fs::remove_file(checked_in_dir().join(name)).unwrap();
+        } else {
+            problems.push(format!("generated/{name} is no longer generated"));
+        }
     }
     assert!(
         problems.is_empty(),

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 
 use logschema_codegen::{compile, generate, SchemaSource};
 
+#[path = "support/golden.rs"]
+mod golden;
+
 /// Generates the one log type of `text` (its file, not the index).
 fn generated(path: &str, text: &str) -> String {
     let files = generate(&[SchemaSource {
@@ -30,26 +33,7 @@ fn golden_path(name: &str) -> PathBuf {
 
 /// Compares with the golden file, or rewrites it when `UPDATE_GOLDEN=1`.
 fn check_golden(name: &str, actual: &str) {
-    let path = golden_path(name);
-    if std::env::var("UPDATE_GOLDEN").as_deref() == Ok("1") {
-        std::fs::write(&path, actual)
-            .unwrap_or_else(|error| panic!("writing {}: {error}", path.display()));
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    if expected != actual {
-        let first_difference = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(expected, actual)| expected != actual)
-            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "{} is out of date (first difference at line {}); rerun with UPDATE_GOLDEN=1 and \
-             review the diff",
-            path.display(),
-            first_difference + 1
-        );
-    }
+    golden::check_golden(&golden_path(name), actual);
 }
 
 /// 1,000 fields of every scalar type, a few required, one the event time.
