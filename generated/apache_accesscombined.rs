@@ -52,125 +52,30 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
             rt::FastPattern {
                 prefix: "",
                 captures: &[
-                    rt::FastCapture {
-                        column: Some(0),
-                        until: " ",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(1),
-                        until: " ",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(2),
-                        until: " [",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(3),
-                        until: "] \"",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(4),
-                        until: " ",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(5),
-                        until: " ",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(6),
-                        until: "\" ",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(7),
-                        until: " ",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(8),
-                        until: " \"",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(9),
-                        until: "\" \"",
-                        quote: Some('"'),
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(10),
-                        until: "\"",
-                        quote: Some('"'),
-                        at_last: false,
-                    },
+                    rt::FastCapture::column(0, " "),
+                    rt::FastCapture::column(1, " "),
+                    rt::FastCapture::column(2, " ["),
+                    rt::FastCapture::column(3, "] \""),
+                    rt::FastCapture::column(4, " "),
+                    rt::FastCapture::column(5, " "),
+                    rt::FastCapture::column(6, "\" "),
+                    rt::FastCapture::column(7, " "),
+                    rt::FastCapture::column(8, " \""),
+                    rt::FastCapture::column(9, "\" \"").quoted('"'),
+                    rt::FastCapture::column(10, "\"").quoted('"'),
                 ],
             },
             rt::FastPattern {
                 prefix: "",
                 captures: &[
-                    rt::FastCapture {
-                        column: Some(0),
-                        until: " ",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(1),
-                        until: " ",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(2),
-                        until: " [",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(3),
-                        until: "] \"-\" ",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(7),
-                        until: " ",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(8),
-                        until: " \"",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(9),
-                        until: "\" \"",
-                        quote: Some('"'),
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(10),
-                        until: "\"",
-                        quote: Some('"'),
-                        at_last: false,
-                    },
+                    rt::FastCapture::column(0, " "),
+                    rt::FastCapture::column(1, " "),
+                    rt::FastCapture::column(2, " ["),
+                    rt::FastCapture::column(3, "] \"-\" "),
+                    rt::FastCapture::column(7, " "),
+                    rt::FastCapture::column(8, " \""),
+                    rt::FastCapture::column(9, "\" \"").quoted('"'),
+                    rt::FastCapture::column(10, "\"").quoted('"'),
                 ],
             },
         ],
@@ -252,44 +157,19 @@ impl<'a> rt::Object<'a> for ApacheAccessCombined<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            remote_host_ip_address: rt::decode::required(
-                input,
-                &APACHE_ACCESS_COMBINED__REMOTE_HOST_IP_ADDRESS,
-            )?,
-            client_identity_rfc_1413: rt::decode::optional(
-                input,
-                &APACHE_ACCESS_COMBINED__CLIENT_IDENTITY_RFC_1413,
-            )?,
-            request_user: rt::decode::optional(
-                input,
-                &APACHE_ACCESS_COMBINED__REQUEST_USER,
-            )?,
-            request_time: rt::decode::required(
-                input,
-                &APACHE_ACCESS_COMBINED__REQUEST_TIME,
-            )?,
-            request_method: rt::decode::optional(
-                input,
-                &APACHE_ACCESS_COMBINED__REQUEST_METHOD,
-            )?,
-            request_uri: rt::decode::optional(
-                input,
-                &APACHE_ACCESS_COMBINED__REQUEST_URI,
-            )?,
-            request_protocol: rt::decode::optional(
-                input,
-                &APACHE_ACCESS_COMBINED__REQUEST_PROTOCOL,
-            )?,
-            response_status: rt::decode::required(
-                input,
-                &APACHE_ACCESS_COMBINED__RESPONSE_STATUS,
-            )?,
-            response_size: rt::decode::optional(
-                input,
-                &APACHE_ACCESS_COMBINED__RESPONSE_SIZE,
-            )?,
-            referer: rt::decode::optional(input, &APACHE_ACCESS_COMBINED__REFERER)?,
-            user_agent: rt::decode::optional(input, &APACHE_ACCESS_COMBINED__USER_AGENT)?,
+            remote_host_ip_address: input
+                .required(&APACHE_ACCESS_COMBINED__REMOTE_HOST_IP_ADDRESS)?,
+            client_identity_rfc_1413: input
+                .optional(&APACHE_ACCESS_COMBINED__CLIENT_IDENTITY_RFC_1413)?,
+            request_user: input.optional(&APACHE_ACCESS_COMBINED__REQUEST_USER)?,
+            request_time: input.required(&APACHE_ACCESS_COMBINED__REQUEST_TIME)?,
+            request_method: input.optional(&APACHE_ACCESS_COMBINED__REQUEST_METHOD)?,
+            request_uri: input.optional(&APACHE_ACCESS_COMBINED__REQUEST_URI)?,
+            request_protocol: input.optional(&APACHE_ACCESS_COMBINED__REQUEST_PROTOCOL)?,
+            response_status: input.required(&APACHE_ACCESS_COMBINED__RESPONSE_STATUS)?,
+            response_size: input.optional(&APACHE_ACCESS_COMBINED__RESPONSE_SIZE)?,
+            referer: input.optional(&APACHE_ACCESS_COMBINED__REFERER)?,
+            user_agent: input.optional(&APACHE_ACCESS_COMBINED__USER_AGENT)?,
         })
     }
 

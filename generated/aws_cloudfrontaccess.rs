@@ -299,107 +299,45 @@ impl<'a> rt::Object<'a> for AwsCloudFrontAccess<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            timestamp: rt::decode::optional(input, &AWS_CLOUD_FRONT_ACCESS__TIMESTAMP)?,
-            x_edge_location: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__X_EDGE_LOCATION,
-            )?,
-            sc_bytes: rt::decode::optional(input, &AWS_CLOUD_FRONT_ACCESS__SC_BYTES)?,
-            c_ip: rt::decode::optional(input, &AWS_CLOUD_FRONT_ACCESS__C_IP)?,
-            cs_method: rt::decode::optional(input, &AWS_CLOUD_FRONT_ACCESS__CS_METHOD)?,
-            cs_host: rt::decode::optional(input, &AWS_CLOUD_FRONT_ACCESS__CS_HOST)?,
-            cs_uri_stem: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__CS_URI_STEM,
-            )?,
-            sc_status: rt::decode::optional(input, &AWS_CLOUD_FRONT_ACCESS__SC_STATUS)?,
-            cs_referer: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__CS_REFERER,
-            )?,
-            cs_user_agent: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__CS_USER_AGENT,
-            )?,
-            cs_uri_query: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__CS_URI_QUERY,
-            )?,
-            cs_cookie: rt::decode::optional(input, &AWS_CLOUD_FRONT_ACCESS__CS_COOKIE)?,
-            x_edge_result_type: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__X_EDGE_RESULT_TYPE,
-            )?,
-            x_edge_request_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__X_EDGE_REQUEST_ID,
-            )?,
-            x_host_header: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__X_HOST_HEADER,
-            )?,
-            cs_protocol: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__CS_PROTOCOL,
-            )?,
-            cs_bytes: rt::decode::optional(input, &AWS_CLOUD_FRONT_ACCESS__CS_BYTES)?,
-            time_taken: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__TIME_TAKEN,
-            )?,
-            x_forwarded_for: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__X_FORWARDED_FOR,
-            )?,
-            ssl_protocol: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__SSL_PROTOCOL,
-            )?,
-            ssl_cipher: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__SSL_CIPHER,
-            )?,
-            x_edge_response_result_type: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__X_EDGE_RESPONSE_RESULT_TYPE,
-            )?,
-            cs_protocol_version: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__CS_PROTOCOL_VERSION,
-            )?,
-            fle_status: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__FLE_STATUS,
-            )?,
-            fle_encrypted_fields: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__FLE_ENCRYPTED_FIELDS,
-            )?,
-            c_port: rt::decode::optional(input, &AWS_CLOUD_FRONT_ACCESS__C_PORT)?,
-            time_to_first_byte: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__TIME_TO_FIRST_BYTE,
-            )?,
-            x_edge_detailed_result_type: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__X_EDGE_DETAILED_RESULT_TYPE,
-            )?,
-            sc_content_type: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__SC_CONTENT_TYPE,
-            )?,
-            sc_content_len: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__SC_CONTENT_LEN,
-            )?,
-            sc_range_start: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__SC_RANGE_START,
-            )?,
-            sc_range_end: rt::decode::optional(
-                input,
-                &AWS_CLOUD_FRONT_ACCESS__SC_RANGE_END,
-            )?,
+            timestamp: input.optional(&AWS_CLOUD_FRONT_ACCESS__TIMESTAMP)?,
+            x_edge_location: input.optional(&AWS_CLOUD_FRONT_ACCESS__X_EDGE_LOCATION)?,
+            sc_bytes: input.optional(&AWS_CLOUD_FRONT_ACCESS__SC_BYTES)?,
+            c_ip: input.optional(&AWS_CLOUD_FRONT_ACCESS__C_IP)?,
+            cs_method: input.optional(&AWS_CLOUD_FRONT_ACCESS__CS_METHOD)?,
+            cs_host: input.optional(&AWS_CLOUD_FRONT_ACCESS__CS_HOST)?,
+            cs_uri_stem: input.optional(&AWS_CLOUD_FRONT_ACCESS__CS_URI_STEM)?,
+            sc_status: input.optional(&AWS_CLOUD_FRONT_ACCESS__SC_STATUS)?,
+            cs_referer: input.optional(&AWS_CLOUD_FRONT_ACCESS__CS_REFERER)?,
+            cs_user_agent: input.optional(&AWS_CLOUD_FRONT_ACCESS__CS_USER_AGENT)?,
+            cs_uri_query: input.optional(&AWS_CLOUD_FRONT_ACCESS__CS_URI_QUERY)?,
+            cs_cookie: input.optional(&AWS_CLOUD_FRONT_ACCESS__CS_COOKIE)?,
+            x_edge_result_type: input
+                .optional(&AWS_CLOUD_FRONT_ACCESS__X_EDGE_RESULT_TYPE)?,
+            x_edge_request_id: input
+                .optional(&AWS_CLOUD_FRONT_ACCESS__X_EDGE_REQUEST_ID)?,
+            x_host_header: input.optional(&AWS_CLOUD_FRONT_ACCESS__X_HOST_HEADER)?,
+            cs_protocol: input.optional(&AWS_CLOUD_FRONT_ACCESS__CS_PROTOCOL)?,
+            cs_bytes: input.optional(&AWS_CLOUD_FRONT_ACCESS__CS_BYTES)?,
+            time_taken: input.optional(&AWS_CLOUD_FRONT_ACCESS__TIME_TAKEN)?,
+            x_forwarded_for: input.optional(&AWS_CLOUD_FRONT_ACCESS__X_FORWARDED_FOR)?,
+            ssl_protocol: input.optional(&AWS_CLOUD_FRONT_ACCESS__SSL_PROTOCOL)?,
+            ssl_cipher: input.optional(&AWS_CLOUD_FRONT_ACCESS__SSL_CIPHER)?,
+            x_edge_response_result_type: input
+                .optional(&AWS_CLOUD_FRONT_ACCESS__X_EDGE_RESPONSE_RESULT_TYPE)?,
+            cs_protocol_version: input
+                .optional(&AWS_CLOUD_FRONT_ACCESS__CS_PROTOCOL_VERSION)?,
+            fle_status: input.optional(&AWS_CLOUD_FRONT_ACCESS__FLE_STATUS)?,
+            fle_encrypted_fields: input
+                .optional(&AWS_CLOUD_FRONT_ACCESS__FLE_ENCRYPTED_FIELDS)?,
+            c_port: input.optional(&AWS_CLOUD_FRONT_ACCESS__C_PORT)?,
+            time_to_first_byte: input
+                .optional(&AWS_CLOUD_FRONT_ACCESS__TIME_TO_FIRST_BYTE)?,
+            x_edge_detailed_result_type: input
+                .optional(&AWS_CLOUD_FRONT_ACCESS__X_EDGE_DETAILED_RESULT_TYPE)?,
+            sc_content_type: input.optional(&AWS_CLOUD_FRONT_ACCESS__SC_CONTENT_TYPE)?,
+            sc_content_len: input.optional(&AWS_CLOUD_FRONT_ACCESS__SC_CONTENT_LEN)?,
+            sc_range_start: input.optional(&AWS_CLOUD_FRONT_ACCESS__SC_RANGE_START)?,
+            sc_range_end: input.optional(&AWS_CLOUD_FRONT_ACCESS__SC_RANGE_END)?,
         })
     }
 

@@ -576,75 +576,41 @@ impl<'a> rt::Object<'a> for AwsCloudTrail<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            event_version: rt::decode::required(input, &AWS_CLOUD_TRAIL__EVENT_VERSION)?,
-            user_identity: rt::decode::optional(input, &AWS_CLOUD_TRAIL__USER_IDENTITY)?,
-            event_time: rt::decode::required(input, &AWS_CLOUD_TRAIL__EVENT_TIME)?,
-            event_source: rt::decode::required(input, &AWS_CLOUD_TRAIL__EVENT_SOURCE)?,
-            event_name: rt::decode::required(input, &AWS_CLOUD_TRAIL__EVENT_NAME)?,
-            aws_region: rt::decode::required(input, &AWS_CLOUD_TRAIL__AWS_REGION)?,
-            source_ip_address: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__SOURCE_IP_ADDRESS,
-            )?,
-            user_agent: rt::decode::optional(input, &AWS_CLOUD_TRAIL__USER_AGENT)?,
-            error_code: rt::decode::optional(input, &AWS_CLOUD_TRAIL__ERROR_CODE)?,
-            error_message: rt::decode::optional(input, &AWS_CLOUD_TRAIL__ERROR_MESSAGE)?,
-            request_parameters: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__REQUEST_PARAMETERS,
-            )?,
-            response_elements: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__RESPONSE_ELEMENTS,
-            )?,
-            additional_event_data: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__ADDITIONAL_EVENT_DATA,
-            )?,
-            request_id: rt::decode::optional(input, &AWS_CLOUD_TRAIL__REQUEST_ID)?,
-            event_id: rt::decode::required(input, &AWS_CLOUD_TRAIL__EVENT_ID)?,
-            read_only: rt::decode::optional(input, &AWS_CLOUD_TRAIL__READ_ONLY)?,
-            resources: rt::decode::optional(input, &AWS_CLOUD_TRAIL__RESOURCES)?,
-            event_type: rt::decode::required(input, &AWS_CLOUD_TRAIL__EVENT_TYPE)?,
-            api_version: rt::decode::optional(input, &AWS_CLOUD_TRAIL__API_VERSION)?,
-            management_event: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__MANAGEMENT_EVENT,
-            )?,
-            recipient_account_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__RECIPIENT_ACCOUNT_ID,
-            )?,
-            service_event_details: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__SERVICE_EVENT_DETAILS,
-            )?,
-            shared_event_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__SHARED_EVENT_ID,
-            )?,
-            vpc_endpoint_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__VPC_ENDPOINT_ID,
-            )?,
-            vpc_endpoint_account_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__VPC_ENDPOINT_ACCOUNT_ID,
-            )?,
-            event_category: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__EVENT_CATEGORY,
-            )?,
-            session_credential_from_console: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__SESSION_CREDENTIAL_FROM_CONSOLE,
-            )?,
-            edge_device_details: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL__EDGE_DEVICE_DETAILS,
-            )?,
-            tls_details: rt::decode::optional(input, &AWS_CLOUD_TRAIL__TLS_DETAILS)?,
-            addendum: rt::decode::optional(input, &AWS_CLOUD_TRAIL__ADDENDUM)?,
+            event_version: input.required(&AWS_CLOUD_TRAIL__EVENT_VERSION)?,
+            user_identity: input.optional(&AWS_CLOUD_TRAIL__USER_IDENTITY)?,
+            event_time: input.required(&AWS_CLOUD_TRAIL__EVENT_TIME)?,
+            event_source: input.required(&AWS_CLOUD_TRAIL__EVENT_SOURCE)?,
+            event_name: input.required(&AWS_CLOUD_TRAIL__EVENT_NAME)?,
+            aws_region: input.required(&AWS_CLOUD_TRAIL__AWS_REGION)?,
+            source_ip_address: input.optional(&AWS_CLOUD_TRAIL__SOURCE_IP_ADDRESS)?,
+            user_agent: input.optional(&AWS_CLOUD_TRAIL__USER_AGENT)?,
+            error_code: input.optional(&AWS_CLOUD_TRAIL__ERROR_CODE)?,
+            error_message: input.optional(&AWS_CLOUD_TRAIL__ERROR_MESSAGE)?,
+            request_parameters: input.optional(&AWS_CLOUD_TRAIL__REQUEST_PARAMETERS)?,
+            response_elements: input.optional(&AWS_CLOUD_TRAIL__RESPONSE_ELEMENTS)?,
+            additional_event_data: input
+                .optional(&AWS_CLOUD_TRAIL__ADDITIONAL_EVENT_DATA)?,
+            request_id: input.optional(&AWS_CLOUD_TRAIL__REQUEST_ID)?,
+            event_id: input.required(&AWS_CLOUD_TRAIL__EVENT_ID)?,
+            read_only: input.optional(&AWS_CLOUD_TRAIL__READ_ONLY)?,
+            resources: input.optional(&AWS_CLOUD_TRAIL__RESOURCES)?,
+            event_type: input.required(&AWS_CLOUD_TRAIL__EVENT_TYPE)?,
+            api_version: input.optional(&AWS_CLOUD_TRAIL__API_VERSION)?,
+            management_event: input.optional(&AWS_CLOUD_TRAIL__MANAGEMENT_EVENT)?,
+            recipient_account_id: input
+                .optional(&AWS_CLOUD_TRAIL__RECIPIENT_ACCOUNT_ID)?,
+            service_event_details: input
+                .optional(&AWS_CLOUD_TRAIL__SERVICE_EVENT_DETAILS)?,
+            shared_event_id: input.optional(&AWS_CLOUD_TRAIL__SHARED_EVENT_ID)?,
+            vpc_endpoint_id: input.optional(&AWS_CLOUD_TRAIL__VPC_ENDPOINT_ID)?,
+            vpc_endpoint_account_id: input
+                .optional(&AWS_CLOUD_TRAIL__VPC_ENDPOINT_ACCOUNT_ID)?,
+            event_category: input.optional(&AWS_CLOUD_TRAIL__EVENT_CATEGORY)?,
+            session_credential_from_console: input
+                .optional(&AWS_CLOUD_TRAIL__SESSION_CREDENTIAL_FROM_CONSOLE)?,
+            edge_device_details: input.optional(&AWS_CLOUD_TRAIL__EDGE_DEVICE_DETAILS)?,
+            tls_details: input.optional(&AWS_CLOUD_TRAIL__TLS_DETAILS)?,
+            addendum: input.optional(&AWS_CLOUD_TRAIL__ADDENDUM)?,
         })
     }
 
@@ -741,48 +707,22 @@ impl<'a> rt::Object<'a> for AwsCloudTrailUserIdentity<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            r#type: rt::decode::optional(input, &AWS_CLOUD_TRAIL_USER_IDENTITY__TYPE)?,
-            principal_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY__PRINCIPAL_ID,
-            )?,
-            arn: rt::decode::optional(input, &AWS_CLOUD_TRAIL_USER_IDENTITY__ARN)?,
-            account_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY__ACCOUNT_ID,
-            )?,
-            access_key_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY__ACCESS_KEY_ID,
-            )?,
-            user_name: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY__USER_NAME,
-            )?,
-            session_context: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY__SESSION_CONTEXT,
-            )?,
-            invoked_by: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY__INVOKED_BY,
-            )?,
-            identity_provider: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY__IDENTITY_PROVIDER,
-            )?,
-            credential_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY__CREDENTIAL_ID,
-            )?,
-            on_behalf_of: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY__ON_BEHALF_OF,
-            )?,
-            in_scope_of: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY__IN_SCOPE_OF,
-            )?,
+            r#type: input.optional(&AWS_CLOUD_TRAIL_USER_IDENTITY__TYPE)?,
+            principal_id: input.optional(&AWS_CLOUD_TRAIL_USER_IDENTITY__PRINCIPAL_ID)?,
+            arn: input.optional(&AWS_CLOUD_TRAIL_USER_IDENTITY__ARN)?,
+            account_id: input.optional(&AWS_CLOUD_TRAIL_USER_IDENTITY__ACCOUNT_ID)?,
+            access_key_id: input
+                .optional(&AWS_CLOUD_TRAIL_USER_IDENTITY__ACCESS_KEY_ID)?,
+            user_name: input.optional(&AWS_CLOUD_TRAIL_USER_IDENTITY__USER_NAME)?,
+            session_context: input
+                .optional(&AWS_CLOUD_TRAIL_USER_IDENTITY__SESSION_CONTEXT)?,
+            invoked_by: input.optional(&AWS_CLOUD_TRAIL_USER_IDENTITY__INVOKED_BY)?,
+            identity_provider: input
+                .optional(&AWS_CLOUD_TRAIL_USER_IDENTITY__IDENTITY_PROVIDER)?,
+            credential_id: input
+                .optional(&AWS_CLOUD_TRAIL_USER_IDENTITY__CREDENTIAL_ID)?,
+            on_behalf_of: input.optional(&AWS_CLOUD_TRAIL_USER_IDENTITY__ON_BEHALF_OF)?,
+            in_scope_of: input.optional(&AWS_CLOUD_TRAIL_USER_IDENTITY__IN_SCOPE_OF)?,
         })
     }
 
@@ -831,34 +771,30 @@ impl<'a> rt::Object<'a> for AwsCloudTrailUserIdentitySessionContext<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            attributes: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__ATTRIBUTES,
-            )?,
-            session_issuer: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__SESSION_ISSUER,
-            )?,
-            web_id_federation_data: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__WEB_ID_FEDERATION_DATA,
-            )?,
-            source_identity: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__SOURCE_IDENTITY,
-            )?,
-            ec2_role_delivery: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__EC2_ROLE_DELIVERY,
-            )?,
-            ec2_issued_in_vpc: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__EC2_ISSUED_IN_VPC,
-            )?,
-            assumed_root: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__ASSUMED_ROOT,
-            )?,
+            attributes: input
+                .optional(&AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__ATTRIBUTES)?,
+            session_issuer: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__SESSION_ISSUER,
+                )?,
+            web_id_federation_data: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__WEB_ID_FEDERATION_DATA,
+                )?,
+            source_identity: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__SOURCE_IDENTITY,
+                )?,
+            ec2_role_delivery: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__EC2_ROLE_DELIVERY,
+                )?,
+            ec2_issued_in_vpc: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__EC2_ISSUED_IN_VPC,
+                )?,
+            assumed_root: input
+                .optional(&AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT__ASSUMED_ROOT)?,
         })
     }
 
@@ -912,14 +848,14 @@ impl<'a> rt::Object<'a> for AwsCloudTrailUserIdentitySessionContextAttributes<'a
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            mfa_authenticated: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_ATTRIBUTES__MFA_AUTHENTICATED,
-            )?,
-            creation_date: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_ATTRIBUTES__CREATION_DATE,
-            )?,
+            mfa_authenticated: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_ATTRIBUTES__MFA_AUTHENTICATED,
+                )?,
+            creation_date: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_ATTRIBUTES__CREATION_DATE,
+                )?,
         })
     }
 
@@ -946,26 +882,26 @@ impl<'a> rt::Object<'a> for AwsCloudTrailUserIdentitySessionContextSessionIssuer
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            r#type: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_SESSION_ISSUER__TYPE,
-            )?,
-            principal_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_SESSION_ISSUER__PRINCIPAL_ID,
-            )?,
-            arn: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_SESSION_ISSUER__ARN,
-            )?,
-            account_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_SESSION_ISSUER__ACCOUNT_ID,
-            )?,
-            user_name: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_SESSION_ISSUER__USER_NAME,
-            )?,
+            r#type: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_SESSION_ISSUER__TYPE,
+                )?,
+            principal_id: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_SESSION_ISSUER__PRINCIPAL_ID,
+                )?,
+            arn: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_SESSION_ISSUER__ARN,
+                )?,
+            account_id: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_SESSION_ISSUER__ACCOUNT_ID,
+                )?,
+            user_name: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_SESSION_ISSUER__USER_NAME,
+                )?,
         })
     }
 
@@ -1024,14 +960,14 @@ for AwsCloudTrailUserIdentitySessionContextWebIdFederationData<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            federated_provider: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_WEB_ID_FEDERATION_DATA__FEDERATED_PROVIDER,
-            )?,
-            attributes: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_WEB_ID_FEDERATION_DATA__ATTRIBUTES,
-            )?,
+            federated_provider: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_WEB_ID_FEDERATION_DATA__FEDERATED_PROVIDER,
+                )?,
+            attributes: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_SESSION_CONTEXT_WEB_ID_FEDERATION_DATA__ATTRIBUTES,
+                )?,
         })
     }
 
@@ -1058,14 +994,12 @@ impl<'a> rt::Object<'a> for AwsCloudTrailUserIdentityOnBehalfOf<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            user_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_ON_BEHALF_OF__USER_ID,
-            )?,
-            identity_store_arn: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_USER_IDENTITY_ON_BEHALF_OF__IDENTITY_STORE_ARN,
-            )?,
+            user_id: input
+                .optional(&AWS_CLOUD_TRAIL_USER_IDENTITY_ON_BEHALF_OF__USER_ID)?,
+            identity_store_arn: input
+                .optional(
+                    &AWS_CLOUD_TRAIL_USER_IDENTITY_ON_BEHALF_OF__IDENTITY_STORE_ARN,
+                )?,
         })
     }
 
@@ -1099,12 +1033,9 @@ impl<'a> rt::Object<'a> for AwsCloudTrailResources<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            arn: rt::decode::optional(input, &AWS_CLOUD_TRAIL_RESOURCES__ARN)?,
-            account_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_RESOURCES__ACCOUNT_ID,
-            )?,
-            r#type: rt::decode::optional(input, &AWS_CLOUD_TRAIL_RESOURCES__TYPE)?,
+            arn: input.optional(&AWS_CLOUD_TRAIL_RESOURCES__ARN)?,
+            account_id: input.optional(&AWS_CLOUD_TRAIL_RESOURCES__ACCOUNT_ID)?,
+            r#type: input.optional(&AWS_CLOUD_TRAIL_RESOURCES__TYPE)?,
         })
     }
 
@@ -1132,18 +1063,10 @@ impl<'a> rt::Object<'a> for AwsCloudTrailTlsDetails<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            tls_version: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_TLS_DETAILS__TLS_VERSION,
-            )?,
-            cipher_suite: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_TLS_DETAILS__CIPHER_SUITE,
-            )?,
-            client_provided_host_header: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_TLS_DETAILS__CLIENT_PROVIDED_HOST_HEADER,
-            )?,
+            tls_version: input.optional(&AWS_CLOUD_TRAIL_TLS_DETAILS__TLS_VERSION)?,
+            cipher_suite: input.optional(&AWS_CLOUD_TRAIL_TLS_DETAILS__CIPHER_SUITE)?,
+            client_provided_host_header: input
+                .optional(&AWS_CLOUD_TRAIL_TLS_DETAILS__CLIENT_PROVIDED_HOST_HEADER)?,
         })
     }
 

@@ -186,63 +186,31 @@ impl<'a> rt::Object<'a> for AwsCloudTrailDigest<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            aws_account_id: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__AWS_ACCOUNT_ID,
-            )?,
-            digest_start_time: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__DIGEST_START_TIME,
-            )?,
-            digest_end_time: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__DIGEST_END_TIME,
-            )?,
-            digest_s3_bucket: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__DIGEST_S3_BUCKET,
-            )?,
-            digest_s3_object: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__DIGEST_S3_OBJECT,
-            )?,
-            newest_event_time: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__NEWEST_EVENT_TIME,
-            )?,
-            oldest_event_time: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__OLDEST_EVENT_TIME,
-            )?,
-            previous_digest_s3_bucket: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__PREVIOUS_DIGEST_S3_BUCKET,
-            )?,
-            previous_digest_s3_object: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__PREVIOUS_DIGEST_S3_OBJECT,
-            )?,
-            previous_digest_hash_value: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__PREVIOUS_DIGEST_HASH_VALUE,
-            )?,
-            previous_digest_hash_algorithm: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__PREVIOUS_DIGEST_HASH_ALGORITHM,
-            )?,
-            previous_digest_signature: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__PREVIOUS_DIGEST_SIGNATURE,
-            )?,
-            digest_public_key_fingerprint: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__DIGEST_PUBLIC_KEY_FINGERPRINT,
-            )?,
-            digest_signature_algorithm: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST__DIGEST_SIGNATURE_ALGORITHM,
-            )?,
-            log_files: rt::decode::required(input, &AWS_CLOUD_TRAIL_DIGEST__LOG_FILES)?,
+            aws_account_id: input.required(&AWS_CLOUD_TRAIL_DIGEST__AWS_ACCOUNT_ID)?,
+            digest_start_time: input
+                .required(&AWS_CLOUD_TRAIL_DIGEST__DIGEST_START_TIME)?,
+            digest_end_time: input.required(&AWS_CLOUD_TRAIL_DIGEST__DIGEST_END_TIME)?,
+            digest_s3_bucket: input.required(&AWS_CLOUD_TRAIL_DIGEST__DIGEST_S3_BUCKET)?,
+            digest_s3_object: input.required(&AWS_CLOUD_TRAIL_DIGEST__DIGEST_S3_OBJECT)?,
+            newest_event_time: input
+                .optional(&AWS_CLOUD_TRAIL_DIGEST__NEWEST_EVENT_TIME)?,
+            oldest_event_time: input
+                .optional(&AWS_CLOUD_TRAIL_DIGEST__OLDEST_EVENT_TIME)?,
+            previous_digest_s3_bucket: input
+                .optional(&AWS_CLOUD_TRAIL_DIGEST__PREVIOUS_DIGEST_S3_BUCKET)?,
+            previous_digest_s3_object: input
+                .optional(&AWS_CLOUD_TRAIL_DIGEST__PREVIOUS_DIGEST_S3_OBJECT)?,
+            previous_digest_hash_value: input
+                .optional(&AWS_CLOUD_TRAIL_DIGEST__PREVIOUS_DIGEST_HASH_VALUE)?,
+            previous_digest_hash_algorithm: input
+                .optional(&AWS_CLOUD_TRAIL_DIGEST__PREVIOUS_DIGEST_HASH_ALGORITHM)?,
+            previous_digest_signature: input
+                .optional(&AWS_CLOUD_TRAIL_DIGEST__PREVIOUS_DIGEST_SIGNATURE)?,
+            digest_public_key_fingerprint: input
+                .required(&AWS_CLOUD_TRAIL_DIGEST__DIGEST_PUBLIC_KEY_FINGERPRINT)?,
+            digest_signature_algorithm: input
+                .required(&AWS_CLOUD_TRAIL_DIGEST__DIGEST_SIGNATURE_ALGORITHM)?,
+            log_files: input.required(&AWS_CLOUD_TRAIL_DIGEST__LOG_FILES)?,
         })
     }
 
@@ -313,30 +281,15 @@ impl<'a> rt::Object<'a> for AwsCloudTrailDigestLogFiles<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            s3_bucket: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST_LOG_FILES__S3_BUCKET,
-            )?,
-            s3_object: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST_LOG_FILES__S3_OBJECT,
-            )?,
-            hash_value: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST_LOG_FILES__HASH_VALUE,
-            )?,
-            hash_algorithm: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST_LOG_FILES__HASH_ALGORITHM,
-            )?,
-            newest_event_time: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST_LOG_FILES__NEWEST_EVENT_TIME,
-            )?,
-            oldest_event_time: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_DIGEST_LOG_FILES__OLDEST_EVENT_TIME,
-            )?,
+            s3_bucket: input.required(&AWS_CLOUD_TRAIL_DIGEST_LOG_FILES__S3_BUCKET)?,
+            s3_object: input.required(&AWS_CLOUD_TRAIL_DIGEST_LOG_FILES__S3_OBJECT)?,
+            hash_value: input.required(&AWS_CLOUD_TRAIL_DIGEST_LOG_FILES__HASH_VALUE)?,
+            hash_algorithm: input
+                .required(&AWS_CLOUD_TRAIL_DIGEST_LOG_FILES__HASH_ALGORITHM)?,
+            newest_event_time: input
+                .optional(&AWS_CLOUD_TRAIL_DIGEST_LOG_FILES__NEWEST_EVENT_TIME)?,
+            oldest_event_time: input
+                .optional(&AWS_CLOUD_TRAIL_DIGEST_LOG_FILES__OLDEST_EVENT_TIME)?,
         })
     }
 

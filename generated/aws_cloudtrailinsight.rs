@@ -139,39 +139,16 @@ impl<'a> rt::Object<'a> for AwsCloudTrailInsight<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            event_version: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT__EVENT_VERSION,
-            )?,
-            event_time: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT__EVENT_TIME,
-            )?,
-            aws_region: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT__AWS_REGION,
-            )?,
-            event_id: rt::decode::required(input, &AWS_CLOUD_TRAIL_INSIGHT__EVENT_ID)?,
-            event_type: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT__EVENT_TYPE,
-            )?,
-            recipient_account_id: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT__RECIPIENT_ACCOUNT_ID,
-            )?,
-            shared_event_id: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT__SHARED_EVENT_ID,
-            )?,
-            insight_details: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT__INSIGHT_DETAILS,
-            )?,
-            event_category: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT__EVENT_CATEGORY,
-            )?,
+            event_version: input.required(&AWS_CLOUD_TRAIL_INSIGHT__EVENT_VERSION)?,
+            event_time: input.required(&AWS_CLOUD_TRAIL_INSIGHT__EVENT_TIME)?,
+            aws_region: input.required(&AWS_CLOUD_TRAIL_INSIGHT__AWS_REGION)?,
+            event_id: input.required(&AWS_CLOUD_TRAIL_INSIGHT__EVENT_ID)?,
+            event_type: input.required(&AWS_CLOUD_TRAIL_INSIGHT__EVENT_TYPE)?,
+            recipient_account_id: input
+                .optional(&AWS_CLOUD_TRAIL_INSIGHT__RECIPIENT_ACCOUNT_ID)?,
+            shared_event_id: input.required(&AWS_CLOUD_TRAIL_INSIGHT__SHARED_EVENT_ID)?,
+            insight_details: input.required(&AWS_CLOUD_TRAIL_INSIGHT__INSIGHT_DETAILS)?,
+            event_category: input.optional(&AWS_CLOUD_TRAIL_INSIGHT__EVENT_CATEGORY)?,
         })
     }
 
@@ -212,30 +189,17 @@ impl<'a> rt::Object<'a> for AwsCloudTrailInsightInsightDetails<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            state: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT_INSIGHT_DETAILS__STATE,
-            )?,
-            event_source: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT_INSIGHT_DETAILS__EVENT_SOURCE,
-            )?,
-            event_name: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT_INSIGHT_DETAILS__EVENT_NAME,
-            )?,
-            insight_type: rt::decode::required(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT_INSIGHT_DETAILS__INSIGHT_TYPE,
-            )?,
-            error_code: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT_INSIGHT_DETAILS__ERROR_CODE,
-            )?,
-            insight_context: rt::decode::optional(
-                input,
-                &AWS_CLOUD_TRAIL_INSIGHT_INSIGHT_DETAILS__INSIGHT_CONTEXT,
-            )?,
+            state: input.required(&AWS_CLOUD_TRAIL_INSIGHT_INSIGHT_DETAILS__STATE)?,
+            event_source: input
+                .required(&AWS_CLOUD_TRAIL_INSIGHT_INSIGHT_DETAILS__EVENT_SOURCE)?,
+            event_name: input
+                .required(&AWS_CLOUD_TRAIL_INSIGHT_INSIGHT_DETAILS__EVENT_NAME)?,
+            insight_type: input
+                .required(&AWS_CLOUD_TRAIL_INSIGHT_INSIGHT_DETAILS__INSIGHT_TYPE)?,
+            error_code: input
+                .optional(&AWS_CLOUD_TRAIL_INSIGHT_INSIGHT_DETAILS__ERROR_CODE)?,
+            insight_context: input
+                .optional(&AWS_CLOUD_TRAIL_INSIGHT_INSIGHT_DETAILS__INSIGHT_CONTEXT)?,
         })
     }
 

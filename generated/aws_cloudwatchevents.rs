@@ -103,22 +103,16 @@ impl<'a> rt::Object<'a> for AwsCloudWatchEvents<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            version: rt::decode::optional(input, &AWS_CLOUD_WATCH_EVENTS__VERSION)?,
-            id: rt::decode::required(input, &AWS_CLOUD_WATCH_EVENTS__ID)?,
-            detail_type: rt::decode::required(
-                input,
-                &AWS_CLOUD_WATCH_EVENTS__DETAIL_TYPE,
-            )?,
-            source: rt::decode::required(input, &AWS_CLOUD_WATCH_EVENTS__SOURCE)?,
-            account: rt::decode::required(input, &AWS_CLOUD_WATCH_EVENTS__ACCOUNT)?,
-            time: rt::decode::required(input, &AWS_CLOUD_WATCH_EVENTS__TIME)?,
-            region: rt::decode::required(input, &AWS_CLOUD_WATCH_EVENTS__REGION)?,
-            resources: rt::decode::optional(input, &AWS_CLOUD_WATCH_EVENTS__RESOURCES)?,
-            detail: rt::decode::optional(input, &AWS_CLOUD_WATCH_EVENTS__DETAIL)?,
-            replay_name: rt::decode::optional(
-                input,
-                &AWS_CLOUD_WATCH_EVENTS__REPLAY_NAME,
-            )?,
+            version: input.optional(&AWS_CLOUD_WATCH_EVENTS__VERSION)?,
+            id: input.required(&AWS_CLOUD_WATCH_EVENTS__ID)?,
+            detail_type: input.required(&AWS_CLOUD_WATCH_EVENTS__DETAIL_TYPE)?,
+            source: input.required(&AWS_CLOUD_WATCH_EVENTS__SOURCE)?,
+            account: input.required(&AWS_CLOUD_WATCH_EVENTS__ACCOUNT)?,
+            time: input.required(&AWS_CLOUD_WATCH_EVENTS__TIME)?,
+            region: input.required(&AWS_CLOUD_WATCH_EVENTS__REGION)?,
+            resources: input.optional(&AWS_CLOUD_WATCH_EVENTS__RESOURCES)?,
+            detail: input.optional(&AWS_CLOUD_WATCH_EVENTS__DETAIL)?,
+            replay_name: input.optional(&AWS_CLOUD_WATCH_EVENTS__REPLAY_NAME)?,
         })
     }
 

@@ -516,35 +516,30 @@ impl<'a> rt::Object<'a> for AwsGuardDuty<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            schema_version: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY__SCHEMA_VERSION,
-            )?,
-            account_id: rt::decode::optional(input, &AWS_GUARD_DUTY__ACCOUNT_ID)?,
-            region: rt::decode::required(input, &AWS_GUARD_DUTY__REGION)?,
-            partition: rt::decode::optional(input, &AWS_GUARD_DUTY__PARTITION)?,
-            id: rt::decode::required(input, &AWS_GUARD_DUTY__ID)?,
-            arn: rt::decode::optional(input, &AWS_GUARD_DUTY__ARN)?,
-            r#type: rt::decode::optional(input, &AWS_GUARD_DUTY__TYPE)?,
-            resource: rt::decode::optional(input, &AWS_GUARD_DUTY__RESOURCE)?,
-            severity: rt::decode::optional(input, &AWS_GUARD_DUTY__SEVERITY)?,
-            created_at: rt::decode::optional(input, &AWS_GUARD_DUTY__CREATED_AT)?,
-            updated_at: rt::decode::optional(input, &AWS_GUARD_DUTY__UPDATED_AT)?,
-            title: rt::decode::optional(input, &AWS_GUARD_DUTY__TITLE)?,
-            description: rt::decode::optional(input, &AWS_GUARD_DUTY__DESCRIPTION)?,
-            service: rt::decode::optional(input, &AWS_GUARD_DUTY__SERVICE)?,
-            confidence: rt::decode::optional(input, &AWS_GUARD_DUTY__CONFIDENCE)?,
-            associated_attack_sequence_arn: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY__ASSOCIATED_ATTACK_SEQUENCE_ARN,
-            )?,
-            detail: rt::decode::optional(input, &AWS_GUARD_DUTY__DETAIL)?,
-            version: rt::decode::optional(input, &AWS_GUARD_DUTY__VERSION)?,
-            detail_type: rt::decode::optional(input, &AWS_GUARD_DUTY__DETAIL_TYPE)?,
-            source: rt::decode::optional(input, &AWS_GUARD_DUTY__SOURCE)?,
-            account: rt::decode::optional(input, &AWS_GUARD_DUTY__ACCOUNT)?,
-            time: rt::decode::optional(input, &AWS_GUARD_DUTY__TIME)?,
-            resources: rt::decode::optional(input, &AWS_GUARD_DUTY__RESOURCES)?,
+            schema_version: input.optional(&AWS_GUARD_DUTY__SCHEMA_VERSION)?,
+            account_id: input.optional(&AWS_GUARD_DUTY__ACCOUNT_ID)?,
+            region: input.required(&AWS_GUARD_DUTY__REGION)?,
+            partition: input.optional(&AWS_GUARD_DUTY__PARTITION)?,
+            id: input.required(&AWS_GUARD_DUTY__ID)?,
+            arn: input.optional(&AWS_GUARD_DUTY__ARN)?,
+            r#type: input.optional(&AWS_GUARD_DUTY__TYPE)?,
+            resource: input.optional(&AWS_GUARD_DUTY__RESOURCE)?,
+            severity: input.optional(&AWS_GUARD_DUTY__SEVERITY)?,
+            created_at: input.optional(&AWS_GUARD_DUTY__CREATED_AT)?,
+            updated_at: input.optional(&AWS_GUARD_DUTY__UPDATED_AT)?,
+            title: input.optional(&AWS_GUARD_DUTY__TITLE)?,
+            description: input.optional(&AWS_GUARD_DUTY__DESCRIPTION)?,
+            service: input.optional(&AWS_GUARD_DUTY__SERVICE)?,
+            confidence: input.optional(&AWS_GUARD_DUTY__CONFIDENCE)?,
+            associated_attack_sequence_arn: input
+                .optional(&AWS_GUARD_DUTY__ASSOCIATED_ATTACK_SEQUENCE_ARN)?,
+            detail: input.optional(&AWS_GUARD_DUTY__DETAIL)?,
+            version: input.optional(&AWS_GUARD_DUTY__VERSION)?,
+            detail_type: input.optional(&AWS_GUARD_DUTY__DETAIL_TYPE)?,
+            source: input.optional(&AWS_GUARD_DUTY__SOURCE)?,
+            account: input.optional(&AWS_GUARD_DUTY__ACCOUNT)?,
+            time: input.optional(&AWS_GUARD_DUTY__TIME)?,
+            resources: input.optional(&AWS_GUARD_DUTY__RESOURCES)?,
         })
     }
 
@@ -606,55 +601,24 @@ impl<'a> rt::Object<'a> for AwsGuardDutyService<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            additional_info: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_SERVICE__ADDITIONAL_INFO,
-            )?,
-            action: rt::decode::optional(input, &AWS_GUARD_DUTY_SERVICE__ACTION)?,
-            service_name: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_SERVICE__SERVICE_NAME,
-            )?,
-            detector_id: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_SERVICE__DETECTOR_ID,
-            )?,
-            resource_role: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_SERVICE__RESOURCE_ROLE,
-            )?,
-            event_first_seen: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_SERVICE__EVENT_FIRST_SEEN,
-            )?,
-            event_last_seen: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_SERVICE__EVENT_LAST_SEEN,
-            )?,
-            archived: rt::decode::optional(input, &AWS_GUARD_DUTY_SERVICE__ARCHIVED)?,
-            count: rt::decode::optional(input, &AWS_GUARD_DUTY_SERVICE__COUNT)?,
-            evidence: rt::decode::optional(input, &AWS_GUARD_DUTY_SERVICE__EVIDENCE)?,
-            feature_name: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_SERVICE__FEATURE_NAME,
-            )?,
-            user_feedback: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_SERVICE__USER_FEEDBACK,
-            )?,
-            ebs_volume_scan_details: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_SERVICE__EBS_VOLUME_SCAN_DETAILS,
-            )?,
-            runtime_details: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_SERVICE__RUNTIME_DETAILS,
-            )?,
-            detection: rt::decode::optional(input, &AWS_GUARD_DUTY_SERVICE__DETECTION)?,
-            malware_scan_details: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_SERVICE__MALWARE_SCAN_DETAILS,
-            )?,
+            additional_info: input.optional(&AWS_GUARD_DUTY_SERVICE__ADDITIONAL_INFO)?,
+            action: input.optional(&AWS_GUARD_DUTY_SERVICE__ACTION)?,
+            service_name: input.optional(&AWS_GUARD_DUTY_SERVICE__SERVICE_NAME)?,
+            detector_id: input.optional(&AWS_GUARD_DUTY_SERVICE__DETECTOR_ID)?,
+            resource_role: input.optional(&AWS_GUARD_DUTY_SERVICE__RESOURCE_ROLE)?,
+            event_first_seen: input.optional(&AWS_GUARD_DUTY_SERVICE__EVENT_FIRST_SEEN)?,
+            event_last_seen: input.optional(&AWS_GUARD_DUTY_SERVICE__EVENT_LAST_SEEN)?,
+            archived: input.optional(&AWS_GUARD_DUTY_SERVICE__ARCHIVED)?,
+            count: input.optional(&AWS_GUARD_DUTY_SERVICE__COUNT)?,
+            evidence: input.optional(&AWS_GUARD_DUTY_SERVICE__EVIDENCE)?,
+            feature_name: input.optional(&AWS_GUARD_DUTY_SERVICE__FEATURE_NAME)?,
+            user_feedback: input.optional(&AWS_GUARD_DUTY_SERVICE__USER_FEEDBACK)?,
+            ebs_volume_scan_details: input
+                .optional(&AWS_GUARD_DUTY_SERVICE__EBS_VOLUME_SCAN_DETAILS)?,
+            runtime_details: input.optional(&AWS_GUARD_DUTY_SERVICE__RUNTIME_DETAILS)?,
+            detection: input.optional(&AWS_GUARD_DUTY_SERVICE__DETECTION)?,
+            malware_scan_details: input
+                .optional(&AWS_GUARD_DUTY_SERVICE__MALWARE_SCAN_DETAILS)?,
         })
     }
 
@@ -695,31 +659,23 @@ impl<'a> rt::Object<'a> for AwsGuardDutyDetail<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            schema_version: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL__SCHEMA_VERSION,
-            )?,
-            account_id: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__ACCOUNT_ID)?,
-            region: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__REGION)?,
-            partition: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__PARTITION)?,
-            id: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__ID)?,
-            arn: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__ARN)?,
-            r#type: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__TYPE)?,
-            resource: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__RESOURCE)?,
-            severity: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__SEVERITY)?,
-            created_at: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__CREATED_AT)?,
-            updated_at: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__UPDATED_AT)?,
-            title: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__TITLE)?,
-            description: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL__DESCRIPTION,
-            )?,
-            service: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__SERVICE)?,
-            confidence: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL__CONFIDENCE)?,
-            associated_attack_sequence_arn: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL__ASSOCIATED_ATTACK_SEQUENCE_ARN,
-            )?,
+            schema_version: input.optional(&AWS_GUARD_DUTY_DETAIL__SCHEMA_VERSION)?,
+            account_id: input.optional(&AWS_GUARD_DUTY_DETAIL__ACCOUNT_ID)?,
+            region: input.optional(&AWS_GUARD_DUTY_DETAIL__REGION)?,
+            partition: input.optional(&AWS_GUARD_DUTY_DETAIL__PARTITION)?,
+            id: input.optional(&AWS_GUARD_DUTY_DETAIL__ID)?,
+            arn: input.optional(&AWS_GUARD_DUTY_DETAIL__ARN)?,
+            r#type: input.optional(&AWS_GUARD_DUTY_DETAIL__TYPE)?,
+            resource: input.optional(&AWS_GUARD_DUTY_DETAIL__RESOURCE)?,
+            severity: input.optional(&AWS_GUARD_DUTY_DETAIL__SEVERITY)?,
+            created_at: input.optional(&AWS_GUARD_DUTY_DETAIL__CREATED_AT)?,
+            updated_at: input.optional(&AWS_GUARD_DUTY_DETAIL__UPDATED_AT)?,
+            title: input.optional(&AWS_GUARD_DUTY_DETAIL__TITLE)?,
+            description: input.optional(&AWS_GUARD_DUTY_DETAIL__DESCRIPTION)?,
+            service: input.optional(&AWS_GUARD_DUTY_DETAIL__SERVICE)?,
+            confidence: input.optional(&AWS_GUARD_DUTY_DETAIL__CONFIDENCE)?,
+            associated_attack_sequence_arn: input
+                .optional(&AWS_GUARD_DUTY_DETAIL__ASSOCIATED_ATTACK_SEQUENCE_ARN)?,
         })
     }
 
@@ -772,64 +728,30 @@ impl<'a> rt::Object<'a> for AwsGuardDutyDetailService<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            additional_info: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__ADDITIONAL_INFO,
-            )?,
-            action: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL_SERVICE__ACTION)?,
-            service_name: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__SERVICE_NAME,
-            )?,
-            detector_id: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__DETECTOR_ID,
-            )?,
-            resource_role: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__RESOURCE_ROLE,
-            )?,
-            event_first_seen: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__EVENT_FIRST_SEEN,
-            )?,
-            event_last_seen: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__EVENT_LAST_SEEN,
-            )?,
-            archived: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__ARCHIVED,
-            )?,
-            count: rt::decode::optional(input, &AWS_GUARD_DUTY_DETAIL_SERVICE__COUNT)?,
-            evidence: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__EVIDENCE,
-            )?,
-            feature_name: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__FEATURE_NAME,
-            )?,
-            user_feedback: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__USER_FEEDBACK,
-            )?,
-            ebs_volume_scan_details: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__EBS_VOLUME_SCAN_DETAILS,
-            )?,
-            runtime_details: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__RUNTIME_DETAILS,
-            )?,
-            detection: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__DETECTION,
-            )?,
-            malware_scan_details: rt::decode::optional(
-                input,
-                &AWS_GUARD_DUTY_DETAIL_SERVICE__MALWARE_SCAN_DETAILS,
-            )?,
+            additional_info: input
+                .optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__ADDITIONAL_INFO)?,
+            action: input.optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__ACTION)?,
+            service_name: input.optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__SERVICE_NAME)?,
+            detector_id: input.optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__DETECTOR_ID)?,
+            resource_role: input
+                .optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__RESOURCE_ROLE)?,
+            event_first_seen: input
+                .optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__EVENT_FIRST_SEEN)?,
+            event_last_seen: input
+                .optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__EVENT_LAST_SEEN)?,
+            archived: input.optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__ARCHIVED)?,
+            count: input.optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__COUNT)?,
+            evidence: input.optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__EVIDENCE)?,
+            feature_name: input.optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__FEATURE_NAME)?,
+            user_feedback: input
+                .optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__USER_FEEDBACK)?,
+            ebs_volume_scan_details: input
+                .optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__EBS_VOLUME_SCAN_DETAILS)?,
+            runtime_details: input
+                .optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__RUNTIME_DETAILS)?,
+            detection: input.optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__DETECTION)?,
+            malware_scan_details: input
+                .optional(&AWS_GUARD_DUTY_DETAIL_SERVICE__MALWARE_SCAN_DETAILS)?,
         })
     }
 

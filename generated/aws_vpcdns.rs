@@ -209,32 +209,25 @@ impl<'a> rt::Object<'a> for AwsVpcDns<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            version: rt::decode::required(input, &AWS_VPC_DNS__VERSION)?,
-            account_id: rt::decode::required(input, &AWS_VPC_DNS__ACCOUNT_ID)?,
-            region: rt::decode::required(input, &AWS_VPC_DNS__REGION)?,
-            vpc_id: rt::decode::required(input, &AWS_VPC_DNS__VPC_ID)?,
-            query_timestamp: rt::decode::required(input, &AWS_VPC_DNS__QUERY_TIMESTAMP)?,
-            query_name: rt::decode::required(input, &AWS_VPC_DNS__QUERY_NAME)?,
-            query_type: rt::decode::required(input, &AWS_VPC_DNS__QUERY_TYPE)?,
-            query_class: rt::decode::required(input, &AWS_VPC_DNS__QUERY_CLASS)?,
-            rcode: rt::decode::required(input, &AWS_VPC_DNS__RCODE)?,
-            answers: rt::decode::required(input, &AWS_VPC_DNS__ANSWERS)?,
-            srcaddr: rt::decode::required(input, &AWS_VPC_DNS__SRCADDR)?,
-            srcport: rt::decode::required(input, &AWS_VPC_DNS__SRCPORT)?,
-            transport: rt::decode::required(input, &AWS_VPC_DNS__TRANSPORT)?,
-            srcids: rt::decode::required(input, &AWS_VPC_DNS__SRCIDS)?,
-            firewall_rule_group_id: rt::decode::optional(
-                input,
-                &AWS_VPC_DNS__FIREWALL_RULE_GROUP_ID,
-            )?,
-            firewall_rule_action: rt::decode::optional(
-                input,
-                &AWS_VPC_DNS__FIREWALL_RULE_ACTION,
-            )?,
-            firewall_domain_list_id: rt::decode::optional(
-                input,
-                &AWS_VPC_DNS__FIREWALL_DOMAIN_LIST_ID,
-            )?,
+            version: input.required(&AWS_VPC_DNS__VERSION)?,
+            account_id: input.required(&AWS_VPC_DNS__ACCOUNT_ID)?,
+            region: input.required(&AWS_VPC_DNS__REGION)?,
+            vpc_id: input.required(&AWS_VPC_DNS__VPC_ID)?,
+            query_timestamp: input.required(&AWS_VPC_DNS__QUERY_TIMESTAMP)?,
+            query_name: input.required(&AWS_VPC_DNS__QUERY_NAME)?,
+            query_type: input.required(&AWS_VPC_DNS__QUERY_TYPE)?,
+            query_class: input.required(&AWS_VPC_DNS__QUERY_CLASS)?,
+            rcode: input.required(&AWS_VPC_DNS__RCODE)?,
+            answers: input.required(&AWS_VPC_DNS__ANSWERS)?,
+            srcaddr: input.required(&AWS_VPC_DNS__SRCADDR)?,
+            srcport: input.required(&AWS_VPC_DNS__SRCPORT)?,
+            transport: input.required(&AWS_VPC_DNS__TRANSPORT)?,
+            srcids: input.required(&AWS_VPC_DNS__SRCIDS)?,
+            firewall_rule_group_id: input
+                .optional(&AWS_VPC_DNS__FIREWALL_RULE_GROUP_ID)?,
+            firewall_rule_action: input.optional(&AWS_VPC_DNS__FIREWALL_RULE_ACTION)?,
+            firewall_domain_list_id: input
+                .optional(&AWS_VPC_DNS__FIREWALL_DOMAIN_LIST_ID)?,
         })
     }
 
@@ -283,9 +276,9 @@ impl<'a> rt::Object<'a> for AwsVpcDnsAnswers<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            rdata: rt::decode::required(input, &AWS_VPC_DNS_ANSWERS__RDATA)?,
-            r#type: rt::decode::required(input, &AWS_VPC_DNS_ANSWERS__TYPE)?,
-            class: rt::decode::required(input, &AWS_VPC_DNS_ANSWERS__CLASS)?,
+            rdata: input.required(&AWS_VPC_DNS_ANSWERS__RDATA)?,
+            r#type: input.required(&AWS_VPC_DNS_ANSWERS__TYPE)?,
+            class: input.required(&AWS_VPC_DNS_ANSWERS__CLASS)?,
         })
     }
 
@@ -326,11 +319,8 @@ impl<'a> rt::Object<'a> for AwsVpcDnsSrcids<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            instance: rt::decode::optional(input, &AWS_VPC_DNS_SRCIDS__INSTANCE)?,
-            resolver_endpoint: rt::decode::optional(
-                input,
-                &AWS_VPC_DNS_SRCIDS__RESOLVER_ENDPOINT,
-            )?,
+            instance: input.optional(&AWS_VPC_DNS_SRCIDS__INSTANCE)?,
+            resolver_endpoint: input.optional(&AWS_VPC_DNS_SRCIDS__RESOLVER_ENDPOINT)?,
         })
     }
 

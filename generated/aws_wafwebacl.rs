@@ -757,83 +757,35 @@ impl<'a> rt::Object<'a> for AwsWafWebAcl<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            timestamp: rt::decode::required(input, &AWS_WAF_WEB_ACL__TIMESTAMP)?,
-            format_version: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__FORMAT_VERSION,
-            )?,
-            webacl_id: rt::decode::required(input, &AWS_WAF_WEB_ACL__WEBACL_ID)?,
-            terminating_rule_id: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__TERMINATING_RULE_ID,
-            )?,
-            terminating_rule_type: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__TERMINATING_RULE_TYPE,
-            )?,
-            action: rt::decode::required(input, &AWS_WAF_WEB_ACL__ACTION)?,
-            terminating_rule_match_details: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__TERMINATING_RULE_MATCH_DETAILS,
-            )?,
-            http_source_name: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__HTTP_SOURCE_NAME,
-            )?,
-            http_source_id: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__HTTP_SOURCE_ID,
-            )?,
-            rule_group_list: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__RULE_GROUP_LIST,
-            )?,
-            rate_based_rule_list: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__RATE_BASED_RULE_LIST,
-            )?,
-            non_terminating_matching_rules: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__NON_TERMINATING_MATCHING_RULES,
-            )?,
-            request_headers_inserted: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__REQUEST_HEADERS_INSERTED,
-            )?,
-            response_code_sent: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__RESPONSE_CODE_SENT,
-            )?,
-            http_request: rt::decode::required(input, &AWS_WAF_WEB_ACL__HTTP_REQUEST)?,
-            labels: rt::decode::optional(input, &AWS_WAF_WEB_ACL__LABELS)?,
-            captcha_response: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__CAPTCHA_RESPONSE,
-            )?,
-            challenge_response: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__CHALLENGE_RESPONSE,
-            )?,
-            ja3_fingerprint: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__JA3_FINGERPRINT,
-            )?,
-            ja4_fingerprint: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__JA4_FINGERPRINT,
-            )?,
-            oversize_fields: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__OVERSIZE_FIELDS,
-            )?,
-            request_body_size: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__REQUEST_BODY_SIZE,
-            )?,
-            request_body_size_inspected_by_waf: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL__REQUEST_BODY_SIZE_INSPECTED_BY_WAF,
-            )?,
+            timestamp: input.required(&AWS_WAF_WEB_ACL__TIMESTAMP)?,
+            format_version: input.optional(&AWS_WAF_WEB_ACL__FORMAT_VERSION)?,
+            webacl_id: input.required(&AWS_WAF_WEB_ACL__WEBACL_ID)?,
+            terminating_rule_id: input.optional(&AWS_WAF_WEB_ACL__TERMINATING_RULE_ID)?,
+            terminating_rule_type: input
+                .optional(&AWS_WAF_WEB_ACL__TERMINATING_RULE_TYPE)?,
+            action: input.required(&AWS_WAF_WEB_ACL__ACTION)?,
+            terminating_rule_match_details: input
+                .optional(&AWS_WAF_WEB_ACL__TERMINATING_RULE_MATCH_DETAILS)?,
+            http_source_name: input.optional(&AWS_WAF_WEB_ACL__HTTP_SOURCE_NAME)?,
+            http_source_id: input.optional(&AWS_WAF_WEB_ACL__HTTP_SOURCE_ID)?,
+            rule_group_list: input.optional(&AWS_WAF_WEB_ACL__RULE_GROUP_LIST)?,
+            rate_based_rule_list: input
+                .optional(&AWS_WAF_WEB_ACL__RATE_BASED_RULE_LIST)?,
+            non_terminating_matching_rules: input
+                .optional(&AWS_WAF_WEB_ACL__NON_TERMINATING_MATCHING_RULES)?,
+            request_headers_inserted: input
+                .optional(&AWS_WAF_WEB_ACL__REQUEST_HEADERS_INSERTED)?,
+            response_code_sent: input.optional(&AWS_WAF_WEB_ACL__RESPONSE_CODE_SENT)?,
+            http_request: input.required(&AWS_WAF_WEB_ACL__HTTP_REQUEST)?,
+            labels: input.optional(&AWS_WAF_WEB_ACL__LABELS)?,
+            captcha_response: input.optional(&AWS_WAF_WEB_ACL__CAPTCHA_RESPONSE)?,
+            challenge_response: input.optional(&AWS_WAF_WEB_ACL__CHALLENGE_RESPONSE)?,
+            ja3_fingerprint: input.optional(&AWS_WAF_WEB_ACL__JA3_FINGERPRINT)?,
+            ja4_fingerprint: input.optional(&AWS_WAF_WEB_ACL__JA4_FINGERPRINT)?,
+            oversize_fields: input.optional(&AWS_WAF_WEB_ACL__OVERSIZE_FIELDS)?,
+            request_body_size: input.optional(&AWS_WAF_WEB_ACL__REQUEST_BODY_SIZE)?,
+            request_body_size_inspected_by_waf: input
+                .optional(&AWS_WAF_WEB_ACL__REQUEST_BODY_SIZE_INSPECTED_BY_WAF)?,
         })
     }
 
@@ -917,26 +869,24 @@ impl<'a> rt::Object<'a> for AwsWafWebAclTerminatingRuleMatchDetails<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            condition_type: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_TERMINATING_RULE_MATCH_DETAILS__CONDITION_TYPE,
-            )?,
-            sensitivity_level: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_TERMINATING_RULE_MATCH_DETAILS__SENSITIVITY_LEVEL,
-            )?,
-            location: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_TERMINATING_RULE_MATCH_DETAILS__LOCATION,
-            )?,
-            matched_data: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_TERMINATING_RULE_MATCH_DETAILS__MATCHED_DATA,
-            )?,
-            matched_field_name: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_TERMINATING_RULE_MATCH_DETAILS__MATCHED_FIELD_NAME,
-            )?,
+            condition_type: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_TERMINATING_RULE_MATCH_DETAILS__CONDITION_TYPE,
+                )?,
+            sensitivity_level: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_TERMINATING_RULE_MATCH_DETAILS__SENSITIVITY_LEVEL,
+                )?,
+            location: input
+                .optional(&AWS_WAF_WEB_ACL_TERMINATING_RULE_MATCH_DETAILS__LOCATION)?,
+            matched_data: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_TERMINATING_RULE_MATCH_DETAILS__MATCHED_DATA,
+                )?,
+            matched_field_name: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_TERMINATING_RULE_MATCH_DETAILS__MATCHED_FIELD_NAME,
+                )?,
         })
     }
 
@@ -975,26 +925,18 @@ impl<'a> rt::Object<'a> for AwsWafWebAclRuleGroupList<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            rule_group_id: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST__RULE_GROUP_ID,
-            )?,
-            terminating_rule: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST__TERMINATING_RULE,
-            )?,
-            non_terminating_matching_rules: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST__NON_TERMINATING_MATCHING_RULES,
-            )?,
-            excluded_rules: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST__EXCLUDED_RULES,
-            )?,
-            customer_config: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST__CUSTOMER_CONFIG,
-            )?,
+            rule_group_id: input
+                .optional(&AWS_WAF_WEB_ACL_RULE_GROUP_LIST__RULE_GROUP_ID)?,
+            terminating_rule: input
+                .optional(&AWS_WAF_WEB_ACL_RULE_GROUP_LIST__TERMINATING_RULE)?,
+            non_terminating_matching_rules: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_RULE_GROUP_LIST__NON_TERMINATING_MATCHING_RULES,
+                )?,
+            excluded_rules: input
+                .optional(&AWS_WAF_WEB_ACL_RULE_GROUP_LIST__EXCLUDED_RULES)?,
+            customer_config: input
+                .optional(&AWS_WAF_WEB_ACL_RULE_GROUP_LIST__CUSTOMER_CONFIG)?,
         })
     }
 
@@ -1040,30 +982,26 @@ impl<'a> rt::Object<'a> for AwsWafWebAclRuleGroupListTerminatingRule<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            rule_id: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_TERMINATING_RULE__RULE_ID,
-            )?,
-            action: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_TERMINATING_RULE__ACTION,
-            )?,
-            overridden_action: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_TERMINATING_RULE__OVERRIDDEN_ACTION,
-            )?,
-            rule_match_details: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_TERMINATING_RULE__RULE_MATCH_DETAILS,
-            )?,
-            captcha_response: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_TERMINATING_RULE__CAPTCHA_RESPONSE,
-            )?,
-            challenge_response: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_TERMINATING_RULE__CHALLENGE_RESPONSE,
-            )?,
+            rule_id: input
+                .optional(&AWS_WAF_WEB_ACL_RULE_GROUP_LIST_TERMINATING_RULE__RULE_ID)?,
+            action: input
+                .optional(&AWS_WAF_WEB_ACL_RULE_GROUP_LIST_TERMINATING_RULE__ACTION)?,
+            overridden_action: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_TERMINATING_RULE__OVERRIDDEN_ACTION,
+                )?,
+            rule_match_details: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_TERMINATING_RULE__RULE_MATCH_DETAILS,
+                )?,
+            captcha_response: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_TERMINATING_RULE__CAPTCHA_RESPONSE,
+                )?,
+            challenge_response: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_TERMINATING_RULE__CHALLENGE_RESPONSE,
+                )?,
         })
     }
 
@@ -1106,30 +1044,30 @@ impl<'a> rt::Object<'a> for AwsWafWebAclRuleGroupListNonTerminatingMatchingRules
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            rule_id: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_NON_TERMINATING_MATCHING_RULES__RULE_ID,
-            )?,
-            action: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_NON_TERMINATING_MATCHING_RULES__ACTION,
-            )?,
-            overridden_action: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_NON_TERMINATING_MATCHING_RULES__OVERRIDDEN_ACTION,
-            )?,
-            rule_match_details: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_NON_TERMINATING_MATCHING_RULES__RULE_MATCH_DETAILS,
-            )?,
-            captcha_response: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_NON_TERMINATING_MATCHING_RULES__CAPTCHA_RESPONSE,
-            )?,
-            challenge_response: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_NON_TERMINATING_MATCHING_RULES__CHALLENGE_RESPONSE,
-            )?,
+            rule_id: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_NON_TERMINATING_MATCHING_RULES__RULE_ID,
+                )?,
+            action: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_NON_TERMINATING_MATCHING_RULES__ACTION,
+                )?,
+            overridden_action: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_NON_TERMINATING_MATCHING_RULES__OVERRIDDEN_ACTION,
+                )?,
+            rule_match_details: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_NON_TERMINATING_MATCHING_RULES__RULE_MATCH_DETAILS,
+                )?,
+            captcha_response: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_NON_TERMINATING_MATCHING_RULES__CAPTCHA_RESPONSE,
+                )?,
+            challenge_response: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_NON_TERMINATING_MATCHING_RULES__CHALLENGE_RESPONSE,
+                )?,
         })
     }
 
@@ -1172,14 +1110,12 @@ impl<'a> rt::Object<'a> for AwsWafWebAclRuleGroupListExcludedRules<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            exclusion_type: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_EXCLUDED_RULES__EXCLUSION_TYPE,
-            )?,
-            rule_id: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_EXCLUDED_RULES__RULE_ID,
-            )?,
+            exclusion_type: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_RULE_GROUP_LIST_EXCLUDED_RULES__EXCLUSION_TYPE,
+                )?,
+            rule_id: input
+                .optional(&AWS_WAF_WEB_ACL_RULE_GROUP_LIST_EXCLUDED_RULES__RULE_ID)?,
         })
     }
 
@@ -1206,34 +1142,19 @@ impl<'a> rt::Object<'a> for AwsWafWebAclRateBasedRuleList<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            rate_based_rule_id: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__RATE_BASED_RULE_ID,
-            )?,
-            rate_based_rule_name: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__RATE_BASED_RULE_NAME,
-            )?,
-            limit_key: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__LIMIT_KEY,
-            )?,
-            limit_value: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__LIMIT_VALUE,
-            )?,
-            max_rate_allowed: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__MAX_RATE_ALLOWED,
-            )?,
-            evaluation_window_sec: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__EVALUATION_WINDOW_SEC,
-            )?,
-            custom_values: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__CUSTOM_VALUES,
-            )?,
+            rate_based_rule_id: input
+                .optional(&AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__RATE_BASED_RULE_ID)?,
+            rate_based_rule_name: input
+                .optional(&AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__RATE_BASED_RULE_NAME)?,
+            limit_key: input.optional(&AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__LIMIT_KEY)?,
+            limit_value: input
+                .optional(&AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__LIMIT_VALUE)?,
+            max_rate_allowed: input
+                .optional(&AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__MAX_RATE_ALLOWED)?,
+            evaluation_window_sec: input
+                .optional(&AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__EVALUATION_WINDOW_SEC)?,
+            custom_values: input
+                .optional(&AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST__CUSTOM_VALUES)?,
         })
     }
 
@@ -1283,18 +1204,12 @@ impl<'a> rt::Object<'a> for AwsWafWebAclRateBasedRuleListCustomValues<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            key: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST_CUSTOM_VALUES__KEY,
-            )?,
-            name: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST_CUSTOM_VALUES__NAME,
-            )?,
-            value: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST_CUSTOM_VALUES__VALUE,
-            )?,
+            key: input
+                .optional(&AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST_CUSTOM_VALUES__KEY)?,
+            name: input
+                .optional(&AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST_CUSTOM_VALUES__NAME)?,
+            value: input
+                .optional(&AWS_WAF_WEB_ACL_RATE_BASED_RULE_LIST_CUSTOM_VALUES__VALUE)?,
         })
     }
 
@@ -1325,30 +1240,26 @@ impl<'a> rt::Object<'a> for AwsWafWebAclNonTerminatingMatchingRules<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            rule_id: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_NON_TERMINATING_MATCHING_RULES__RULE_ID,
-            )?,
-            action: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_NON_TERMINATING_MATCHING_RULES__ACTION,
-            )?,
-            overridden_action: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_NON_TERMINATING_MATCHING_RULES__OVERRIDDEN_ACTION,
-            )?,
-            rule_match_details: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_NON_TERMINATING_MATCHING_RULES__RULE_MATCH_DETAILS,
-            )?,
-            captcha_response: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_NON_TERMINATING_MATCHING_RULES__CAPTCHA_RESPONSE,
-            )?,
-            challenge_response: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_NON_TERMINATING_MATCHING_RULES__CHALLENGE_RESPONSE,
-            )?,
+            rule_id: input
+                .optional(&AWS_WAF_WEB_ACL_NON_TERMINATING_MATCHING_RULES__RULE_ID)?,
+            action: input
+                .optional(&AWS_WAF_WEB_ACL_NON_TERMINATING_MATCHING_RULES__ACTION)?,
+            overridden_action: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_NON_TERMINATING_MATCHING_RULES__OVERRIDDEN_ACTION,
+                )?,
+            rule_match_details: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_NON_TERMINATING_MATCHING_RULES__RULE_MATCH_DETAILS,
+                )?,
+            captcha_response: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_NON_TERMINATING_MATCHING_RULES__CAPTCHA_RESPONSE,
+                )?,
+            challenge_response: input
+                .optional(
+                    &AWS_WAF_WEB_ACL_NON_TERMINATING_MATCHING_RULES__CHALLENGE_RESPONSE,
+                )?,
         })
     }
 
@@ -1391,14 +1302,8 @@ impl<'a> rt::Object<'a> for AwsWafWebAclRequestHeadersInserted<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            name: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_REQUEST_HEADERS_INSERTED__NAME,
-            )?,
-            value: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_REQUEST_HEADERS_INSERTED__VALUE,
-            )?,
+            name: input.optional(&AWS_WAF_WEB_ACL_REQUEST_HEADERS_INSERTED__NAME)?,
+            value: input.optional(&AWS_WAF_WEB_ACL_REQUEST_HEADERS_INSERTED__VALUE)?,
         })
     }
 
@@ -1419,38 +1324,17 @@ impl<'a> rt::Object<'a> for AwsWafWebAclHttpRequest<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            client_ip: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_HTTP_REQUEST__CLIENT_IP,
-            )?,
-            country: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_HTTP_REQUEST__COUNTRY,
-            )?,
-            headers: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_HTTP_REQUEST__HEADERS,
-            )?,
-            uri: rt::decode::optional(input, &AWS_WAF_WEB_ACL_HTTP_REQUEST__URI)?,
-            args: rt::decode::optional(input, &AWS_WAF_WEB_ACL_HTTP_REQUEST__ARGS)?,
-            http_version: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_HTTP_REQUEST__HTTP_VERSION,
-            )?,
-            http_method: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_HTTP_REQUEST__HTTP_METHOD,
-            )?,
-            request_id: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_HTTP_REQUEST__REQUEST_ID,
-            )?,
-            fragment: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_HTTP_REQUEST__FRAGMENT,
-            )?,
-            scheme: rt::decode::optional(input, &AWS_WAF_WEB_ACL_HTTP_REQUEST__SCHEME)?,
-            host: rt::decode::optional(input, &AWS_WAF_WEB_ACL_HTTP_REQUEST__HOST)?,
+            client_ip: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST__CLIENT_IP)?,
+            country: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST__COUNTRY)?,
+            headers: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST__HEADERS)?,
+            uri: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST__URI)?,
+            args: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST__ARGS)?,
+            http_version: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST__HTTP_VERSION)?,
+            http_method: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST__HTTP_METHOD)?,
+            request_id: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST__REQUEST_ID)?,
+            fragment: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST__FRAGMENT)?,
+            scheme: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST__SCHEME)?,
+            host: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST__HOST)?,
         })
     }
 
@@ -1487,14 +1371,8 @@ impl<'a> rt::Object<'a> for AwsWafWebAclHttpRequestHeaders<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            name: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_HTTP_REQUEST_HEADERS__NAME,
-            )?,
-            value: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_HTTP_REQUEST_HEADERS__VALUE,
-            )?,
+            name: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST_HEADERS__NAME)?,
+            value: input.optional(&AWS_WAF_WEB_ACL_HTTP_REQUEST_HEADERS__VALUE)?,
         })
     }
 
@@ -1525,7 +1403,7 @@ impl<'a> rt::Object<'a> for AwsWafWebAclLabels<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            name: rt::decode::optional(input, &AWS_WAF_WEB_ACL_LABELS__NAME)?,
+            name: input.optional(&AWS_WAF_WEB_ACL_LABELS__NAME)?,
         })
     }
 
@@ -1545,18 +1423,12 @@ impl<'a> rt::Object<'a> for AwsWafWebAclCaptchaResponse<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            response_code: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_CAPTCHA_RESPONSE__RESPONSE_CODE,
-            )?,
-            solve_timestamp: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_CAPTCHA_RESPONSE__SOLVE_TIMESTAMP,
-            )?,
-            failure_reason: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_CAPTCHA_RESPONSE__FAILURE_REASON,
-            )?,
+            response_code: input
+                .optional(&AWS_WAF_WEB_ACL_CAPTCHA_RESPONSE__RESPONSE_CODE)?,
+            solve_timestamp: input
+                .optional(&AWS_WAF_WEB_ACL_CAPTCHA_RESPONSE__SOLVE_TIMESTAMP)?,
+            failure_reason: input
+                .optional(&AWS_WAF_WEB_ACL_CAPTCHA_RESPONSE__FAILURE_REASON)?,
         })
     }
 
@@ -1587,18 +1459,12 @@ impl<'a> rt::Object<'a> for AwsWafWebAclChallengeResponse<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            response_code: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_CHALLENGE_RESPONSE__RESPONSE_CODE,
-            )?,
-            solve_timestamp: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_CHALLENGE_RESPONSE__SOLVE_TIMESTAMP,
-            )?,
-            failure_reason: rt::decode::optional(
-                input,
-                &AWS_WAF_WEB_ACL_CHALLENGE_RESPONSE__FAILURE_REASON,
-            )?,
+            response_code: input
+                .optional(&AWS_WAF_WEB_ACL_CHALLENGE_RESPONSE__RESPONSE_CODE)?,
+            solve_timestamp: input
+                .optional(&AWS_WAF_WEB_ACL_CHALLENGE_RESPONSE__SOLVE_TIMESTAMP)?,
+            failure_reason: input
+                .optional(&AWS_WAF_WEB_ACL_CHALLENGE_RESPONSE__FAILURE_REASON)?,
         })
     }
 

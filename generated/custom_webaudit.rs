@@ -128,16 +128,16 @@ impl<'a> rt::Object<'a> for CustomWebAudit<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            time: rt::decode::required(input, &CUSTOM_WEB_AUDIT__TIME)?,
-            user: rt::decode::required(input, &CUSTOM_WEB_AUDIT__USER)?,
-            action: rt::decode::required(input, &CUSTOM_WEB_AUDIT__ACTION)?,
-            client_ip: rt::decode::optional(input, &CUSTOM_WEB_AUDIT__CLIENT_IP)?,
-            url: rt::decode::optional(input, &CUSTOM_WEB_AUDIT__URL)?,
-            status: rt::decode::optional(input, &CUSTOM_WEB_AUDIT__STATUS)?,
-            user_agent: rt::decode::optional(input, &CUSTOM_WEB_AUDIT__USER_AGENT)?,
-            session: rt::decode::optional(input, &CUSTOM_WEB_AUDIT__SESSION)?,
-            roles: rt::decode::optional(input, &CUSTOM_WEB_AUDIT__ROLES)?,
-            details: rt::decode::optional(input, &CUSTOM_WEB_AUDIT__DETAILS)?,
+            time: input.required(&CUSTOM_WEB_AUDIT__TIME)?,
+            user: input.required(&CUSTOM_WEB_AUDIT__USER)?,
+            action: input.required(&CUSTOM_WEB_AUDIT__ACTION)?,
+            client_ip: input.optional(&CUSTOM_WEB_AUDIT__CLIENT_IP)?,
+            url: input.optional(&CUSTOM_WEB_AUDIT__URL)?,
+            status: input.optional(&CUSTOM_WEB_AUDIT__STATUS)?,
+            user_agent: input.optional(&CUSTOM_WEB_AUDIT__USER_AGENT)?,
+            session: input.optional(&CUSTOM_WEB_AUDIT__SESSION)?,
+            roles: input.optional(&CUSTOM_WEB_AUDIT__ROLES)?,
+            details: input.optional(&CUSTOM_WEB_AUDIT__DETAILS)?,
         })
     }
 
@@ -175,8 +175,8 @@ impl<'a> rt::Object<'a> for CustomWebAuditSession<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            id: rt::decode::optional(input, &CUSTOM_WEB_AUDIT_SESSION__ID)?,
-            started: rt::decode::optional(input, &CUSTOM_WEB_AUDIT_SESSION__STARTED)?,
+            id: input.optional(&CUSTOM_WEB_AUDIT_SESSION__ID)?,
+            started: input.optional(&CUSTOM_WEB_AUDIT_SESSION__STARTED)?,
         })
     }
 

@@ -45,54 +45,14 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
             rt::FastPattern {
                 prefix: "",
                 captures: &[
-                    rt::FastCapture {
-                        column: Some(0),
-                        until: " - ",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(1),
-                        until: " [",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(2),
-                        until: "] \"",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(3),
-                        until: "\" ",
-                        quote: Some('"'),
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(4),
-                        until: " ",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(5),
-                        until: " \"",
-                        quote: None,
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(6),
-                        until: "\" \"",
-                        quote: Some('"'),
-                        at_last: false,
-                    },
-                    rt::FastCapture {
-                        column: Some(7),
-                        until: "\"",
-                        quote: Some('"'),
-                        at_last: false,
-                    },
+                    rt::FastCapture::column(0, " - "),
+                    rt::FastCapture::column(1, " ["),
+                    rt::FastCapture::column(2, "] \""),
+                    rt::FastCapture::column(3, "\" ").quoted('"'),
+                    rt::FastCapture::column(4, " "),
+                    rt::FastCapture::column(5, " \""),
+                    rt::FastCapture::column(6, "\" \"").quoted('"'),
+                    rt::FastCapture::column(7, "\"").quoted('"'),
                 ],
             },
         ],
@@ -159,17 +119,14 @@ impl<'a> rt::Object<'a> for NginxAccess<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            remote_addr: rt::decode::required(input, &NGINX_ACCESS__REMOTE_ADDR)?,
-            remote_user: rt::decode::optional(input, &NGINX_ACCESS__REMOTE_USER)?,
-            time: rt::decode::required(input, &NGINX_ACCESS__TIME)?,
-            request: rt::decode::optional(input, &NGINX_ACCESS__REQUEST)?,
-            status: rt::decode::required(input, &NGINX_ACCESS__STATUS)?,
-            body_bytes_sent: rt::decode::optional(
-                input,
-                &NGINX_ACCESS__BODY_BYTES_SENT,
-            )?,
-            http_referer: rt::decode::optional(input, &NGINX_ACCESS__HTTP_REFERER)?,
-            http_user_agent: rt::decode::optional(input, &NGINX_ACCESS__HTTP_USER_AGENT)?,
+            remote_addr: input.required(&NGINX_ACCESS__REMOTE_ADDR)?,
+            remote_user: input.optional(&NGINX_ACCESS__REMOTE_USER)?,
+            time: input.required(&NGINX_ACCESS__TIME)?,
+            request: input.optional(&NGINX_ACCESS__REQUEST)?,
+            status: input.required(&NGINX_ACCESS__STATUS)?,
+            body_bytes_sent: input.optional(&NGINX_ACCESS__BODY_BYTES_SENT)?,
+            http_referer: input.optional(&NGINX_ACCESS__HTTP_REFERER)?,
+            http_user_agent: input.optional(&NGINX_ACCESS__HTTP_USER_AGENT)?,
         })
     }
 

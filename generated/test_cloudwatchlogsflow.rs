@@ -142,32 +142,20 @@ impl<'a> rt::Object<'a> for TestCloudWatchLogsFlow<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            version: rt::decode::required(input, &TEST_CLOUD_WATCH_LOGS_FLOW__VERSION)?,
-            account_id: rt::decode::optional(
-                input,
-                &TEST_CLOUD_WATCH_LOGS_FLOW__ACCOUNT_ID,
-            )?,
-            interface_id: rt::decode::optional(
-                input,
-                &TEST_CLOUD_WATCH_LOGS_FLOW__INTERFACE_ID,
-            )?,
-            srcaddr: rt::decode::optional(input, &TEST_CLOUD_WATCH_LOGS_FLOW__SRCADDR)?,
-            dstaddr: rt::decode::optional(input, &TEST_CLOUD_WATCH_LOGS_FLOW__DSTADDR)?,
-            srcport: rt::decode::optional(input, &TEST_CLOUD_WATCH_LOGS_FLOW__SRCPORT)?,
-            dstport: rt::decode::optional(input, &TEST_CLOUD_WATCH_LOGS_FLOW__DSTPORT)?,
-            protocol: rt::decode::optional(
-                input,
-                &TEST_CLOUD_WATCH_LOGS_FLOW__PROTOCOL,
-            )?,
-            packets: rt::decode::optional(input, &TEST_CLOUD_WATCH_LOGS_FLOW__PACKETS)?,
-            bytes: rt::decode::optional(input, &TEST_CLOUD_WATCH_LOGS_FLOW__BYTES)?,
-            start: rt::decode::required(input, &TEST_CLOUD_WATCH_LOGS_FLOW__START)?,
-            end: rt::decode::optional(input, &TEST_CLOUD_WATCH_LOGS_FLOW__END)?,
-            action: rt::decode::optional(input, &TEST_CLOUD_WATCH_LOGS_FLOW__ACTION)?,
-            log_status: rt::decode::optional(
-                input,
-                &TEST_CLOUD_WATCH_LOGS_FLOW__LOG_STATUS,
-            )?,
+            version: input.required(&TEST_CLOUD_WATCH_LOGS_FLOW__VERSION)?,
+            account_id: input.optional(&TEST_CLOUD_WATCH_LOGS_FLOW__ACCOUNT_ID)?,
+            interface_id: input.optional(&TEST_CLOUD_WATCH_LOGS_FLOW__INTERFACE_ID)?,
+            srcaddr: input.optional(&TEST_CLOUD_WATCH_LOGS_FLOW__SRCADDR)?,
+            dstaddr: input.optional(&TEST_CLOUD_WATCH_LOGS_FLOW__DSTADDR)?,
+            srcport: input.optional(&TEST_CLOUD_WATCH_LOGS_FLOW__SRCPORT)?,
+            dstport: input.optional(&TEST_CLOUD_WATCH_LOGS_FLOW__DSTPORT)?,
+            protocol: input.optional(&TEST_CLOUD_WATCH_LOGS_FLOW__PROTOCOL)?,
+            packets: input.optional(&TEST_CLOUD_WATCH_LOGS_FLOW__PACKETS)?,
+            bytes: input.optional(&TEST_CLOUD_WATCH_LOGS_FLOW__BYTES)?,
+            start: input.required(&TEST_CLOUD_WATCH_LOGS_FLOW__START)?,
+            end: input.optional(&TEST_CLOUD_WATCH_LOGS_FLOW__END)?,
+            action: input.optional(&TEST_CLOUD_WATCH_LOGS_FLOW__ACTION)?,
+            log_status: input.optional(&TEST_CLOUD_WATCH_LOGS_FLOW__LOG_STATUS)?,
         })
     }
 

@@ -110,38 +110,19 @@ impl<'a> rt::Object<'a> for TestCsvSalesforceLogin<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            event_type: rt::decode::required(
-                input,
-                &TEST_CSV_SALESFORCE_LOGIN__EVENT_TYPE,
-            )?,
-            timestamp_derived: rt::decode::required(
-                input,
-                &TEST_CSV_SALESFORCE_LOGIN__TIMESTAMP_DERIVED,
-            )?,
-            organization_id: rt::decode::optional(
-                input,
-                &TEST_CSV_SALESFORCE_LOGIN__ORGANIZATION_ID,
-            )?,
-            user_id: rt::decode::optional(input, &TEST_CSV_SALESFORCE_LOGIN__USER_ID)?,
-            user_name: rt::decode::optional(
-                input,
-                &TEST_CSV_SALESFORCE_LOGIN__USER_NAME,
-            )?,
-            source_ip: rt::decode::optional(
-                input,
-                &TEST_CSV_SALESFORCE_LOGIN__SOURCE_IP,
-            )?,
-            login_status: rt::decode::optional(
-                input,
-                &TEST_CSV_SALESFORCE_LOGIN__LOGIN_STATUS,
-            )?,
-            browser_type: rt::decode::optional(
-                input,
-                &TEST_CSV_SALESFORCE_LOGIN__BROWSER_TYPE,
-            )?,
-            run_time: rt::decode::optional(input, &TEST_CSV_SALESFORCE_LOGIN__RUN_TIME)?,
-            cpu_time: rt::decode::optional(input, &TEST_CSV_SALESFORCE_LOGIN__CPU_TIME)?,
-            uri: rt::decode::optional(input, &TEST_CSV_SALESFORCE_LOGIN__URI)?,
+            event_type: input.required(&TEST_CSV_SALESFORCE_LOGIN__EVENT_TYPE)?,
+            timestamp_derived: input
+                .required(&TEST_CSV_SALESFORCE_LOGIN__TIMESTAMP_DERIVED)?,
+            organization_id: input
+                .optional(&TEST_CSV_SALESFORCE_LOGIN__ORGANIZATION_ID)?,
+            user_id: input.optional(&TEST_CSV_SALESFORCE_LOGIN__USER_ID)?,
+            user_name: input.optional(&TEST_CSV_SALESFORCE_LOGIN__USER_NAME)?,
+            source_ip: input.optional(&TEST_CSV_SALESFORCE_LOGIN__SOURCE_IP)?,
+            login_status: input.optional(&TEST_CSV_SALESFORCE_LOGIN__LOGIN_STATUS)?,
+            browser_type: input.optional(&TEST_CSV_SALESFORCE_LOGIN__BROWSER_TYPE)?,
+            run_time: input.optional(&TEST_CSV_SALESFORCE_LOGIN__RUN_TIME)?,
+            cpu_time: input.optional(&TEST_CSV_SALESFORCE_LOGIN__CPU_TIME)?,
+            uri: input.optional(&TEST_CSV_SALESFORCE_LOGIN__URI)?,
         })
     }
 

@@ -56,10 +56,10 @@ impl<'a> rt::Object<'a> for TestFieldDiscovery<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            action: rt::decode::required(input, &TEST_FIELD_DISCOVERY__ACTION)?,
-            actor: rt::decode::optional(input, &TEST_FIELD_DISCOVERY__ACTOR)?,
-            created_at: rt::decode::required(input, &TEST_FIELD_DISCOVERY__CREATED_AT)?,
-            org: rt::decode::optional(input, &TEST_FIELD_DISCOVERY__ORG)?,
+            action: input.required(&TEST_FIELD_DISCOVERY__ACTION)?,
+            actor: input.optional(&TEST_FIELD_DISCOVERY__ACTOR)?,
+            created_at: input.required(&TEST_FIELD_DISCOVERY__CREATED_AT)?,
+            org: input.optional(&TEST_FIELD_DISCOVERY__ORG)?,
         })
     }
 

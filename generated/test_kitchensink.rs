@@ -616,99 +616,73 @@ impl<'a> rt::Object<'a> for TestKitchenSink<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            id: rt::decode::required(input, &TEST_KITCHEN_SINK__ID)?,
-            origin: rt::decode::optional(input, &TEST_KITCHEN_SINK__ORIGIN)?,
-            time: rt::decode::required(input, &TEST_KITCHEN_SINK__TIME)?,
-            f_string: rt::decode::optional(input, &TEST_KITCHEN_SINK__F_STRING)?,
-            f_int: rt::decode::optional(input, &TEST_KITCHEN_SINK__F_INT)?,
-            f_smallint: rt::decode::optional(input, &TEST_KITCHEN_SINK__F_SMALLINT)?,
-            f_bigint: rt::decode::optional(input, &TEST_KITCHEN_SINK__F_BIGINT)?,
-            f_float: rt::decode::optional(input, &TEST_KITCHEN_SINK__F_FLOAT)?,
-            f_boolean: rt::decode::optional(input, &TEST_KITCHEN_SINK__F_BOOLEAN)?,
-            f_json: rt::decode::optional(input, &TEST_KITCHEN_SINK__F_JSON)?,
-            f_embedded_json: rt::decode::optional(
-                input,
-                &TEST_KITCHEN_SINK__F_EMBEDDED_JSON,
-            )?,
-            f_strings: rt::decode::optional(input, &TEST_KITCHEN_SINK__F_STRINGS)?,
-            f_objects: rt::decode::optional(input, &TEST_KITCHEN_SINK__F_OBJECTS)?,
-            f_matrix: rt::decode::optional(input, &TEST_KITCHEN_SINK__F_MATRIX)?,
-            f_nested: rt::decode::optional(input, &TEST_KITCHEN_SINK__F_NESTED)?,
-            f_embedded_object: rt::decode::optional(
-                input,
-                &TEST_KITCHEN_SINK__F_EMBEDDED_OBJECT,
-            )?,
-            f_embedded_array: rt::decode::optional(
-                input,
-                &TEST_KITCHEN_SINK__F_EMBEDDED_ARRAY,
-            )?,
-            f_times: rt::decode::optional(input, &TEST_KITCHEN_SINK__F_TIMES)?,
-            t_unix: rt::decode::optional(input, &TEST_KITCHEN_SINK__T_UNIX)?,
-            t_unix_ms: rt::decode::optional(input, &TEST_KITCHEN_SINK__T_UNIX_MS)?,
-            t_unix_us: rt::decode::optional(input, &TEST_KITCHEN_SINK__T_UNIX_US)?,
-            t_unix_ns: rt::decode::optional(input, &TEST_KITCHEN_SINK__T_UNIX_NS)?,
-            t_strftime: rt::decode::optional(input, &TEST_KITCHEN_SINK__T_STRFTIME)?,
-            t_strftime_zone: rt::decode::optional(
-                input,
-                &TEST_KITCHEN_SINK__T_STRFTIME_ZONE,
-            )?,
-            t_multi: rt::decode::optional(input, &TEST_KITCHEN_SINK__T_MULTI)?,
-            ind_ip: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_IP)?,
-            ind_domain: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_DOMAIN)?,
-            ind_hostname: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_HOSTNAME)?,
-            ind_url: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_URL)?,
-            ind_net_addr: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_NET_ADDR)?,
-            ind_md5: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_MD5)?,
-            ind_sha1: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_SHA1)?,
-            ind_sha256: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_SHA256)?,
-            ind_aws_account_id: rt::decode::optional(
-                input,
-                &TEST_KITCHEN_SINK__IND_AWS_ACCOUNT_ID,
-            )?,
-            ind_aws_instance_id: rt::decode::optional(
-                input,
-                &TEST_KITCHEN_SINK__IND_AWS_INSTANCE_ID,
-            )?,
-            ind_aws_arn: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_AWS_ARN)?,
-            ind_aws_tags: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_AWS_TAGS)?,
-            ind_email: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_EMAIL)?,
-            ind_username: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_USERNAME)?,
-            ind_trace_id: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_TRACE_ID)?,
-            ind_multi: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_MULTI)?,
-            ind_pattern: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_PATTERN)?,
-            ind_kind: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_KIND)?,
-            ind_value: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_VALUE)?,
-            ind_json: rt::decode::optional(input, &TEST_KITCHEN_SINK__IND_JSON)?,
-            ind_json_items: rt::decode::optional(
-                input,
-                &TEST_KITCHEN_SINK__IND_JSON_ITEMS,
-            )?,
-            ind_json_when: rt::decode::optional(
-                input,
-                &TEST_KITCHEN_SINK__IND_JSON_WHEN,
-            )?,
-            v_allow: rt::decode::optional(input, &TEST_KITCHEN_SINK__V_ALLOW)?,
-            v_deny: rt::decode::optional(input, &TEST_KITCHEN_SINK__V_DENY)?,
-            v_ipv4: rt::decode::optional(input, &TEST_KITCHEN_SINK__V_IPV4)?,
-            v_ipv6: rt::decode::optional(input, &TEST_KITCHEN_SINK__V_IPV6)?,
-            v_ip_any: rt::decode::optional(input, &TEST_KITCHEN_SINK__V_IP_ANY)?,
-            v_cidr_ipv4: rt::decode::optional(input, &TEST_KITCHEN_SINK__V_CIDR_IPV4)?,
-            v_cidr_any: rt::decode::optional(input, &TEST_KITCHEN_SINK__V_CIDR_ANY)?,
-            ev_string: rt::decode::optional(input, &TEST_KITCHEN_SINK__EV_STRING)?,
-            ev_bigint: rt::decode::optional(input, &TEST_KITCHEN_SINK__EV_BIGINT)?,
-            ev_strings: rt::decode::optional(input, &TEST_KITCHEN_SINK__EV_STRINGS)?,
-            client_ip: rt::decode::optional(input, &TEST_KITCHEN_SINK__CLIENT_IP)?,
-            r#type: rt::decode::optional(input, &TEST_KITCHEN_SINK__TYPE)?,
-            self_: rt::decode::optional(input, &TEST_KITCHEN_SINK__SELF_)?,
-            user_agent: rt::decode::optional(input, &TEST_KITCHEN_SINK__USER_AGENT)?,
-            timestamp: rt::decode::optional(input, &TEST_KITCHEN_SINK__TIMESTAMP)?,
-            a_b: rt::decode::optional(input, &TEST_KITCHEN_SINK__A_B)?,
-            field_with_space: rt::decode::optional(
-                input,
-                &TEST_KITCHEN_SINK__FIELD_WITH_SPACE,
-            )?,
-            camel_case: rt::decode::optional(input, &TEST_KITCHEN_SINK__CAMEL_CASE)?,
-            http_status: rt::decode::optional(input, &TEST_KITCHEN_SINK__HTTP_STATUS)?,
+            id: input.required(&TEST_KITCHEN_SINK__ID)?,
+            origin: input.optional(&TEST_KITCHEN_SINK__ORIGIN)?,
+            time: input.required(&TEST_KITCHEN_SINK__TIME)?,
+            f_string: input.optional(&TEST_KITCHEN_SINK__F_STRING)?,
+            f_int: input.optional(&TEST_KITCHEN_SINK__F_INT)?,
+            f_smallint: input.optional(&TEST_KITCHEN_SINK__F_SMALLINT)?,
+            f_bigint: input.optional(&TEST_KITCHEN_SINK__F_BIGINT)?,
+            f_float: input.optional(&TEST_KITCHEN_SINK__F_FLOAT)?,
+            f_boolean: input.optional(&TEST_KITCHEN_SINK__F_BOOLEAN)?,
+            f_json: input.optional(&TEST_KITCHEN_SINK__F_JSON)?,
+            f_embedded_json: input.optional(&TEST_KITCHEN_SINK__F_EMBEDDED_JSON)?,
+            f_strings: input.optional(&TEST_KITCHEN_SINK__F_STRINGS)?,
+            f_objects: input.optional(&TEST_KITCHEN_SINK__F_OBJECTS)?,
+            f_matrix: input.optional(&TEST_KITCHEN_SINK__F_MATRIX)?,
+            f_nested: input.optional(&TEST_KITCHEN_SINK__F_NESTED)?,
+            f_embedded_object: input.optional(&TEST_KITCHEN_SINK__F_EMBEDDED_OBJECT)?,
+            f_embedded_array: input.optional(&TEST_KITCHEN_SINK__F_EMBEDDED_ARRAY)?,
+            f_times: input.optional(&TEST_KITCHEN_SINK__F_TIMES)?,
+            t_unix: input.optional(&TEST_KITCHEN_SINK__T_UNIX)?,
+            t_unix_ms: input.optional(&TEST_KITCHEN_SINK__T_UNIX_MS)?,
+            t_unix_us: input.optional(&TEST_KITCHEN_SINK__T_UNIX_US)?,
+            t_unix_ns: input.optional(&TEST_KITCHEN_SINK__T_UNIX_NS)?,
+            t_strftime: input.optional(&TEST_KITCHEN_SINK__T_STRFTIME)?,
+            t_strftime_zone: input.optional(&TEST_KITCHEN_SINK__T_STRFTIME_ZONE)?,
+            t_multi: input.optional(&TEST_KITCHEN_SINK__T_MULTI)?,
+            ind_ip: input.optional(&TEST_KITCHEN_SINK__IND_IP)?,
+            ind_domain: input.optional(&TEST_KITCHEN_SINK__IND_DOMAIN)?,
+            ind_hostname: input.optional(&TEST_KITCHEN_SINK__IND_HOSTNAME)?,
+            ind_url: input.optional(&TEST_KITCHEN_SINK__IND_URL)?,
+            ind_net_addr: input.optional(&TEST_KITCHEN_SINK__IND_NET_ADDR)?,
+            ind_md5: input.optional(&TEST_KITCHEN_SINK__IND_MD5)?,
+            ind_sha1: input.optional(&TEST_KITCHEN_SINK__IND_SHA1)?,
+            ind_sha256: input.optional(&TEST_KITCHEN_SINK__IND_SHA256)?,
+            ind_aws_account_id: input.optional(&TEST_KITCHEN_SINK__IND_AWS_ACCOUNT_ID)?,
+            ind_aws_instance_id: input
+                .optional(&TEST_KITCHEN_SINK__IND_AWS_INSTANCE_ID)?,
+            ind_aws_arn: input.optional(&TEST_KITCHEN_SINK__IND_AWS_ARN)?,
+            ind_aws_tags: input.optional(&TEST_KITCHEN_SINK__IND_AWS_TAGS)?,
+            ind_email: input.optional(&TEST_KITCHEN_SINK__IND_EMAIL)?,
+            ind_username: input.optional(&TEST_KITCHEN_SINK__IND_USERNAME)?,
+            ind_trace_id: input.optional(&TEST_KITCHEN_SINK__IND_TRACE_ID)?,
+            ind_multi: input.optional(&TEST_KITCHEN_SINK__IND_MULTI)?,
+            ind_pattern: input.optional(&TEST_KITCHEN_SINK__IND_PATTERN)?,
+            ind_kind: input.optional(&TEST_KITCHEN_SINK__IND_KIND)?,
+            ind_value: input.optional(&TEST_KITCHEN_SINK__IND_VALUE)?,
+            ind_json: input.optional(&TEST_KITCHEN_SINK__IND_JSON)?,
+            ind_json_items: input.optional(&TEST_KITCHEN_SINK__IND_JSON_ITEMS)?,
+            ind_json_when: input.optional(&TEST_KITCHEN_SINK__IND_JSON_WHEN)?,
+            v_allow: input.optional(&TEST_KITCHEN_SINK__V_ALLOW)?,
+            v_deny: input.optional(&TEST_KITCHEN_SINK__V_DENY)?,
+            v_ipv4: input.optional(&TEST_KITCHEN_SINK__V_IPV4)?,
+            v_ipv6: input.optional(&TEST_KITCHEN_SINK__V_IPV6)?,
+            v_ip_any: input.optional(&TEST_KITCHEN_SINK__V_IP_ANY)?,
+            v_cidr_ipv4: input.optional(&TEST_KITCHEN_SINK__V_CIDR_IPV4)?,
+            v_cidr_any: input.optional(&TEST_KITCHEN_SINK__V_CIDR_ANY)?,
+            ev_string: input.optional(&TEST_KITCHEN_SINK__EV_STRING)?,
+            ev_bigint: input.optional(&TEST_KITCHEN_SINK__EV_BIGINT)?,
+            ev_strings: input.optional(&TEST_KITCHEN_SINK__EV_STRINGS)?,
+            client_ip: input.optional(&TEST_KITCHEN_SINK__CLIENT_IP)?,
+            r#type: input.optional(&TEST_KITCHEN_SINK__TYPE)?,
+            self_: input.optional(&TEST_KITCHEN_SINK__SELF_)?,
+            user_agent: input.optional(&TEST_KITCHEN_SINK__USER_AGENT)?,
+            timestamp: input.optional(&TEST_KITCHEN_SINK__TIMESTAMP)?,
+            a_b: input.optional(&TEST_KITCHEN_SINK__A_B)?,
+            field_with_space: input.optional(&TEST_KITCHEN_SINK__FIELD_WITH_SPACE)?,
+            camel_case: input.optional(&TEST_KITCHEN_SINK__CAMEL_CASE)?,
+            http_status: input.optional(&TEST_KITCHEN_SINK__HTTP_STATUS)?,
         })
     }
 
@@ -871,8 +845,8 @@ impl<'a> rt::Object<'a> for TestKitchenSinkOrigin<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            at: rt::decode::optional(input, &TEST_KITCHEN_SINK_ORIGIN__AT)?,
-            host: rt::decode::optional(input, &TEST_KITCHEN_SINK_ORIGIN__HOST)?,
+            at: input.optional(&TEST_KITCHEN_SINK_ORIGIN__AT)?,
+            host: input.optional(&TEST_KITCHEN_SINK_ORIGIN__HOST)?,
         })
     }
 
@@ -899,9 +873,9 @@ impl<'a> rt::Object<'a> for TestKitchenSinkFObjects<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            k: rt::decode::required(input, &TEST_KITCHEN_SINK_F_OBJECTS__K)?,
-            v: rt::decode::optional(input, &TEST_KITCHEN_SINK_F_OBJECTS__V)?,
-            user: rt::decode::optional(input, &TEST_KITCHEN_SINK_F_OBJECTS__USER)?,
+            k: input.required(&TEST_KITCHEN_SINK_F_OBJECTS__K)?,
+            v: input.optional(&TEST_KITCHEN_SINK_F_OBJECTS__V)?,
+            user: input.optional(&TEST_KITCHEN_SINK_F_OBJECTS__USER)?,
         })
     }
 
@@ -925,8 +899,8 @@ impl<'a> rt::Object<'a> for TestKitchenSinkFNested<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level2: rt::decode::optional(input, &TEST_KITCHEN_SINK_F_NESTED__LEVEL2)?,
-            note: rt::decode::optional(input, &TEST_KITCHEN_SINK_F_NESTED__NOTE)?,
+            level2: input.optional(&TEST_KITCHEN_SINK_F_NESTED__LEVEL2)?,
+            note: input.optional(&TEST_KITCHEN_SINK_F_NESTED__NOTE)?,
         })
     }
 
@@ -949,10 +923,7 @@ impl<'a> rt::Object<'a> for TestKitchenSinkFNestedLevel2<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level3: rt::decode::optional(
-                input,
-                &TEST_KITCHEN_SINK_F_NESTED_LEVEL2__LEVEL3,
-            )?,
+            level3: input.optional(&TEST_KITCHEN_SINK_F_NESTED_LEVEL2__LEVEL3)?,
         })
     }
 
@@ -974,14 +945,8 @@ impl<'a> rt::Object<'a> for TestKitchenSinkFNestedLevel2Level3<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            leaf: rt::decode::optional(
-                input,
-                &TEST_KITCHEN_SINK_F_NESTED_LEVEL2_LEVEL3__LEAF,
-            )?,
-            leaf_ip: rt::decode::optional(
-                input,
-                &TEST_KITCHEN_SINK_F_NESTED_LEVEL2_LEVEL3__LEAF_IP,
-            )?,
+            leaf: input.optional(&TEST_KITCHEN_SINK_F_NESTED_LEVEL2_LEVEL3__LEAF)?,
+            leaf_ip: input.optional(&TEST_KITCHEN_SINK_F_NESTED_LEVEL2_LEVEL3__LEAF_IP)?,
         })
     }
 
@@ -1007,8 +972,8 @@ impl<'a> rt::Object<'a> for TestKitchenSinkFEmbeddedObject<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            a: rt::decode::optional(input, &TEST_KITCHEN_SINK_F_EMBEDDED_OBJECT__A)?,
-            n: rt::decode::optional(input, &TEST_KITCHEN_SINK_F_EMBEDDED_OBJECT__N)?,
+            a: input.optional(&TEST_KITCHEN_SINK_F_EMBEDDED_OBJECT__A)?,
+            n: input.optional(&TEST_KITCHEN_SINK_F_EMBEDDED_OBJECT__N)?,
         })
     }
 

@@ -244,55 +244,23 @@ impl<'a> rt::Object<'a> for TestOsqueryDifferentialResult<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            name: rt::decode::required(input, &TEST_OSQUERY_DIFFERENTIAL_RESULT__NAME)?,
-            host_identifier: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__HOST_IDENTIFIER,
-            )?,
-            calendar_time: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__CALENDAR_TIME,
-            )?,
-            unix_time: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__UNIX_TIME,
-            )?,
-            decorations: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__DECORATIONS,
-            )?,
-            diff_results: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__DIFF_RESULTS,
-            )?,
-            action: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__ACTION,
-            )?,
-            log_type: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__LOG_TYPE,
-            )?,
-            log_type_2: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__LOG_TYPE_2,
-            )?,
-            file_path: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__FILE_PATH,
-            )?,
-            file_path_2: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__FILE_PATH_2,
-            )?,
-            ip_addresses: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__IP_ADDRESSES,
-            )?,
-            expires: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT__EXPIRES,
-            )?,
+            name: input.required(&TEST_OSQUERY_DIFFERENTIAL_RESULT__NAME)?,
+            host_identifier: input
+                .optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT__HOST_IDENTIFIER)?,
+            calendar_time: input
+                .optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT__CALENDAR_TIME)?,
+            unix_time: input.optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT__UNIX_TIME)?,
+            decorations: input.optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT__DECORATIONS)?,
+            diff_results: input
+                .optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT__DIFF_RESULTS)?,
+            action: input.optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT__ACTION)?,
+            log_type: input.optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT__LOG_TYPE)?,
+            log_type_2: input.optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT__LOG_TYPE_2)?,
+            file_path: input.optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT__FILE_PATH)?,
+            file_path_2: input.optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT__FILE_PATH_2)?,
+            ip_addresses: input
+                .optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT__IP_ADDRESSES)?,
+            expires: input.optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT__EXPIRES)?,
         })
     }
 
@@ -351,14 +319,10 @@ impl<'a> rt::Object<'a> for TestOsqueryDifferentialResultDecorations<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            host_uuid: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT_DECORATIONS__HOST_UUID,
-            )?,
-            hostname: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT_DECORATIONS__HOSTNAME,
-            )?,
+            host_uuid: input
+                .optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT_DECORATIONS__HOST_UUID)?,
+            hostname: input
+                .optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT_DECORATIONS__HOSTNAME)?,
         })
     }
 
@@ -390,14 +354,10 @@ impl<'a> rt::Object<'a> for TestOsqueryDifferentialResultDiffResults<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            added: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS__ADDED,
-            )?,
-            removed: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS__REMOVED,
-            )?,
+            added: input
+                .optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS__ADDED)?,
+            removed: input
+                .optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS__REMOVED)?,
         })
     }
 
@@ -424,18 +384,14 @@ impl<'a> rt::Object<'a> for TestOsqueryDifferentialResultDiffResultsAdded<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            path: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS_ADDED__PATH,
-            )?,
-            pid: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS_ADDED__PID,
-            )?,
-            remote_address: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS_ADDED__REMOTE_ADDRESS,
-            )?,
+            path: input
+                .optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS_ADDED__PATH)?,
+            pid: input
+                .optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS_ADDED__PID)?,
+            remote_address: input
+                .optional(
+                    &TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS_ADDED__REMOTE_ADDRESS,
+                )?,
         })
     }
 
@@ -473,18 +429,14 @@ impl<'a> rt::Object<'a> for TestOsqueryDifferentialResultDiffResultsRemoved<'a> 
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            path: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS_REMOVED__PATH,
-            )?,
-            pid: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS_REMOVED__PID,
-            )?,
-            remote_address: rt::decode::optional(
-                input,
-                &TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS_REMOVED__REMOTE_ADDRESS,
-            )?,
+            path: input
+                .optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS_REMOVED__PATH)?,
+            pid: input
+                .optional(&TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS_REMOVED__PID)?,
+            remote_address: input
+                .optional(
+                    &TEST_OSQUERY_DIFFERENTIAL_RESULT_DIFF_RESULTS_REMOVED__REMOTE_ADDRESS,
+                )?,
         })
     }
 

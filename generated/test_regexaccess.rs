@@ -186,36 +186,20 @@ impl<'a> rt::Object<'a> for TestRegexAccess<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            remote_host_ip_address: rt::decode::required(
-                input,
-                &TEST_REGEX_ACCESS__REMOTE_HOST_IP_ADDRESS,
-            )?,
-            client_identity_rfc_1413: rt::decode::optional(
-                input,
-                &TEST_REGEX_ACCESS__CLIENT_IDENTITY_RFC_1413,
-            )?,
-            request_user: rt::decode::optional(input, &TEST_REGEX_ACCESS__REQUEST_USER)?,
-            request_time: rt::decode::required(input, &TEST_REGEX_ACCESS__REQUEST_TIME)?,
-            request_method: rt::decode::optional(
-                input,
-                &TEST_REGEX_ACCESS__REQUEST_METHOD,
-            )?,
-            request_uri: rt::decode::optional(input, &TEST_REGEX_ACCESS__REQUEST_URI)?,
-            request_protocol: rt::decode::optional(
-                input,
-                &TEST_REGEX_ACCESS__REQUEST_PROTOCOL,
-            )?,
-            request: rt::decode::optional(input, &TEST_REGEX_ACCESS__REQUEST)?,
-            response_status: rt::decode::required(
-                input,
-                &TEST_REGEX_ACCESS__RESPONSE_STATUS,
-            )?,
-            response_size: rt::decode::optional(
-                input,
-                &TEST_REGEX_ACCESS__RESPONSE_SIZE,
-            )?,
-            referer: rt::decode::optional(input, &TEST_REGEX_ACCESS__REFERER)?,
-            user_agent: rt::decode::optional(input, &TEST_REGEX_ACCESS__USER_AGENT)?,
+            remote_host_ip_address: input
+                .required(&TEST_REGEX_ACCESS__REMOTE_HOST_IP_ADDRESS)?,
+            client_identity_rfc_1413: input
+                .optional(&TEST_REGEX_ACCESS__CLIENT_IDENTITY_RFC_1413)?,
+            request_user: input.optional(&TEST_REGEX_ACCESS__REQUEST_USER)?,
+            request_time: input.required(&TEST_REGEX_ACCESS__REQUEST_TIME)?,
+            request_method: input.optional(&TEST_REGEX_ACCESS__REQUEST_METHOD)?,
+            request_uri: input.optional(&TEST_REGEX_ACCESS__REQUEST_URI)?,
+            request_protocol: input.optional(&TEST_REGEX_ACCESS__REQUEST_PROTOCOL)?,
+            request: input.optional(&TEST_REGEX_ACCESS__REQUEST)?,
+            response_status: input.required(&TEST_REGEX_ACCESS__RESPONSE_STATUS)?,
+            response_size: input.optional(&TEST_REGEX_ACCESS__RESPONSE_SIZE)?,
+            referer: input.optional(&TEST_REGEX_ACCESS__REFERER)?,
+            user_agent: input.optional(&TEST_REGEX_ACCESS__USER_AGENT)?,
         })
     }
 

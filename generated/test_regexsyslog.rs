@@ -126,13 +126,13 @@ impl<'a> rt::Object<'a> for TestRegexSyslog<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            priority: rt::decode::optional(input, &TEST_REGEX_SYSLOG__PRIORITY)?,
-            timestamp: rt::decode::required(input, &TEST_REGEX_SYSLOG__TIMESTAMP)?,
-            hostname: rt::decode::required(input, &TEST_REGEX_SYSLOG__HOSTNAME)?,
-            program: rt::decode::required(input, &TEST_REGEX_SYSLOG__PROGRAM)?,
-            pid: rt::decode::optional(input, &TEST_REGEX_SYSLOG__PID)?,
-            message: rt::decode::optional(input, &TEST_REGEX_SYSLOG__MESSAGE)?,
-            source: rt::decode::optional(input, &TEST_REGEX_SYSLOG__SOURCE)?,
+            priority: input.optional(&TEST_REGEX_SYSLOG__PRIORITY)?,
+            timestamp: input.required(&TEST_REGEX_SYSLOG__TIMESTAMP)?,
+            hostname: input.required(&TEST_REGEX_SYSLOG__HOSTNAME)?,
+            program: input.required(&TEST_REGEX_SYSLOG__PROGRAM)?,
+            pid: input.optional(&TEST_REGEX_SYSLOG__PID)?,
+            message: input.optional(&TEST_REGEX_SYSLOG__MESSAGE)?,
+            source: input.optional(&TEST_REGEX_SYSLOG__SOURCE)?,
         })
     }
 

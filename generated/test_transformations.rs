@@ -111,7 +111,7 @@ impl<'a> rt::Object<'a> for TestTransformations<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            time: rt::decode::required(input, &TEST_TRANSFORMATIONS__TIME)?,
+            time: input.required(&TEST_TRANSFORMATIONS__TIME)?,
             user_id: rt::transform::text(
                 input,
                 &TEST_TRANSFORMATIONS__USER_ID,
@@ -188,7 +188,7 @@ impl<'a> rt::Object<'a> for TestTransformations<'a> {
                     mask: Some(rt::transform::Mask::Redact("*****")),
                 },
             )?,
-            user: rt::decode::optional(input, &TEST_TRANSFORMATIONS__USER)?,
+            user: input.optional(&TEST_TRANSFORMATIONS__USER)?,
         })
     }
 
@@ -228,7 +228,7 @@ impl<'a> rt::Object<'a> for TestTransformationsUser<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            first: rt::decode::optional(input, &TEST_TRANSFORMATIONS_USER__FIRST)?,
+            first: input.optional(&TEST_TRANSFORMATIONS_USER__FIRST)?,
             role: rt::transform::copied(
                 input,
                 &TEST_TRANSFORMATIONS_USER__ROLE,

@@ -588,7 +588,7 @@ fn adding_a_field_adds_only_its_own_lines() {
         "pub static EXAMPLE_DNS__CLIENT: rt::FieldSpec = rt::ValueKind::String\n    \
          .optional(\"client\", &[\"client\"]);",
         "&EXAMPLE_DNS__CLIENT,",
-        "client: rt::decode::optional(input, &EXAMPLE_DNS__CLIENT)?,",
+        "client: input.optional(&EXAMPLE_DNS__CLIENT)?,",
         "out.optional(&EXAMPLE_DNS__CLIENT, &self.client);",
     ] {
         assert!(added.contains(expected), "{expected} not added:\n{added}");
@@ -664,9 +664,7 @@ fn odd_delimiters_are_char_literals() {
 #[test]
 fn array_element_indicators_use_element_statics() {
     let code = single_file(example_flow());
-    assert!(code.contains(
-        "static EXAMPLE_FLOW__HASHES__ELEMENT__ELEMENT: rt::ValueSpec"
-    ));
+    assert!(code.contains("static EXAMPLE_FLOW__HASHES__ELEMENT__ELEMENT: rt::ValueSpec"));
     assert!(code.contains(
         "sink.add(&EXAMPLE_FLOW__HASHES__ELEMENT__ELEMENT.indicators[0], &self.hashes);"
     ));

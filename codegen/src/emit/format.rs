@@ -37,8 +37,8 @@ fn separate_items(code: &str) -> String {
         out.push_str(line);
         out.push('\n');
         let Some(next) = lines.peek() else { break };
-        let ends_item = (line.ends_with('}') || line.ends_with(';'))
-            && !next.starts_with([' ', '}', ')', ']']);
+        let ends_item =
+            (line.ends_with('}') || line.ends_with(';')) && !next.starts_with([' ', '}', ')', ']']);
         let ends_method = line.starts_with("    ")
             && !line.starts_with("     ")
             && line.ends_with('}')

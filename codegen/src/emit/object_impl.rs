@@ -68,12 +68,12 @@ fn decode_fields(object: &ir::Object, field_idents: &[Ident]) -> Result<TokenStr
             initialisers.push(quote!(#field_ident: #decoded,));
             continue;
         }
-        let decode = rt(if field.required {
-            "decode::required"
+        let decode = if field.required {
+            quote!(required)
         } else {
-            "decode::optional"
-        });
-        initialisers.push(quote!(#field_ident: #decode(input, &#spec)?,));
+            quote!(optional)
+        };
+        initialisers.push(quote!(#field_ident: input.#decode(&#spec)?,));
     }
     Ok(quote! {
         fn decode_fields(#input: &#object_ref<'_, 'a>) -> ::core::result::Result<Self, #decode_error> {

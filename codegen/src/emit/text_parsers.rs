@@ -27,23 +27,22 @@ fn pattern(pattern: &ir::FastPattern) -> TokenStream {
     let capture_type = rt("FastCapture");
     let prefix = str_lit(&pattern.prefix);
     let captures = pattern.captures.iter().map(|capture| {
-        let column = match capture.column {
+        let until = str_lit(&capture.until);
+        let mut tokens = match capture.column {
             Some(column) => {
                 let column = Literal::usize_unsuffixed(column);
-                quote!(Some(#column))
+                quote!(#capture_type::column(#column, #until))
             }
-            None => quote!(None),
+            None => quote!(#capture_type::skip(#until)),
         };
-        let until = str_lit(&capture.until);
-        let quote_char = match capture.quote {
-            Some(quote_char) => {
-                let quote_char = Literal::character(quote_char);
-                quote!(Some(#quote_char))
-            }
-            None => quote!(None),
-        };
-        let at_last = capture.at_last;
-        quote!(#capture_type { column: #column, until: #until, quote: #quote_char, at_last: #at_last })
+        if let Some(quote_char) = capture.quote {
+            let quote_char = Literal::character(quote_char);
+            tokens = quote!(#tokens.quoted(#quote_char));
+        }
+        if capture.at_last {
+            tokens = quote!(#tokens.at_last());
+        }
+        tokens
     });
     quote!(#pattern_type { prefix: #prefix, captures: &[#(#captures),*] })
 }

@@ -25,7 +25,9 @@ pub(super) fn runtime(item: &str) -> TokenStream {
 /// `use ::logschema::runtime as rt;`, the first item of each log type's file: the generated
 /// items are UpperCamelCase structs and SHOUTY statics, so nothing there can shadow `rt`.
 pub(super) fn rt_alias() -> TokenStream {
-    quote!(use ::logschema::runtime as rt;)
+    quote!(
+        use ::logschema::runtime as rt;
+    )
 }
 
 /// `rt::<item>`; every runtime name in a log type's file goes through here.

@@ -1022,7 +1022,7 @@ impl<'a> rt::Object<'a> for TestDeep<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level0: rt::decode::optional(input, &TEST_DEEP__LEVEL0)?,
+            level0: input.optional(&TEST_DEEP__LEVEL0)?,
         })
     }
 
@@ -1048,7 +1048,7 @@ impl<'a> rt::Object<'a> for TestDeepLevel0<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level1: rt::decode::optional(input, &TEST_DEEP_LEVEL0__LEVEL1)?,
+            level1: input.optional(&TEST_DEEP_LEVEL0__LEVEL1)?,
         })
     }
 
@@ -1074,7 +1074,7 @@ impl<'a> rt::Object<'a> for TestDeepLevel0Level1<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level2: rt::decode::optional(input, &TEST_DEEP_LEVEL0_LEVEL1__LEVEL2)?,
+            level2: input.optional(&TEST_DEEP_LEVEL0_LEVEL1__LEVEL2)?,
         })
     }
 
@@ -1100,7 +1100,7 @@ impl<'a> rt::Object<'a> for TestDeepLevel0Level1Level2<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level3: rt::decode::optional(input, &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2__LEVEL3)?,
+            level3: input.optional(&TEST_DEEP_LEVEL0_LEVEL1_LEVEL2__LEVEL3)?,
         })
     }
 
@@ -1126,10 +1126,7 @@ impl<'a> rt::Object<'a> for TestDeepLevel0Level1Level2Level3<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level4: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3__LEVEL4,
-            )?,
+            level4: input.optional(&TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3__LEVEL4)?,
         })
     }
 
@@ -1155,10 +1152,8 @@ impl<'a> rt::Object<'a> for TestDeepLevel0Level1Level2Level3Level4<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level5: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4__LEVEL5,
-            )?,
+            level5: input
+                .optional(&TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4__LEVEL5)?,
         })
     }
 
@@ -1187,10 +1182,8 @@ impl<'a> rt::Object<'a> for TestDeepLevel0Level1Level2Level3Level4Level5<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level6: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5__LEVEL6,
-            )?,
+            level6: input
+                .optional(&TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5__LEVEL6)?,
         })
     }
 
@@ -1219,10 +1212,10 @@ impl<'a> rt::Object<'a> for TestDeepLevel0Level1Level2Level3Level4Level5Level6<'
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level7: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6__LEVEL7,
-            )?,
+            level7: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6__LEVEL7,
+                )?,
         })
     }
 
@@ -1252,10 +1245,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level8: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7__LEVEL8,
-            )?,
+            level8: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7__LEVEL8,
+                )?,
         })
     }
 
@@ -1285,10 +1278,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level9: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8__LEVEL9,
-            )?,
+            level9: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8__LEVEL9,
+                )?,
         })
     }
 
@@ -1318,10 +1311,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level10: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9__LEVEL10,
-            )?,
+            level10: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9__LEVEL10,
+                )?,
         })
     }
 
@@ -1351,10 +1344,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10<
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level11: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10__LEVEL11,
-            )?,
+            level11: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10__LEVEL11,
+                )?,
         })
     }
 
@@ -1386,10 +1379,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level12: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11__LEVEL12,
-            )?,
+            level12: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11__LEVEL12,
+                )?,
         })
     }
 
@@ -1421,10 +1414,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level13: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12__LEVEL13,
-            )?,
+            level13: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12__LEVEL13,
+                )?,
         })
     }
 
@@ -1456,10 +1449,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level14: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13__LEVEL14,
-            )?,
+            level14: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13__LEVEL14,
+                )?,
         })
     }
 
@@ -1491,10 +1484,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level15: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14__LEVEL15,
-            )?,
+            level15: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14__LEVEL15,
+                )?,
         })
     }
 
@@ -1526,10 +1519,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level16: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15__LEVEL16,
-            )?,
+            level16: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15__LEVEL16,
+                )?,
         })
     }
 
@@ -1561,10 +1554,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level17: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16__LEVEL17,
-            )?,
+            level17: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16__LEVEL17,
+                )?,
         })
     }
 
@@ -1596,10 +1589,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level18: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17__LEVEL18,
-            )?,
+            level18: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17__LEVEL18,
+                )?,
         })
     }
 
@@ -1631,10 +1624,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level19: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18__LEVEL19,
-            )?,
+            level19: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18__LEVEL19,
+                )?,
         })
     }
 
@@ -1666,10 +1659,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level20: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19__LEVEL20,
-            )?,
+            level20: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19__LEVEL20,
+                )?,
         })
     }
 
@@ -1701,10 +1694,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level21: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20__LEVEL21,
-            )?,
+            level21: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20__LEVEL21,
+                )?,
         })
     }
 
@@ -1736,10 +1729,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level22: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21__LEVEL22,
-            )?,
+            level22: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21__LEVEL22,
+                )?,
         })
     }
 
@@ -1771,10 +1764,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level23: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22__LEVEL23,
-            )?,
+            level23: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22__LEVEL23,
+                )?,
         })
     }
 
@@ -1806,10 +1799,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level24: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23__LEVEL24,
-            )?,
+            level24: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23__LEVEL24,
+                )?,
         })
     }
 
@@ -1841,10 +1834,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level25: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24__LEVEL25,
-            )?,
+            level25: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24__LEVEL25,
+                )?,
         })
     }
 
@@ -1876,10 +1869,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level26: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25__LEVEL26,
-            )?,
+            level26: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25__LEVEL26,
+                )?,
         })
     }
 
@@ -1911,10 +1904,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level27: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26__LEVEL27,
-            )?,
+            level27: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26__LEVEL27,
+                )?,
         })
     }
 
@@ -1946,10 +1939,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level28: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27__LEVEL28,
-            )?,
+            level28: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27__LEVEL28,
+                )?,
         })
     }
 
@@ -1981,10 +1974,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level29: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28__LEVEL29,
-            )?,
+            level29: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28__LEVEL29,
+                )?,
         })
     }
 
@@ -2016,10 +2009,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level30: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29__LEVEL30,
-            )?,
+            level30: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29__LEVEL30,
+                )?,
         })
     }
 
@@ -2051,10 +2044,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level31: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30__LEVEL31,
-            )?,
+            level31: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30__LEVEL31,
+                )?,
         })
     }
 
@@ -2086,10 +2079,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level32: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31__LEVEL32,
-            )?,
+            level32: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31__LEVEL32,
+                )?,
         })
     }
 
@@ -2121,10 +2114,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level33: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32__LEVEL33,
-            )?,
+            level33: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32__LEVEL33,
+                )?,
         })
     }
 
@@ -2156,10 +2149,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level34: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33__LEVEL34,
-            )?,
+            level34: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33__LEVEL34,
+                )?,
         })
     }
 
@@ -2191,10 +2184,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level35: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34__LEVEL35,
-            )?,
+            level35: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34__LEVEL35,
+                )?,
         })
     }
 
@@ -2226,10 +2219,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level36: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35__LEVEL36,
-            )?,
+            level36: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35__LEVEL36,
+                )?,
         })
     }
 
@@ -2261,10 +2254,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level37: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36__LEVEL37,
-            )?,
+            level37: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36__LEVEL37,
+                )?,
         })
     }
 
@@ -2296,10 +2289,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level38: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37__LEVEL38,
-            )?,
+            level38: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37__LEVEL38,
+                )?,
         })
     }
 
@@ -2331,10 +2324,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level39: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38__LEVEL39,
-            )?,
+            level39: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38__LEVEL39,
+                )?,
         })
     }
 
@@ -2366,10 +2359,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level40: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39__LEVEL40,
-            )?,
+            level40: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39__LEVEL40,
+                )?,
         })
     }
 
@@ -2401,10 +2394,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level41: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40__LEVEL41,
-            )?,
+            level41: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40__LEVEL41,
+                )?,
         })
     }
 
@@ -2436,10 +2429,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level42: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41__LEVEL42,
-            )?,
+            level42: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41__LEVEL42,
+                )?,
         })
     }
 
@@ -2471,10 +2464,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level43: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42__LEVEL43,
-            )?,
+            level43: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42__LEVEL43,
+                )?,
         })
     }
 
@@ -2506,10 +2499,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level44: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43__LEVEL44,
-            )?,
+            level44: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43__LEVEL44,
+                )?,
         })
     }
 
@@ -2541,10 +2534,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level45: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44__LEVEL45,
-            )?,
+            level45: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44__LEVEL45,
+                )?,
         })
     }
 
@@ -2576,10 +2569,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level46: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45__LEVEL46,
-            )?,
+            level46: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45__LEVEL46,
+                )?,
         })
     }
 
@@ -2611,10 +2604,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level47: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46__LEVEL47,
-            )?,
+            level47: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46__LEVEL47,
+                )?,
         })
     }
 
@@ -2646,10 +2639,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level48: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46_LEVEL47__LEVEL48,
-            )?,
+            level48: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46_LEVEL47__LEVEL48,
+                )?,
         })
     }
 
@@ -2681,10 +2674,10 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            level49: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46_LEVEL47_LEVEL48__LEVEL49,
-            )?,
+            level49: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46_LEVEL47_LEVEL48__LEVEL49,
+                )?,
         })
     }
 
@@ -2716,14 +2709,14 @@ for TestDeepLevel0Level1Level2Level3Level4Level5Level6Level7Level8Level9Level10L
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            leaf: rt::decode::required(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46_LEVEL47_LEVEL48_LEVEL49__LEAF,
-            )?,
-            when: rt::decode::optional(
-                input,
-                &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46_LEVEL47_LEVEL48_LEVEL49__WHEN,
-            )?,
+            leaf: input
+                .required(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46_LEVEL47_LEVEL48_LEVEL49__LEAF,
+                )?,
+            when: input
+                .optional(
+                    &TEST_DEEP_LEVEL0_LEVEL1_LEVEL2_LEVEL3_LEVEL4_LEVEL5_LEVEL6_LEVEL7_LEVEL8_LEVEL9_LEVEL10_LEVEL11_LEVEL12_LEVEL13_LEVEL14_LEVEL15_LEVEL16_LEVEL17_LEVEL18_LEVEL19_LEVEL20_LEVEL21_LEVEL22_LEVEL23_LEVEL24_LEVEL25_LEVEL26_LEVEL27_LEVEL28_LEVEL29_LEVEL30_LEVEL31_LEVEL32_LEVEL33_LEVEL34_LEVEL35_LEVEL36_LEVEL37_LEVEL38_LEVEL39_LEVEL40_LEVEL41_LEVEL42_LEVEL43_LEVEL44_LEVEL45_LEVEL46_LEVEL47_LEVEL48_LEVEL49__WHEN,
+                )?,
         })
     }
 

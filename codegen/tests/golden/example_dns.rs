@@ -116,12 +116,12 @@ impl<'a> rt::Object<'a> for ExampleDns<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            r#type: rt::decode::required(input, &EXAMPLE_DNS__TYPE)?,
-            time: rt::decode::required(input, &EXAMPLE_DNS__TIME)?,
-            answers: rt::decode::optional(input, &EXAMPLE_DNS__ANSWERS)?,
-            srcids: rt::decode::optional(input, &EXAMPLE_DNS__SRCIDS)?,
-            port: rt::decode::optional(input, &EXAMPLE_DNS__PORT)?,
-            tags: rt::decode::optional(input, &EXAMPLE_DNS__TAGS)?,
+            r#type: input.required(&EXAMPLE_DNS__TYPE)?,
+            time: input.required(&EXAMPLE_DNS__TIME)?,
+            answers: input.optional(&EXAMPLE_DNS__ANSWERS)?,
+            srcids: input.optional(&EXAMPLE_DNS__SRCIDS)?,
+            port: input.optional(&EXAMPLE_DNS__PORT)?,
+            tags: input.optional(&EXAMPLE_DNS__TAGS)?,
         })
     }
 
@@ -154,8 +154,8 @@ impl<'a> rt::Object<'a> for ExampleDnsAnswers<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            rdata: rt::decode::optional(input, &EXAMPLE_DNS_ANSWERS__RDATA)?,
-            r#type: rt::decode::optional(input, &EXAMPLE_DNS_ANSWERS__TYPE)?,
+            rdata: input.optional(&EXAMPLE_DNS_ANSWERS__RDATA)?,
+            r#type: input.optional(&EXAMPLE_DNS_ANSWERS__TYPE)?,
         })
     }
 
@@ -189,10 +189,7 @@ impl<'a> rt::Object<'a> for ExampleDnsSrcids<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            resolver_endpoint: rt::decode::optional(
-                input,
-                &EXAMPLE_DNS_SRCIDS__RESOLVER_ENDPOINT,
-            )?,
+            resolver_endpoint: input.optional(&EXAMPLE_DNS_SRCIDS__RESOLVER_ENDPOINT)?,
         })
     }
 

@@ -111,16 +111,16 @@ impl<'a> rt::Object<'a> for ExampleFlow<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            version: rt::decode::required(input, &EXAMPLE_FLOW__VERSION)?,
-            account: rt::decode::optional(input, &EXAMPLE_FLOW__ACCOUNT)?,
-            src_addr: rt::decode::optional(input, &EXAMPLE_FLOW__SRC_ADDR)?,
-            packets: rt::decode::optional(input, &EXAMPLE_FLOW__PACKETS)?,
-            ratio: rt::decode::optional(input, &EXAMPLE_FLOW__RATIO)?,
-            sampled: rt::decode::optional(input, &EXAMPLE_FLOW__SAMPLED)?,
-            action: rt::decode::optional(input, &EXAMPLE_FLOW__ACTION)?,
-            start: rt::decode::required(input, &EXAMPLE_FLOW__START)?,
-            extra: rt::decode::optional(input, &EXAMPLE_FLOW__EXTRA)?,
-            hashes: rt::decode::optional(input, &EXAMPLE_FLOW__HASHES)?,
+            version: input.required(&EXAMPLE_FLOW__VERSION)?,
+            account: input.optional(&EXAMPLE_FLOW__ACCOUNT)?,
+            src_addr: input.optional(&EXAMPLE_FLOW__SRC_ADDR)?,
+            packets: input.optional(&EXAMPLE_FLOW__PACKETS)?,
+            ratio: input.optional(&EXAMPLE_FLOW__RATIO)?,
+            sampled: input.optional(&EXAMPLE_FLOW__SAMPLED)?,
+            action: input.optional(&EXAMPLE_FLOW__ACTION)?,
+            start: input.required(&EXAMPLE_FLOW__START)?,
+            extra: input.optional(&EXAMPLE_FLOW__EXTRA)?,
+            hashes: input.optional(&EXAMPLE_FLOW__HASHES)?,
         })
     }
 

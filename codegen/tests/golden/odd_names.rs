@@ -96,13 +96,13 @@ impl<'a> rt::Object<'a> for Odd<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            r#type: rt::decode::required(input, &ODD__TYPE)?,
-            self_: rt::decode::optional(input, &ODD__SELF_)?,
-            r#fn: rt::decode::optional(input, &ODD__FN)?,
-            option: rt::decode::optional(input, &ODD__OPTION)?,
-            ünïcode: rt::decode::optional(input, &ODD__üNïCODE)?,
-            say_hi: rt::decode::optional(input, &ODD__SAY_HI)?,
-            input: rt::decode::optional(input, &ODD__INPUT)?,
+            r#type: input.required(&ODD__TYPE)?,
+            self_: input.optional(&ODD__SELF_)?,
+            r#fn: input.optional(&ODD__FN)?,
+            option: input.optional(&ODD__OPTION)?,
+            ünïcode: input.optional(&ODD__üNïCODE)?,
+            say_hi: input.optional(&ODD__SAY_HI)?,
+            input: input.optional(&ODD__INPUT)?,
         })
     }
 
@@ -131,8 +131,8 @@ impl<'a> rt::Object<'a> for Option<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            some: rt::decode::optional(input, &OPTION__SOME)?,
-            sink: rt::decode::optional(input, &OPTION__SINK)?,
+            some: input.optional(&OPTION__SOME)?,
+            sink: input.optional(&OPTION__SINK)?,
         })
     }
 

@@ -77,11 +77,11 @@ impl<'a> rt::Object<'a> for TestUnicode<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            gr_e: rt::decode::optional(input, &TEST_UNICODE__GR_E)?,
-            field: rt::decode::required(input, &TEST_UNICODE__FIELD)?,
-            _v_nement: rt::decode::optional(input, &TEST_UNICODE___V_NEMENT)?,
-            _moji: rt::decode::optional(input, &TEST_UNICODE___MOJI)?,
-            user_agent: rt::decode::optional(input, &TEST_UNICODE__USER_AGENT)?,
+            gr_e: input.optional(&TEST_UNICODE__GR_E)?,
+            field: input.required(&TEST_UNICODE__FIELD)?,
+            _v_nement: input.optional(&TEST_UNICODE___V_NEMENT)?,
+            _moji: input.optional(&TEST_UNICODE___MOJI)?,
+            user_agent: input.optional(&TEST_UNICODE__USER_AGENT)?,
         })
     }
 
@@ -107,8 +107,8 @@ impl<'a> rt::Object<'a> for TestUnicodevnement<'a> {
         input: &rt::ObjectRef<'_, 'a>,
     ) -> ::core::result::Result<Self, rt::DecodeError> {
         Ok(Self {
-            _n_c_d_: rt::decode::optional(input, &TEST_UNICODEVNEMENT___N_C_D_)?,
-            r#type: rt::decode::optional(input, &TEST_UNICODEVNEMENT__TYPE)?,
+            _n_c_d_: input.optional(&TEST_UNICODEVNEMENT___N_C_D_)?,
+            r#type: input.optional(&TEST_UNICODEVNEMENT__TYPE)?,
         })
     }
 
