@@ -14,6 +14,9 @@ use logschema_codegen::{
     generate, is_schema_file_name, schema_fingerprint, GeneratedFile, SchemaSource,
 };
 
+#[path = "codegen/tests/support/wide.rs"]
+mod wide;
+
 const SCHEMA_DIR: &str = "schemas";
 
 fn main() -> ExitCode {
@@ -91,7 +94,26 @@ fn run() -> Result<(), Vec<String>> {
             out_dir.display()
         )]
     })?;
-    Ok(())
+    write_test_wide_schema(&out_dir)
+}
+
+/// For the crate's tests only (src/lib.rs `golden::wide_1000`): the code of a 1,000-field
+/// schema, so rustc checks it without a checked-in golden of that size. Written next to
+/// `generated/`, not in it.
+fn write_test_wide_schema(out_dir: &Path) -> Result<(), Vec<String>> {
+    println!("cargo::rerun-if-changed=codegen/tests/support/wide.rs");
+    let files = generate(&[SchemaSource {
+        path: "schemas/test/wide.yml".to_string(),
+        text: wide::wide_schema(1000),
+    }])
+    .map_err(|diagnostics| vec![format!("error: the wide test schema: {diagnostics:?}")])?;
+    let code = files
+        .iter()
+        .find(|file| file.name != "log_types.rs")
+        .map(|file| file.contents.as_str())
+        .unwrap_or_default();
+    write_if_changed(&out_dir.with_file_name("test_wide_1000.rs"), code)
+        .map_err(|error| vec![format!("error: cannot write test_wide_1000.rs: {error}")])
 }
 
 /// The output directory holds exactly this build's files (the checked-in copy under
