@@ -19,16 +19,15 @@ pub fn updating() -> bool {
 
 /// Compares `actual` with the golden file at `path` (when updating: writes it), and panics
 /// with the first differing line when they differ.
-pub fn check_golden(path: &Path, actual: impl AsRef<[u8]>) {
-    if let Some(problem) = golden_problem(path, actual.as_ref()) {
+pub fn check_golden(path: &Path, actual: &str) {
+    if let Some(problem) = golden_problem(path, actual.as_bytes()) {
         panic!("{problem}\nrerun with {UPDATE}=1 to accept the new output, then review the diff");
     }
 }
 
 /// `check_golden` without the panic: what is wrong with the golden at `path`, if anything.
 /// When updating, the file is (re)written and nothing is wrong.
-pub fn golden_problem(path: &Path, actual: impl AsRef<[u8]>) -> Option<String> {
-    let actual = actual.as_ref();
+pub fn golden_problem(path: &Path, actual: &[u8]) -> Option<String> {
     let expected = std::fs::read(path).ok();
     if expected.as_deref() == Some(actual) {
         return None;
