@@ -51,7 +51,10 @@ fn checked_in_generated_code_is_fresh() {
     let checked_in = rust_files(&checked_in_dir());
     let mut problems = Vec::new();
     for (name, text) in &built {
-        problems.extend(golden::golden_problem(&checked_in_dir().join(name), text.as_bytes()));
+        problems.extend(golden::golden_problem(
+            &checked_in_dir().join(name),
+            text.as_bytes(),
+        ));
     }
     for name in checked_in.keys().filter(|name| !built.contains_key(*name)) {
         if golden::updating() {
