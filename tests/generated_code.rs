@@ -6,7 +6,7 @@ use std::path::Path;
 
 use logschema_codegen::build::compare_with_checked_in;
 
-const REFRESH: &str = "UPDATE_GENERATED=1 cargo test --test generated_code";
+const REFRESH: &str = "UPDATE_GOLDEN=1 cargo test --test generated_code";
 
 /// build.rs's outputs, each checked in at the same path: the shipped log types and the
 /// test-only ones.
@@ -14,7 +14,7 @@ const OUTPUTS: [&str; 2] = ["generated", "tests/generated"];
 
 #[test]
 fn checked_in_generated_code_is_fresh() {
-    let update = std::env::var_os("UPDATE_GENERATED").is_some();
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut problems = Vec::new();
     for output in OUTPUTS {
         // What build.rs wrote for this very build, and the checked-in copy.

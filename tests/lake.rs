@@ -2,6 +2,8 @@
 //! installed into a venv by tests/python/setup.sh the first time).
 
 mod common;
+#[path = "../codegen/tests/support/golden.rs"]
+mod golden;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -268,7 +270,6 @@ fn the_duckdb_view_reads_a_lake_whose_directory_name_is_hostile_sql() {
 #[test]
 fn ddl_matches_the_golden_files() {
     let golden_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/ddl");
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut stale = Vec::new();
     for log_type in ["AWS.VPCDns", "AWS.VPCFlow"] {
         for (dialect, location) in [
@@ -289,17 +290,13 @@ fn ddl_matches_the_golden_files() {
                 .unwrap();
             assert_eq!(exit_code(&output), 0, "{}", stderr_text(&output));
             let path = golden_dir.join(format!("{}.{dialect}.sql", table_name(log_type)));
-            if update {
-                std::fs::create_dir_all(&golden_dir).unwrap();
-                std::fs::write(&path, &output.stdout).unwrap();
-            } else if std::fs::read(&path).ok().as_deref() != Some(&output.stdout[..]) {
-                stale.push(path.display().to_string());
-            }
+            stale.extend(golden::golden_problem(&path, &output.stdout));
         }
     }
     assert!(
         stale.is_empty(),
-        "DDL changed: {stale:?}\nCheck the change, then: UPDATE_GOLDEN=1 cargo test --test lake"
+        "DDL changed:\n{}\nCheck the change, then: UPDATE_GOLDEN=1 cargo test --test lake",
+        stale.join("\n")
     );
 }
 

@@ -1183,6 +1183,13 @@ fn regex_that_does_not_compile() {
         )),
         "schemas/x.yml:6:5: error: the pattern is not a valid regex once grok is expanded",
     );
+    // Valid syntax, but past the regex engine's size limit once compiled: refused here, located,
+    // instead of every record being rejected at run time.
+    assert_starts(
+        &error(&regex("    match: ['%{IPV4:ip} (?:\\w{100}){100}']\n")),
+        "schemas/x.yml:4:5: error: the pattern is not a valid regex once grok is expanded: \
+         Compiled regex exceeds size limit",
+    );
     // Balanced across items is fine.
     compile(&[SchemaSource {
         path: FILE.into(),

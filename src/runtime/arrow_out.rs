@@ -22,7 +22,7 @@ use arrow_array::{
 use arrow_buffer::{Buffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, FieldRef, Fields, SchemaRef, TimeUnit};
 
-use super::writer::{EventValue, ObjectWriter};
+use super::writer::{EventValue, FieldName, ObjectWriter};
 use super::Timestamp;
 
 /// Why a value did not fit its column: the generated code and the Arrow schema disagree (a bug,
@@ -494,7 +494,8 @@ impl<'c> ArrowObjectWriter<'c> {
 
 impl ObjectWriter for ArrowObjectWriter<'_> {
     #[inline(always)]
-    fn field<T: EventValue + ?Sized>(&mut self, name: &str, value: &T) {
+    fn field<K: FieldName + ?Sized, T: EventValue + ?Sized>(&mut self, name: &K, value: &T) {
+        let name = name.field_name();
         let omitted = value.is_omitted();
         let Some(column) = self.next_column(name) else {
             return;
@@ -507,8 +508,8 @@ impl ObjectWriter for ArrowObjectWriter<'_> {
     }
 
     #[inline(always)]
-    fn absent(&mut self, name: &str) {
-        if let Some(column) = self.next_column(name) {
+    fn absent<K: FieldName + ?Sized>(&mut self, name: &K) {
+        if let Some(column) = self.next_column(name.field_name()) {
             column.append_null();
         }
     }

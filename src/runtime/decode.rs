@@ -85,6 +85,7 @@ pub trait Decode<'a>: Sized {
 }
 
 /// A required field: absent or null is an error naming the field.
+#[doc(hidden)]
 pub fn required<'a, T: Decode<'a>>(
     input: &ObjectRef<'_, 'a>,
     spec: &'static FieldSpec,
@@ -98,6 +99,7 @@ pub(crate) fn missing(spec: &FieldSpec) -> DecodeError {
 }
 
 /// An optional field.
+#[doc(hidden)]
 pub fn optional<'a, T: Decode<'a>>(
     input: &ObjectRef<'_, 'a>,
     spec: &'static FieldSpec,

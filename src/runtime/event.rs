@@ -443,6 +443,7 @@ mod example_dns_tests {
 
 /// The event time of a field that is, or contains, one: `Timestamp`, `Option<Timestamp>`, objects,
 /// and `Option` of objects. Generated `event_time` methods call it on the event-time field.
+#[doc(hidden)]
 pub trait EventTimeSource {
     fn event_time(&self) -> Option<Timestamp>;
 }

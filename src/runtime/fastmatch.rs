@@ -41,6 +41,38 @@ pub struct FastCapture {
     pub at_last: bool,
 }
 
+/// Const builders for the generated specs: `FastCapture::column(3, ":").at_last()`.
+#[doc(hidden)]
+impl FastCapture {
+    /// A value kept in `column`, ending at `until`.
+    pub const fn column(column: usize, until: &'static str) -> Self {
+        FastCapture {
+            column: Some(column),
+            until,
+            quote: None,
+            at_last: false,
+        }
+    }
+
+    /// `%{}`: a value matched up to `until`, not kept.
+    pub const fn skip(until: &'static str) -> Self {
+        FastCapture {
+            column: None,
+            ..FastCapture::column(0, until)
+        }
+    }
+
+    pub const fn quoted(mut self, quote: char) -> Self {
+        self.quote = Some(quote);
+        self
+    }
+
+    pub const fn at_last(mut self) -> Self {
+        self.at_last = true;
+        self
+    }
+}
+
 /// Matches `line` and decodes the record; a line no pattern matches is rejected.
 pub fn parse_fastmatch(
     log_type: &LogType,

@@ -24,13 +24,10 @@ pub struct ColumnMap {
     /// `slot_of_column[i]`: the slot of the field column `i` feeds, `None` for a column the
     /// schema does not know.
     pub slot_of_column: Vec<Option<usize>>,
-    /// (address of a field's spec, the first column feeding it), an open-addressing table keyed
-    /// by a hash of the address (0 = empty slot): `column_of` runs for every field of every row,
-    /// and a hash probe is cheaper there than a binary search.
-    column_of_field: Vec<(usize, usize)>,
     /// Per slot of `fields`, in schema order: (address of the field's spec, the first column
     /// feeding it). Generated decoders read a row's fields in schema order, so a row keeps a
-    /// cursor into this list and `column_of` is one comparison instead of a hash probe.
+    /// cursor into this list and finding a field's column is one comparison; a field read out of
+    /// order is searched for.
     in_slot_order: Vec<(usize, Option<usize>)>,
     /// Text parsers with `expandFields` only: for each template key in order (every entry's
     /// `%{key}` parts), the column holding that key's value (`text_record::text_column_map`).
@@ -44,32 +41,13 @@ impl ColumnMap {
             .iter()
             .map(|field| (spec_address(field), None))
             .collect();
-        let mut column_of_field: Vec<(usize, usize)> = Vec::new();
         for (column, slot) in slot_of_column.iter().enumerate() {
-            let Some(field) = slot.and_then(|slot| fields.get(slot)) else {
-                continue;
-            };
-            let address = spec_address(field);
             if let Some((_, first @ None)) = slot.and_then(|slot| in_slot_order.get_mut(slot)) {
                 *first = Some(column);
             }
-            if !column_of_field.iter().any(|(known, _)| *known == address) {
-                column_of_field.push((address, column));
-            }
         }
-        // Power-of-two size at least twice the entries: short probe sequences, never full.
-        let mut table = vec![(0usize, 0usize); (column_of_field.len() * 2).next_power_of_two()];
-        for (address, column) in column_of_field {
-            let mut index = table_index(address, table.len());
-            while table[index].0 != 0 {
-                index = (index + 1) & (table.len() - 1);
-            }
-            table[index] = (address, column);
-        }
-        let column_of_field = table;
         ColumnMap {
             slot_of_column,
-            column_of_field,
             in_slot_order,
             template_columns: Vec::new(),
         }
@@ -88,44 +66,30 @@ impl ColumnMap {
     }
 
     /// The column that feeds `field`, if any, trying the slot `next_slot` first (a reader going
-    /// through the fields in schema order); `next_slot` moves past a field found there.
+    /// through the fields in schema order); `next_slot` moves past the field's slot.
     #[inline]
     pub fn column_of_next(&self, field: &FieldSpec, next_slot: &Cell<usize>) -> Option<usize> {
-        let slot = next_slot.get();
-        if let Some(&(address, column)) = self.in_slot_order.get(slot) {
-            if address == spec_address(field) {
-                next_slot.set(slot + 1);
-                return column;
-            }
-        }
-        self.column_of(field)
+        let address = spec_address(field);
+        let slot = match self.in_slot_order.get(next_slot.get()) {
+            Some(&(known, _)) if known == address => next_slot.get(),
+            _ => self.slot_of(address)?,
+        };
+        next_slot.set(slot + 1);
+        self.in_slot_order.get(slot)?.1
     }
 
     /// The column that feeds `field`, if any.
-    #[inline]
     pub fn column_of(&self, field: &FieldSpec) -> Option<usize> {
-        let address = spec_address(field);
-        let mask = self.column_of_field.len() - 1;
-        let mut index = table_index(address, self.column_of_field.len());
-        loop {
-            let (known, column) = self.column_of_field[index];
-            if known == address {
-                return Some(column);
-            }
-            if known == 0 {
-                return None;
-            }
-            index = (index + 1) & mask;
-        }
+        let slot = self.slot_of(spec_address(field))?;
+        self.in_slot_order.get(slot)?.1
     }
-}
 
-/// Fibonacci hashing of a spec address into a power-of-two table of `size` (>= 1) slots.
-#[inline]
-fn table_index(address: usize, size: usize) -> usize {
-    let hash = (address as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    // The top bits are the well-mixed ones.
-    (hash >> (64 - size.trailing_zeros().max(1))) as usize & (size - 1)
+    #[cold]
+    fn slot_of(&self, address: usize) -> Option<usize> {
+        self.in_slot_order
+            .iter()
+            .position(|&(known, _)| known == address)
+    }
 }
 
 /// Specs are statics, so their addresses identify them.
@@ -409,9 +373,8 @@ pub fn split_values<'l>(line: &'l str, spec: &DelimitedSpec) -> SplitValues<'l> 
     }
 }
 
-/// The iterator of `split_values`. Values are short (a few bytes each), so for an ASCII delimiter
-/// a word-at-a-time search (`find_byte`) beats `str::split` and `memchr`, which set up a
-/// search for every value.
+/// The iterator of `split_values`, for header lines and non-ASCII delimiters; records with an
+/// ASCII delimiter are split by `for_each_value`.
 #[derive(Debug, Clone)]
 pub struct SplitValues<'l> {
     /// What is left after the last delimiter found; `None` once the last value was given.
@@ -426,15 +389,10 @@ impl<'l> Iterator for SplitValues<'l> {
     fn next(&mut self) -> Option<&'l str> {
         loop {
             let rest = self.rest?;
-            let found = if self.delimiter.is_ascii() {
-                find_byte(rest.as_bytes(), self.delimiter as u8)
-            } else {
-                rest.find(self.delimiter)
-            };
-            let value = match found {
-                Some(at) => {
-                    self.rest = Some(&rest[at + self.delimiter.len_utf8()..]);
-                    &rest[..at]
+            let value = match rest.split_once(self.delimiter) {
+                Some((value, after)) => {
+                    self.rest = Some(after);
+                    value
                 }
                 None => {
                     self.rest = None;
@@ -446,28 +404,6 @@ impl<'l> Iterator for SplitValues<'l> {
             }
         }
     }
-}
-
-/// The first `needle` in `bytes`, looking at eight bytes at a time.
-fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let word =
-            u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ (ONES * u64::from(needle));
-        // High bit set in each byte of `word` that is zero (the lowest flagged one is exact).
-        let zeros = word.wrapping_sub(ONES) & !word & HIGH;
-        if zeros != 0 {
-            return Some(at + (zeros.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    let tail = chunks.remainder();
-    tail.iter()
-        .position(|&byte| byte == needle)
-        .map(|offset| at + offset)
 }
 
 /// Calls `f(start, end)` with the byte range of each value of `bytes` split on the ASCII byte
@@ -1005,6 +941,18 @@ mod tests {
             "the first column wins"
         );
         assert_eq!(map.column_of(FLOW_FIELDS[3]), None);
+        // In schema order the cursor finds each field; out of order they are searched for.
+        let next = Cell::new(0);
+        let in_order: Vec<_> = FLOW_FIELDS
+            .iter()
+            .map(|field| map.column_of_next(field, &next))
+            .collect();
+        assert_eq!(in_order, vec![Some(2), None, Some(1), None]);
+        assert_eq!(next.get(), 4);
+        let next = Cell::new(0);
+        assert_eq!(map.column_of_next(FLOW_FIELDS[2], &next), Some(1));
+        assert_eq!(map.column_of_next(FLOW_FIELDS[0], &next), Some(2));
+        assert_eq!(map.column_of_next(FLOW_FIELDS[1], &next), None);
         let named = ColumnMap::from_names(FLOW_FIELDS, ["start", "bogus", "account_id", "srcAddr"]);
         assert_eq!(named.slot_of_column, vec![Some(3), None, Some(1), Some(2)]);
     }
@@ -1059,25 +1007,6 @@ version account-id interface-id srcaddr start
             vec![
                 r#"{"version":2,"account":"123456789012","srcAddr":"10.0.0.1","start":"2014-12-14 04:06:50.000000000"}"#
             ]
-        );
-    }
-
-    #[test]
-    fn find_byte_finds_the_first() {
-        let text = b"0123456789abcdef,0123456789,x,";
-        for start in 0..text.len() {
-            for needle in [b',', b'x', b'0', b'9', b'!'] {
-                let expected = text[start..].iter().position(|&b| b == needle);
-                assert_eq!(find_byte(&text[start..], needle), expected);
-            }
-        }
-        assert_eq!(
-            find_byte(b"\x80\x80\x80\x80\x01\x00\x81\x00", 0x00),
-            Some(5)
-        );
-        assert_eq!(
-            find_byte(b"\xff\xfe\x01\x01\x01\x01\x01\x01\x01 ", b' '),
-            Some(9)
         );
     }
 

@@ -500,6 +500,7 @@ impl<T: JsonValues> JsonValues for Vec<T> {
 }
 
 /// True when `spec` has no `when`, or the sibling's text is one of its values.
+#[doc(hidden)]
 pub fn condition_holds<S: AsText + ?Sized>(spec: &IndicatorSpec, sibling: &S) -> bool {
     match &spec.when {
         None => true,
@@ -515,6 +516,7 @@ pub trait AsText {
 }
 
 /// Nested objects (and arrays or options of them) whose indicators an object collects.
+#[doc(hidden)]
 pub trait NestedIndicators {
     fn collect_nested(&self, sink: &mut IndicatorSink);
 }

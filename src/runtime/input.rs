@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use super::{ColumnMap, FieldSpec, InputObject, InputValue, TextRecord, ValueKind};
+use super::{
+    ColumnMap, Decode, DecodeError, FieldSpec, InputObject, InputValue, TextRecord, ValueKind,
+};
 
 /// An object to read fields from: a JSON object, or a delimited row (flat, all text). `'a` is
 /// the input line's lifetime (the strings decoded fields borrow), `'r` that of the parsed tree
@@ -64,6 +66,25 @@ impl<'r, 'a> ValueRef<'r, 'a> {
             ValueRef::Json(InputValue::String(Cow::Owned(text))) => Some(Cow::Owned(text.clone())),
             ValueRef::Json(_) => None,
         }
+    }
+}
+
+/// Generated `decode_fields` reads each field with one of these (`input.optional(&SPEC)?`).
+#[doc(hidden)]
+impl<'a> ObjectRef<'_, 'a> {
+    /// `decode::required`: absent or null is an error naming the field.
+    #[inline(always)]
+    pub fn required<T: Decode<'a>>(&self, spec: &'static FieldSpec) -> Result<T, DecodeError> {
+        super::decode::required(self, spec)
+    }
+
+    /// `decode::optional`.
+    #[inline(always)]
+    pub fn optional<T: Decode<'a>>(
+        &self,
+        spec: &'static FieldSpec,
+    ) -> Result<Option<T>, DecodeError> {
+        super::decode::optional(self, spec)
     }
 }
 

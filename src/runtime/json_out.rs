@@ -1,6 +1,6 @@
 //! Writing events as JSON straight into a byte buffer, without a value tree.
 
-use super::writer::{EventValue, ObjectWriter};
+use super::writer::{EventValue, FieldName, ObjectWriter};
 
 /// Writes the members of one JSON object. `finish` closes it.
 #[derive(Debug)]
@@ -26,7 +26,7 @@ impl ObjectWriter for JsonObjectWriter<'_> {
     /// Writes `"name":value`, unless the value is one Go's `omitempty` leaves out (an empty
     /// array), as Panther's events do.
     #[inline(always)]
-    fn field<T: EventValue + ?Sized>(&mut self, name: &str, value: &T) {
+    fn field<K: FieldName + ?Sized, T: EventValue + ?Sized>(&mut self, name: &K, value: &T) {
         if value.is_omitted() {
             return;
         }
@@ -34,13 +34,13 @@ impl ObjectWriter for JsonObjectWriter<'_> {
             self.out.push(b',');
         }
         self.first = false;
-        write_key(name, self.out);
+        write_key(name.field_name(), self.out);
         value.write_json(self.out);
     }
 
     /// Absent values are left out.
     #[inline(always)]
-    fn absent(&mut self, _name: &str) {}
+    fn absent<K: FieldName + ?Sized>(&mut self, _name: &K) {}
 }
 
 /// A value that writes itself as JSON: strings, integers, floats, booleans, timestamps (as
@@ -344,7 +344,7 @@ mod tests {
     fn object_writer_separates_members_and_skips_absent_ones() {
         let mut out = Vec::new();
         let mut object = JsonObjectWriter::new(&mut out);
-        object.optional::<i64>("none", &None);
+        object.optional("none", &None::<i64>);
         object.field("a", "x");
         object.optional("b", &Some(2i64));
         object.field("c\"", &vec![true]);

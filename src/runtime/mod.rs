@@ -36,7 +36,7 @@ pub use pattern::Pattern;
 pub use regex_parser::{RegexCapture, RegexPattern, RegexSpec};
 pub use spec::*;
 pub use text_record::{ExpandSpec, TemplatePart, TextRecord, TextRecordSpec};
-pub use writer::{EventOutput, EventTarget, EventValue, ObjectWriter};
+pub use writer::{EventOutput, EventTarget, EventValue, FieldName, ObjectWriter};
 
 /// Every timestamp is a UTC instant.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -133,8 +133,96 @@ pub struct ValueSpec {
     pub object_fields: Option<&'static [&'static FieldSpec]>,
 }
 
+/// Const builders for the generated specs: `FieldSpec::optional("srcAddr", &["srcaddr"],
+/// ValueKind::String).indicators(&[IndicatorSpec::of(IndicatorKind::Ip)])` spells out only what
+/// the field adds to a plain value of its kind.
+#[doc(hidden)]
+impl FieldSpec {
+    pub const fn required(
+        name: &'static str,
+        keys: &'static [&'static str],
+        kind: ValueKind,
+    ) -> Self {
+        FieldSpec {
+            name,
+            keys,
+            required: true,
+            is_event_time: false,
+            value: ValueSpec::of(kind),
+        }
+    }
+
+    pub const fn optional(
+        name: &'static str,
+        keys: &'static [&'static str],
+        kind: ValueKind,
+    ) -> Self {
+        FieldSpec {
+            required: false,
+            ..FieldSpec::required(name, keys, kind)
+        }
+    }
+
+    /// `isEventTime: true`.
+    pub const fn event_time(mut self) -> Self {
+        self.is_event_time = true;
+        self
+    }
+
+    pub const fn empty_values(mut self, values: &'static [&'static str]) -> Self {
+        self.value = self.value.empty_values(values);
+        self
+    }
+
+    pub const fn time_formats(mut self, formats: &'static [TimeFormat]) -> Self {
+        self.value = self.value.time_formats(formats);
+        self
+    }
+
+    pub const fn indicators(mut self, indicators: &'static [IndicatorSpec]) -> Self {
+        self.value = self.value.indicators(indicators);
+        self
+    }
+
+    pub const fn allow(mut self, values: &'static [&'static str]) -> Self {
+        self.value = self.value.allow(values);
+        self
+    }
+
+    pub const fn deny(mut self, values: &'static [&'static str]) -> Self {
+        self.value = self.value.deny(values);
+        self
+    }
+
+    pub const fn ip(mut self, version: IpVersion) -> Self {
+        self.value = self.value.ip(version);
+        self
+    }
+
+    pub const fn cidr(mut self, version: IpVersion) -> Self {
+        self.value = self.value.cidr(version);
+        self
+    }
+
+    pub const fn embedded_json(mut self) -> Self {
+        self.value = self.value.embedded_json();
+        self
+    }
+
+    pub const fn element(mut self, element: &'static ValueSpec) -> Self {
+        self.value = self.value.element(element);
+        self
+    }
+
+    pub const fn object_fields(mut self, fields: &'static [&'static FieldSpec]) -> Self {
+        self.value = self.value.object_fields(fields);
+        self
+    }
+}
+
 impl ValueSpec {
-    /// A value of `kind` with no rules: generated specs spell out only what they add to it.
+    /// A value of `kind` with no rules: generated specs spell out only what they add to it
+    /// through the builders below.
     pub const fn of(kind: ValueKind) -> Self {
         ValueSpec {
             kind,
@@ -150,6 +238,66 @@ impl ValueSpec {
             object_fields: None,
         }
     }
+
+    #[doc(hidden)]
+    pub const fn empty_values(mut self, values: &'static [&'static str]) -> Self {
+        self.empty_values = values;
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn time_formats(mut self, formats: &'static [TimeFormat]) -> Self {
+        self.time_formats = formats;
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn indicators(mut self, indicators: &'static [IndicatorSpec]) -> Self {
+        self.indicators = indicators;
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn allow(mut self, values: &'static [&'static str]) -> Self {
+        self.allow = values;
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn deny(mut self, values: &'static [&'static str]) -> Self {
+        self.deny = values;
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn ip(mut self, version: IpVersion) -> Self {
+        self.ip = Some(version);
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn cidr(mut self, version: IpVersion) -> Self {
+        self.cidr = Some(version);
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn embedded_json(mut self) -> Self {
+        self.embedded_json = true;
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn element(mut self, element: &'static ValueSpec) -> Self {
+        self.element = Some(element);
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn object_fields(mut self, fields: &'static [&'static FieldSpec]) -> Self {
+        self.object_fields = Some(fields);
+        self
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +312,26 @@ pub enum ValueKind {
     Json,
     Array,
     Object,
+}
+
+/// The generated specs start from the kind (`ValueKind::String.optional("srcAddr", &["srcaddr"])`):
+/// a chain whose receiver is a path prints as one line per builder call.
+#[doc(hidden)]
+impl ValueKind {
+    /// `FieldSpec::required(name, keys, self)`.
+    pub const fn required(self, name: &'static str, keys: &'static [&'static str]) -> FieldSpec {
+        FieldSpec::required(name, keys, self)
+    }
+
+    /// `FieldSpec::optional(name, keys, self)`.
+    pub const fn optional(self, name: &'static str, keys: &'static [&'static str]) -> FieldSpec {
+        FieldSpec::optional(name, keys, self)
+    }
+
+    /// `ValueSpec::of(self)`: an array element's spec.
+    pub const fn spec(self) -> ValueSpec {
+        ValueSpec::of(self)
+    }
 }
 
 impl ValueKind {
@@ -212,6 +380,30 @@ pub struct IndicatorSpec {
     pub when: Option<IndicatorCondition>,
     /// One capture group; the captured text is the indicator value.
     pub pattern: Option<&'static Pattern>,
+}
+
+#[doc(hidden)]
+impl IndicatorSpec {
+    /// An indicator of `kind` on the whole value, unconditionally.
+    pub const fn of(kind: IndicatorKind) -> Self {
+        IndicatorSpec {
+            kind,
+            when: None,
+            pattern: None,
+        }
+    }
+
+    /// Only when the sibling field `field` has one of `values`.
+    pub const fn when(mut self, field: &'static str, values: &'static [&'static str]) -> Self {
+        self.when = Some(IndicatorCondition { field, values });
+        self
+    }
+
+    /// The value is the capture group of `pattern`.
+    pub const fn pattern(mut self, pattern: &'static Pattern) -> Self {
+        self.pattern = Some(pattern);
+        self
+    }
 }
 
 /// The indicator applies only when the sibling field `field` has one of `values`.

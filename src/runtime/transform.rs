@@ -47,6 +47,7 @@ pub enum Mask {
 }
 
 /// `copy` without `mask`: the value at the path, decoded as the field's type (any type).
+#[doc(hidden)]
 pub fn copied<'a, T: Decode<'a>>(
     input: &ObjectRef<'_, 'a>,
     spec: &'static FieldSpec,
@@ -62,6 +63,7 @@ pub fn copied<'a, T: Decode<'a>>(
 
 /// Every other transformation: a string built from the record, masked, then checked against
 /// the field's rules (`emptyValues`, `validate`).
+#[doc(hidden)]
 pub fn text<'a>(
     input: &ObjectRef<'_, 'a>,
     spec: &'static FieldSpec,
@@ -110,6 +112,7 @@ pub fn text<'a>(
 }
 
 /// A required transformed field: absent is an error naming the field.
+#[doc(hidden)]
 pub fn required<T>(value: Option<T>, spec: &'static FieldSpec) -> Result<T, DecodeError> {
     value.ok_or_else(|| missing(spec))
 }

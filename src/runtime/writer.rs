@@ -1,7 +1,8 @@
 //! One description of an event's shape, two outputs.
 //!
 //! Generated `write_fields` names each field once, in schema order, through [`ObjectWriter`]:
-//! `out.field("name", &self.name)` or `out.optional("name", &self.name)`. Two writers implement
+//! `out.field(&SPEC, &self.name)` or `out.optional(&SPEC, &self.name)`, the output name taken
+//! from the field's spec (hand-written callers pass the name itself). Two writers implement
 //! it: [`JsonObjectWriter`](super::JsonObjectWriter) appends the members of a JSON object
 //! (`--format json`), [`ArrowObjectWriter`](super::arrow_out::ArrowObjectWriter) appends one
 //! value to each column of a log type's Arrow schema (`--format parquet`). So what a field holds,
@@ -12,25 +13,45 @@
 
 use super::arrow_out::{ArrowRows, WriteArrow};
 use super::json_out::WriteJson;
+use super::FieldSpec;
 
 /// A value a field can hold: it writes itself as JSON and into an Arrow column.
 pub trait EventValue: WriteJson + WriteArrow {}
 
 impl<T: WriteJson + WriteArrow + ?Sized> EventValue for T {}
 
+/// What names a field for an [`ObjectWriter`]: its spec (generated code), or the output name.
+pub trait FieldName {
+    fn field_name(&self) -> &str;
+}
+
+impl FieldName for str {
+    #[inline(always)]
+    fn field_name(&self) -> &str {
+        self
+    }
+}
+
+impl FieldName for FieldSpec {
+    #[inline(always)]
+    fn field_name(&self) -> &str {
+        self.name
+    }
+}
+
 /// Writes the fields of one object, in schema order. Every field of the object is named exactly
 /// once, present or not: the Arrow writer fills one column per call.
 pub trait ObjectWriter {
     /// A present value. A value Go's `omitempty` leaves out (an empty array, as Panther's events
     /// do; `WriteJson::is_omitted`) is written as absent.
-    fn field<T: EventValue + ?Sized>(&mut self, name: &str, value: &T);
+    fn field<K: FieldName + ?Sized, T: EventValue + ?Sized>(&mut self, name: &K, value: &T);
 
     /// A field without a value: left out of the JSON object, SQL NULL in Arrow.
-    fn absent(&mut self, name: &str);
+    fn absent<K: FieldName + ?Sized>(&mut self, name: &K);
 
     /// A value that may be absent.
     #[inline(always)]
-    fn optional<T: EventValue>(&mut self, name: &str, value: &Option<T>) {
+    fn optional<K: FieldName + ?Sized, T: EventValue>(&mut self, name: &K, value: &Option<T>) {
         match value {
             Some(value) => self.field(name, value),
             None => self.absent(name),

@@ -28,7 +28,8 @@ fn header(source: &str) -> String {
 /// prettyplease prints items back to back; a blank line after each top-level item and between
 /// the methods of an impl makes the files read like hand-formatted code. Every line of the
 /// output is code (string literals escape their newlines, doc comments are one line each), so a
-/// line at column 0 ending in `}` or `;` always ends an item.
+/// line ending in `}` or `;` followed by one that starts a new item at column 0 ends an item
+/// (the end is indented when the item is a broken method chain).
 fn separate_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut lines = code.lines().peekable();
@@ -36,7 +37,8 @@ fn separate_items(code: &str) -> String {
         out.push_str(line);
         out.push('\n');
         let Some(next) = lines.peek() else { break };
-        let ends_item = !line.starts_with(' ') && (line.ends_with('}') || line.ends_with(';'));
+        let ends_item =
+            (line.ends_with('}') || line.ends_with(';')) && !next.starts_with([' ', '}', ')', ']']);
         let ends_method = line.starts_with("    ")
             && !line.starts_with("     ")
             && line.ends_with('}')

@@ -161,7 +161,9 @@ fn log_type_tokens(log_type: &ir::LogType) -> Result<TokenStream, EmitError> {
         .enumerate()
         .map(|(index, object)| object_impl::object_impl(&ctx, index, object))
         .collect::<Result<Vec<_>, _>>()?;
+    let rt_alias = tokens::rt_alias();
     Ok(quote! {
+        #rt_alias
         #(#structs)*
         #registry_entry
         #(#field_tables)*

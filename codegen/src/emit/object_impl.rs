@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::specs::{element_static_name, field_static_name};
-use super::tokens::{ident, runtime, str_lit, str_slice};
+use super::tokens::{ident, rt, str_lit, str_slice};
 use super::{EmitError, LogTypeContext};
 use crate::ir;
 
@@ -21,10 +21,10 @@ pub(super) fn object_impl(
         .iter()
         .map(|field| ident(&field.rust_name))
         .collect::<Result<Vec<_>, _>>()?;
-    let object_trait = runtime("Object");
-    let field_spec = runtime("FieldSpec");
+    let object_trait = rt("Object");
+    let field_spec = rt("FieldSpec");
     let decode_fields = decode_fields(object, &field_idents)?;
-    let write_fields = write_fields(object, &field_idents);
+    let write_fields = write_fields(object, &field_idents)?;
     let collect_indicators = collect_indicators(ctx, object, &field_idents)?;
     let event_time = event_time(ctx, object_index, object, &field_idents);
     let lifetime = if ctx.borrows(object_index) {
@@ -46,8 +46,8 @@ pub(super) fn object_impl(
 }
 
 fn decode_fields(object: &ir::Object, field_idents: &[Ident]) -> Result<TokenStream, EmitError> {
-    let object_ref = runtime("ObjectRef");
-    let decode_error = runtime("DecodeError");
+    let object_ref = rt("ObjectRef");
+    let decode_error = rt("DecodeError");
     // An object without fields never reads its input; the underscore keeps that warning-free.
     let input = if object.fields.is_empty() {
         quote!(_input)
@@ -60,7 +60,7 @@ fn decode_fields(object: &ir::Object, field_idents: &[Ident]) -> Result<TokenStr
         if let Some(transform) = &field.transform {
             let value = transformed_value(&spec, transform);
             let decoded = if field.required {
-                let required = runtime("transform::required");
+                let required = rt("transform::required");
                 quote!(#required(#value?, &#spec)?)
             } else {
                 quote!(#value?)
@@ -68,16 +68,16 @@ fn decode_fields(object: &ir::Object, field_idents: &[Ident]) -> Result<TokenStr
             initialisers.push(quote!(#field_ident: #decoded,));
             continue;
         }
-        let decode = runtime(if field.required {
-            "decode::required"
+        let decode = if field.required {
+            quote!(required)
         } else {
-            "decode::optional"
-        });
-        initialisers.push(quote!(#field_ident: #decode(input, &#spec)?,));
+            quote!(optional)
+        };
+        initialisers.push(quote!(#field_ident: input.#decode(&#spec)?,));
     }
     Ok(quote! {
         fn decode_fields(#input: &#object_ref<'_, 'a>) -> ::core::result::Result<Self, #decode_error> {
-            ::core::result::Result::Ok(Self { #(#initialisers)* })
+            Ok(Self { #(#initialisers)* })
         }
     })
 }
@@ -86,21 +86,21 @@ fn decode_fields(object: &ir::Object, field_idents: &[Ident]) -> Result<TokenStr
 /// make text. The transformation is a constant, promoted to a static by the compiler.
 fn transformed_value(spec: &Ident, transform: &ir::Transform) -> TokenStream {
     if let (ir::TransformSource::Copy(path), None) = (&transform.source, &transform.mask) {
-        let copied = runtime("transform::copied");
+        let copied = rt("transform::copied");
         let path = str_slice(path);
         return quote!(#copied(input, &#spec, #path));
     }
-    let text = runtime("transform::text");
-    let spec_type = runtime("transform::TransformSpec");
+    let text = rt("transform::text");
+    let spec_type = rt("transform::TransformSpec");
     let source = match &transform.source {
-        ir::TransformSource::Own => runtime("transform::Source::Own"),
+        ir::TransformSource::Own => rt("transform::Source::Own"),
         ir::TransformSource::Copy(path) => {
-            let variant = runtime("transform::Source::Copy");
+            let variant = rt("transform::Source::Copy");
             let path = str_slice(path);
             quote!(#variant(#path))
         }
         ir::TransformSource::Concat { paths, separator } => {
-            let variant = runtime("transform::Source::Concat");
+            let variant = rt("transform::Source::Concat");
             let paths = paths.iter().map(|path| str_slice(path));
             let separator = str_lit(separator);
             quote!(#variant { paths: &[#(#paths),*], separator: #separator })
@@ -110,7 +110,7 @@ fn transformed_value(spec: &Ident, transform: &ir::Transform) -> TokenStream {
             separator,
             index,
         } => {
-            let variant = runtime("transform::Source::Split");
+            let variant = rt("transform::Source::Split");
             let from = str_slice(from);
             let separator = str_lit(separator);
             let index = Literal::i64_unsuffixed(*index);
@@ -118,22 +118,22 @@ fn transformed_value(spec: &Ident, transform: &ir::Transform) -> TokenStream {
         }
     };
     let mask = match &transform.mask {
-        None => quote!(::core::option::Option::None),
+        None => quote!(None),
         Some(ir::Mask::Hash) => {
-            let hash = runtime("transform::Mask::Hash");
-            quote!(::core::option::Option::Some(#hash))
+            let hash = rt("transform::Mask::Hash");
+            quote!(Some(#hash))
         }
         Some(ir::Mask::Redact(with)) => {
-            let redact = runtime("transform::Mask::Redact");
+            let redact = rt("transform::Mask::Redact");
             let with = str_lit(with);
-            quote!(::core::option::Option::Some(#redact(#with)))
+            quote!(Some(#redact(#with)))
         }
     };
     quote!(#text(input, &#spec, &#spec_type { source: #source, mask: #mask }))
 }
 
-fn write_fields(object: &ir::Object, field_idents: &[Ident]) -> TokenStream {
-    let writer = runtime("ObjectWriter");
+fn write_fields(object: &ir::Object, field_idents: &[Ident]) -> Result<TokenStream, EmitError> {
+    let writer = rt("ObjectWriter");
     let out = if object.fields.is_empty() {
         quote!(_out)
     } else {
@@ -144,18 +144,19 @@ fn write_fields(object: &ir::Object, field_idents: &[Ident]) -> TokenStream {
         .iter()
         .zip(field_idents)
         .map(|(field, field_ident)| {
-            let name = str_lit(&field.name);
-            if field.required {
-                quote!(out.field(#name, &self.#field_ident);)
+            let spec = ident(&field_static_name(object, field))?;
+            Ok(if field.required {
+                quote!(out.field(&#spec, &self.#field_ident);)
             } else {
-                quote!(out.optional(#name, &self.#field_ident);)
-            }
-        });
-    quote! {
+                quote!(out.optional(&#spec, &self.#field_ident);)
+            })
+        })
+        .collect::<Result<Vec<_>, EmitError>>()?;
+    Ok(quote! {
         fn write_fields<W: #writer>(&self, #out: &mut W) {
             #(#writes)*
         }
-    }
+    })
 }
 
 /// One statement per indicator of a string field (or of the strings in an array field), in
@@ -192,7 +193,7 @@ fn collect_indicators(
             _ => {}
         }
     }
-    let sink_type = runtime("IndicatorSink");
+    let sink_type = rt("IndicatorSink");
     let sink = if statements.is_empty() {
         quote!(_sink)
     } else {
@@ -300,12 +301,12 @@ fn guard(
             ))
         })?;
     let sibling_ident = ident(&sibling.rust_name)?;
-    let condition_holds = runtime("indicators::condition_holds");
+    let condition_holds = rt("indicators::condition_holds");
     Ok(Some(quote!(#condition_holds(#spec, &self.#sibling_ident))))
 }
 
 fn collect_nested(field_ident: &Ident) -> TokenStream {
-    let nested = runtime("indicators::NestedIndicators::collect_nested");
+    let nested = rt("indicators::NestedIndicators::collect_nested");
     quote!(#nested(&self.#field_ident, sink);)
 }
 
@@ -322,7 +323,7 @@ fn event_time(
     if !ctx.has_event_time(object_index) {
         return TokenStream::new();
     }
-    let source = runtime("event::EventTimeSource::event_time");
+    let source = rt("event::EventTimeSource::event_time");
     let mut candidates =
         object
             .fields
@@ -339,7 +340,7 @@ fn event_time(
     let Some(first) = candidates.next() else {
         return TokenStream::new();
     };
-    let timestamp = runtime("Timestamp");
+    let timestamp = rt("Timestamp");
     quote! {
         fn event_time(&self) -> ::core::option::Option<#timestamp> {
             #first #(.or(#candidates))*

@@ -11,7 +11,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::tokens::{doc_attrs, ident, optional_str, runtime, str_lit, str_slice};
+use super::tokens::{doc_attrs, ident, optional_str, rt, str_lit, str_slice};
 use super::{EmitError, LogTypeContext};
 use crate::ir;
 
@@ -45,7 +45,7 @@ fn static_case_allowance(name: &str) -> TokenStream {
     }
 }
 
-/// `pub static LOG_TYPE: ::logschema::runtime::LogType = ...;`
+/// `pub static LOG_TYPE: rt::LogType = ...;`
 pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitError> {
     let log_type = ctx.log_type;
     let root = ctx.object(0)?;
@@ -63,9 +63,9 @@ pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitE
     let source_file = str_lit(&log_type.source_file);
     let parser = parser_spec(&log_type.parser);
     let envelope = envelope_spec(log_type.envelope.as_ref());
-    let log_type_path = runtime("LogType");
+    let log_type_path = rt("LogType");
     // With field discovery the record's undeclared keys are kept: another runtime entry point.
-    let parse_event = runtime(if log_type.field_discovery {
+    let parse_event = rt(if log_type.field_discovery {
         "parse_event_keeping_unknown"
     } else {
         "parse_event"
@@ -94,13 +94,13 @@ pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitE
 
 fn envelope_spec(envelope: Option<&ir::Envelope>) -> TokenStream {
     let Some(envelope) = envelope else {
-        return quote! { ::core::option::Option::None };
+        return quote! { None };
     };
-    let spec = runtime("EnvelopeSpec");
+    let spec = rt("EnvelopeSpec");
     let records = str_slice(&envelope.records);
     let message = optional_str(envelope.message.as_deref());
     quote! {
-        ::core::option::Option::Some(#spec {
+        Some(#spec {
             records: #records,
             message: #message,
         })
@@ -109,21 +109,21 @@ fn envelope_spec(envelope: Option<&ir::Envelope>) -> TokenStream {
 
 fn parser_spec(parser: &ir::Parser) -> TokenStream {
     match parser {
-        ir::Parser::JsonLines => runtime("ParserSpec::JsonLines"),
+        ir::Parser::JsonLines => rt("ParserSpec::JsonLines"),
         ir::Parser::Delimited(delimited) => {
-            let variant = runtime("ParserSpec::Delimited");
-            let spec = runtime("DelimitedSpec");
+            let variant = rt("ParserSpec::Delimited");
+            let spec = rt("DelimitedSpec");
             let delimiter = Literal::character(delimited.delimiter);
             let merge_delimiters = delimited.merge_delimiters;
             let empty_values = str_slice(&delimited.empty_values);
             let header = match delimited.header {
-                ir::HeaderMode::None => runtime("HeaderMode::None"),
-                ir::HeaderMode::Detect => runtime("HeaderMode::Detect"),
+                ir::HeaderMode::None => rt("HeaderMode::None"),
+                ir::HeaderMode::Detect => rt("HeaderMode::Detect"),
             };
             let default_columns = str_slice(&delimited.default_columns);
             let extra_columns = match delimited.extra_columns {
-                ir::ExtraColumns::Reject => runtime("ExtraColumns::Reject"),
-                ir::ExtraColumns::Ignore => runtime("ExtraColumns::Ignore"),
+                ir::ExtraColumns::Reject => rt("ExtraColumns::Reject"),
+                ir::ExtraColumns::Ignore => rt("ExtraColumns::Ignore"),
             };
             let skip_prefix = super::text_parsers::optional_str(delimited.skip_prefix.as_deref());
             let header_prefix =
@@ -131,9 +131,9 @@ fn parser_spec(parser: &ir::Parser) -> TokenStream {
             let header_delimiter = match delimited.header_delimiter {
                 Some(delimiter) => {
                     let delimiter = Literal::character(delimiter);
-                    quote!(::core::option::Option::Some(#delimiter))
+                    quote!(Some(#delimiter))
                 }
-                None => quote!(::core::option::Option::None),
+                None => quote!(None),
             };
             let expand_fields = super::text_parsers::expand_specs(&delimited.expand_fields);
             quote! {
@@ -167,7 +167,7 @@ pub(super) fn field_table(
         object,
         helpers: Vec::new(),
     };
-    let field_spec = runtime("FieldSpec");
+    let field_spec = rt("FieldSpec");
     let mut field_statics = Vec::new();
     let mut field_refs = Vec::new();
     for field in &object.fields {
@@ -198,6 +198,8 @@ struct TableBuilder<'a> {
 }
 
 impl TableBuilder<'_> {
+    /// `rt::ValueKind::String.optional("name", &["key"])` (`FieldSpec::optional`) and a builder
+    /// call per rule the field adds (`.event_time()`, `.indicators(..)`, ...).
     fn field_spec(
         &mut self,
         field: &ir::Field,
@@ -205,32 +207,43 @@ impl TableBuilder<'_> {
     ) -> Result<TokenStream, EmitError> {
         let name = str_lit(&field.name);
         let keys = str_slice(&field.input_keys);
-        let required = field.required;
-        let is_event_time = field.is_event_time;
-        let value = self.value_spec(&field.value, static_name)?;
-        let field_spec = runtime("FieldSpec");
-        Ok(quote! {
-            #field_spec {
-                name: #name,
-                keys: #keys,
-                required: #required,
-                is_event_time: #is_event_time,
-                value: #value,
-            }
-        })
+        let constructor = if field.required {
+            quote!(required)
+        } else {
+            quote!(optional)
+        };
+        let kind = rt(&format!("ValueKind::{}", value_kind(&field.value.ty)));
+        let mut rules = Vec::new();
+        if field.is_event_time {
+            rules.push(quote!(event_time()));
+        }
+        rules.extend(self.value_rules(&field.value, static_name)?);
+        Ok(quote!(#kind.#constructor(#name, #keys) #(.#rules)*))
     }
 
-    /// A `ValueSpec` literal that spells out only the rules this value has, on top of
-    /// `ValueSpec::of(kind)`; `prefix` names the helper statics it needs.
+    /// `rt::ValueKind::String.spec()` (`ValueSpec::of`) and a builder call per rule; `prefix`
+    /// names the helper statics it needs.
     fn value_spec(&mut self, value: &ir::Value, prefix: &str) -> Result<TokenStream, EmitError> {
+        let kind = rt(&format!("ValueKind::{}", value_kind(&value.ty)));
+        let rules = self.value_rules(value, prefix)?;
+        Ok(quote!(#kind.spec() #(.#rules)*))
+    }
+
+    /// The builder calls (`FieldSpec` and `ValueSpec` have the same ones) for what a value adds
+    /// to a plain value of its kind.
+    fn value_rules(
+        &mut self,
+        value: &ir::Value,
+        prefix: &str,
+    ) -> Result<Vec<TokenStream>, EmitError> {
         let mut rules: Vec<TokenStream> = Vec::new();
         if !value.empty_values.is_empty() {
             let empty_values = str_slice(&value.empty_values);
-            rules.push(quote!(empty_values: #empty_values));
+            rules.push(quote!(empty_values(#empty_values)));
         }
         if let ir::Type::Timestamp(formats) = &value.ty {
             let formats = formats.iter().map(time_format);
-            rules.push(quote!(time_formats: &[#(#formats),*]));
+            rules.push(quote!(time_formats(&[#(#formats),*])));
         }
         if !value.indicators.is_empty() {
             let indicators = value
@@ -241,94 +254,82 @@ impl TableBuilder<'_> {
                     self.indicator_spec(indicator, &pattern_static_name(prefix, index))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            rules.push(quote!(indicators: &[#(#indicators),*]));
+            rules.push(quote!(indicators(&[#(#indicators),*])));
         }
         if !value.validate.allow.is_empty() {
             let allow = str_slice(&value.validate.allow);
-            rules.push(quote!(allow: #allow));
+            rules.push(quote!(allow(#allow)));
         }
         if !value.validate.deny.is_empty() {
             let deny = str_slice(&value.validate.deny);
-            rules.push(quote!(deny: #deny));
+            rules.push(quote!(deny(#deny)));
         }
         if let Some(version) = value.validate.ip {
             let ip = ip_version(version);
-            rules.push(quote!(ip: ::core::option::Option::Some(#ip)));
+            rules.push(quote!(ip(#ip)));
         }
         if let Some(version) = value.validate.cidr {
             let cidr = ip_version(version);
-            rules.push(quote!(cidr: ::core::option::Option::Some(#cidr)));
+            rules.push(quote!(cidr(#cidr)));
         }
         if value.embedded_json {
-            rules.push(quote!(embedded_json: true));
+            rules.push(quote!(embedded_json()));
         }
         match &value.ty {
             ir::Type::Array(element) => {
                 let static_name = element_static_name(prefix);
                 let element_spec = self.value_spec(element, &static_name)?;
                 let static_ident = ident(&static_name)?;
-                let value_spec = runtime("ValueSpec");
+                let value_spec = rt("ValueSpec");
                 let allowance = static_case_allowance(&static_name);
                 self.helpers
                     .push(quote!(#allowance static #static_ident: #value_spec = #element_spec;));
-                rules.push(quote!(element: ::core::option::Option::Some(&#static_ident)));
+                rules.push(quote!(element(&#static_ident)));
             }
             ir::Type::Object(index) => {
                 let table = ident(&self.ctx.object(*index)?.fields_static)?;
-                rules.push(quote!(object_fields: ::core::option::Option::Some(#table)));
+                rules.push(quote!(object_fields(#table)));
             }
             _ => {}
         }
-        let value_spec = runtime("ValueSpec");
-        let kind = runtime(&format!("ValueKind::{}", value_kind(&value.ty)));
-        let base = quote!(#value_spec::of(#kind));
-        Ok(if rules.is_empty() {
-            base
-        } else {
-            quote!(#value_spec { #(#rules,)* ..#base })
-        })
+        Ok(rules)
     }
 
+    /// `rt::IndicatorSpec::of(kind)`, then `.when(..)` and `.pattern(..)` if it has them.
     fn indicator_spec(
         &mut self,
         indicator: &ir::Indicator,
         pattern_name: &str,
     ) -> Result<TokenStream, EmitError> {
-        let kind = runtime(&format!("IndicatorKind::{}", indicator.kind.variant_name()));
-        let when = match &indicator.when {
-            Some(condition) => {
-                let sibling = self
-                    .object
-                    .fields
-                    .get(condition.field_index)
-                    .ok_or_else(|| {
-                        EmitError::new(format!(
+        let of = rt("IndicatorSpec::of");
+        let kind = rt(&format!("IndicatorKind::{}", indicator.kind.variant_name()));
+        let mut spec = quote!(#of(#kind));
+        if let Some(condition) = &indicator.when {
+            let sibling = self
+                .object
+                .fields
+                .get(condition.field_index)
+                .ok_or_else(|| {
+                    EmitError::new(format!(
                         "{}: indicator condition names field index {} of {}, which does not exist",
                         indicator.location, condition.field_index, self.object.rust_name
                     ))
-                    })?;
-                let field = str_lit(&sibling.name);
-                let values = str_slice(&condition.values);
-                let condition = runtime("IndicatorCondition");
-                quote!(::core::option::Option::Some(#condition { field: #field, values: #values }))
-            }
-            None => quote!(::core::option::Option::None),
-        };
-        let pattern = match &indicator.pattern {
-            Some(source) => {
-                let static_ident = ident(pattern_name)?;
-                let pattern_type = runtime("Pattern");
-                let source = str_lit(source);
-                let allowance = static_case_allowance(pattern_name);
-                self.helpers.push(quote!(
-                    #allowance static #static_ident: #pattern_type = #pattern_type::new(#source);
-                ));
-                quote!(::core::option::Option::Some(&#static_ident))
-            }
-            None => quote!(::core::option::Option::None),
-        };
-        let indicator_spec = runtime("IndicatorSpec");
-        Ok(quote!(#indicator_spec { kind: #kind, when: #when, pattern: #pattern }))
+                })?;
+            let field = str_lit(&sibling.name);
+            let values = str_slice(&condition.values);
+            spec = quote!(#spec.when(#field, #values));
+        }
+        if let Some(source) = &indicator.pattern {
+            let static_ident = ident(pattern_name)?;
+            let pattern_type = rt("Pattern");
+            let source = str_lit(source);
+            let allowance = static_case_allowance(pattern_name);
+            self.helpers.push(quote!(
+                #allowance static #static_ident: #pattern_type = #pattern_type::new(#source);
+            ));
+            spec = quote!(#spec.pattern(&#static_ident));
+        }
+        Ok(spec)
     }
 }
 
@@ -350,31 +351,31 @@ fn value_kind(ty: &ir::Type) -> &'static str {
 
 fn time_format(format: &ir::TimeFormat) -> TokenStream {
     match format {
-        ir::TimeFormat::Rfc3339 => runtime("TimeFormat::Rfc3339"),
-        ir::TimeFormat::Unix => runtime("TimeFormat::Unix"),
-        ir::TimeFormat::UnixMs => runtime("TimeFormat::UnixMs"),
-        ir::TimeFormat::UnixUs => runtime("TimeFormat::UnixUs"),
-        ir::TimeFormat::UnixNs => runtime("TimeFormat::UnixNs"),
+        ir::TimeFormat::Rfc3339 => rt("TimeFormat::Rfc3339"),
+        ir::TimeFormat::Unix => rt("TimeFormat::Unix"),
+        ir::TimeFormat::UnixMs => rt("TimeFormat::UnixMs"),
+        ir::TimeFormat::UnixUs => rt("TimeFormat::UnixUs"),
+        ir::TimeFormat::UnixNs => rt("TimeFormat::UnixNs"),
         ir::TimeFormat::Strftime(pattern) => {
-            let variant = runtime("TimeFormat::Strftime");
+            let variant = rt("TimeFormat::Strftime");
             let pattern = str_lit(pattern);
             quote!(#variant(#pattern))
         }
         ir::TimeFormat::Layout(layout) => {
-            let variant = runtime("TimeFormat::Layout");
-            let go_layout = runtime("GoLayout");
+            let variant = rt("TimeFormat::Layout");
+            let go_layout = rt("GoLayout");
             let spelling = str_lit(&format!("layout={}", layout.layout));
             let tokens = layout.tokens.iter().map(layout_token);
             quote!(#variant(&#go_layout { spelling: #spelling, tokens: &[#(#tokens),*] }))
         }
-        ir::TimeFormat::Cloudflare => runtime("TimeFormat::Cloudflare"),
+        ir::TimeFormat::Cloudflare => rt("TimeFormat::Cloudflare"),
     }
 }
 
 /// One `runtime::LayoutToken`: the layout was cut into tokens at build time.
 fn layout_token(token: &ir::LayoutToken) -> TokenStream {
     use ir::LayoutToken as T;
-    let variant = |name: &str| runtime(&format!("LayoutToken::{name}"));
+    let variant = |name: &str| rt(&format!("LayoutToken::{name}"));
     match token {
         T::Literal(text) => {
             let path = variant("Literal");
@@ -415,7 +416,7 @@ fn layout_token(token: &ir::LayoutToken) -> TokenStream {
         }
         T::Day(padding) => {
             let path = variant("Day");
-            let padding = runtime(match padding {
+            let padding = rt(match padding {
                 ir::DayPadding::Zero => "DayPadding::Zero",
                 ir::DayPadding::Space => "DayPadding::Space",
                 ir::DayPadding::None => "DayPadding::None",
@@ -428,8 +429,8 @@ fn layout_token(token: &ir::LayoutToken) -> TokenStream {
             precision,
         } => {
             let path = variant("Offset");
-            let style = runtime("OffsetStyle");
-            let precision = runtime(match precision {
+            let style = rt("OffsetStyle");
+            let precision = rt(match precision {
                 ir::OffsetPrecision::Hours => "OffsetPrecision::Hours",
                 ir::OffsetPrecision::Minutes => "OffsetPrecision::Minutes",
                 ir::OffsetPrecision::Seconds => "OffsetPrecision::Seconds",
@@ -445,7 +446,7 @@ fn layout_token(token: &ir::LayoutToken) -> TokenStream {
 }
 
 fn ip_version(version: ir::IpVersion) -> TokenStream {
-    runtime(match version {
+    rt(match version {
         ir::IpVersion::V4 => "IpVersion::V4",
         ir::IpVersion::V6 => "IpVersion::V6",
         ir::IpVersion::Any => "IpVersion::Any",

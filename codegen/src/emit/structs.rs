@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{doc_attrs, ident, runtime};
+use super::tokens::{doc_attrs, ident, rt};
 use super::{EmitError, LogTypeContext};
 use crate::ir;
 
@@ -57,8 +57,8 @@ fn rust_type(ctx: &LogTypeContext, value: &ir::Value) -> Result<TokenStream, Emi
         ir::Type::BigInt => quote!(i64),
         ir::Type::Float => quote!(f64),
         ir::Type::Boolean => quote!(bool),
-        ir::Type::Timestamp(_) => runtime("Timestamp"),
-        ir::Type::Json => runtime("JsonValue"),
+        ir::Type::Timestamp(_) => rt("Timestamp"),
+        ir::Type::Json => rt("JsonValue"),
         ir::Type::Array(element) => {
             let element_type = rust_type(ctx, element)?;
             quote!(::std::vec::Vec<#element_type>)

@@ -4,12 +4,12 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::tokens::{runtime, str_lit, str_slice};
+use super::tokens::{rt, str_lit, str_slice};
 use crate::ir;
 
 pub(super) fn fastmatch_spec(fastmatch: &ir::FastMatchParser) -> TokenStream {
-    let variant = runtime("ParserSpec::FastMatch");
-    let spec = runtime("FastMatchSpec");
+    let variant = rt("ParserSpec::FastMatch");
+    let spec = rt("FastMatchSpec");
     let keys = str_slice(&fastmatch.keys);
     let patterns = fastmatch.patterns.iter().map(pattern);
     let text = text_spec(&fastmatch.options);
@@ -23,27 +23,26 @@ pub(super) fn fastmatch_spec(fastmatch: &ir::FastMatchParser) -> TokenStream {
 }
 
 fn pattern(pattern: &ir::FastPattern) -> TokenStream {
-    let pattern_type = runtime("FastPattern");
-    let capture_type = runtime("FastCapture");
+    let pattern_type = rt("FastPattern");
+    let capture_type = rt("FastCapture");
     let prefix = str_lit(&pattern.prefix);
     let captures = pattern.captures.iter().map(|capture| {
-        let column = match capture.column {
+        let until = str_lit(&capture.until);
+        let mut tokens = match capture.column {
             Some(column) => {
                 let column = Literal::usize_unsuffixed(column);
-                quote!(::core::option::Option::Some(#column))
+                quote!(#capture_type::column(#column, #until))
             }
-            None => quote!(::core::option::Option::None),
+            None => quote!(#capture_type::skip(#until)),
         };
-        let until = str_lit(&capture.until);
-        let quote_char = match capture.quote {
-            Some(quote_char) => {
-                let quote_char = Literal::character(quote_char);
-                quote!(::core::option::Option::Some(#quote_char))
-            }
-            None => quote!(::core::option::Option::None),
-        };
-        let at_last = capture.at_last;
-        quote!(#capture_type { column: #column, until: #until, quote: #quote_char, at_last: #at_last })
+        if let Some(quote_char) = capture.quote {
+            let quote_char = Literal::character(quote_char);
+            tokens = quote!(#tokens.quoted(#quote_char));
+        }
+        if capture.at_last {
+            tokens = quote!(#tokens.at_last());
+        }
+        tokens
     });
     quote!(#pattern_type { prefix: #prefix, captures: &[#(#captures),*] })
 }
@@ -51,7 +50,7 @@ fn pattern(pattern: &ir::FastPattern) -> TokenStream {
 /// The static the `regex` parser's pattern is compiled into, once, on first use (a static
 /// of its own: the registry entry cannot hold a value with interior mutability).
 pub(super) fn regex_static(regex: &ir::RegexParser) -> TokenStream {
-    let pattern_type = runtime("RegexPattern");
+    let pattern_type = rt("RegexPattern");
     let pattern = str_lit(&regex.pattern);
     quote! {
         /// The `regex` parser's grok `match`, expanded into one regex.
@@ -60,9 +59,9 @@ pub(super) fn regex_static(regex: &ir::RegexParser) -> TokenStream {
 }
 
 pub(super) fn regex_spec(regex: &ir::RegexParser) -> TokenStream {
-    let variant = runtime("ParserSpec::Regex");
-    let spec = runtime("RegexSpec");
-    let capture_type = runtime("RegexCapture");
+    let variant = rt("ParserSpec::Regex");
+    let spec = rt("RegexSpec");
+    let capture_type = rt("RegexCapture");
     let keys = str_slice(&regex.keys);
     let captures = regex.captures.iter().map(|capture| {
         let group = Literal::usize_unsuffixed(capture.group);
@@ -81,8 +80,8 @@ pub(super) fn regex_spec(regex: &ir::RegexParser) -> TokenStream {
 }
 
 pub(super) fn csv_spec(csv: &ir::CsvParser) -> TokenStream {
-    let variant = runtime("ParserSpec::Csv");
-    let spec = runtime("CsvSpec");
+    let variant = rt("ParserSpec::Csv");
+    let spec = rt("CsvSpec");
     let delimiter = Literal::character(csv.delimiter);
     let has_header = csv.has_header;
     let columns = str_slice(&csv.columns);
@@ -102,25 +101,25 @@ pub(super) fn optional_str(text: Option<&str>) -> TokenStream {
     match text {
         Some(text) => {
             let text = str_lit(text);
-            quote!(::core::option::Option::Some(#text))
+            quote!(Some(#text))
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(None),
     }
 }
 
 /// `&[ExpandSpec { .. }, ..]`: the `expandFields` entries, in order.
 pub(super) fn expand_specs(expand_fields: &[ir::ExpandField]) -> TokenStream {
-    let expand_type = runtime("ExpandSpec");
+    let expand_type = rt("ExpandSpec");
     let expand_fields = expand_fields.iter().map(|expand| {
         let name = str_lit(&expand.name);
         let parts = expand.template.iter().map(|part| match part {
             ir::TemplatePart::Text(text) => {
-                let variant = runtime("TemplatePart::Text");
+                let variant = rt("TemplatePart::Text");
                 let text = str_lit(text);
                 quote!(#variant(#text))
             }
             ir::TemplatePart::Key(key) => {
-                let variant = runtime("TemplatePart::Key");
+                let variant = rt("TemplatePart::Key");
                 let key = str_lit(key);
                 quote!(#variant(#key))
             }
@@ -131,7 +130,7 @@ pub(super) fn expand_specs(expand_fields: &[ir::ExpandField]) -> TokenStream {
 }
 
 fn text_spec(options: &ir::TextOptions) -> TokenStream {
-    let spec = runtime("TextRecordSpec");
+    let spec = rt("TextRecordSpec");
     let skip_lines = Literal::u64_unsuffixed(options.skip_lines);
     let skip_prefix = optional_str(options.skip_prefix.as_deref());
     let trim_space = options.trim_space;

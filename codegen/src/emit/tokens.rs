@@ -16,13 +16,29 @@ pub(super) fn ident(name: &str) -> Result<Ident, EmitError> {
         .ok_or_else(|| EmitError::new(format!("`{name}` is not a valid Rust identifier")))
 }
 
-/// `::logschema::runtime::<item>`; every runtime name goes through here so the generated code
-/// never depends on what is in scope.
+/// `::logschema::runtime::<item>`, for files without the `rt` alias (the registry index).
 pub(super) fn runtime(item: &str) -> TokenStream {
-    let segments = item
-        .split("::")
-        .map(|segment| Ident::new(segment, proc_macro2::Span::call_site()));
+    let segments = path_segments(item);
     quote!(::logschema::runtime #(:: #segments)*)
+}
+
+/// `use ::logschema::runtime as rt;`, the first item of each log type's file: the generated
+/// items are UpperCamelCase structs and SHOUTY statics, so nothing there can shadow `rt`.
+pub(super) fn rt_alias() -> TokenStream {
+    quote!(
+        use ::logschema::runtime as rt;
+    )
+}
+
+/// `rt::<item>`; every runtime name in a log type's file goes through here.
+pub(super) fn rt(item: &str) -> TokenStream {
+    let segments = path_segments(item);
+    quote!(rt #(:: #segments)*)
+}
+
+fn path_segments(item: &str) -> impl Iterator<Item = Ident> + '_ {
+    item.split("::")
+        .map(|segment| Ident::new(segment, proc_macro2::Span::call_site()))
 }
 
 /// A string literal, escaped by proc-macro2 whatever the text holds.
@@ -36,14 +52,15 @@ pub(super) fn str_slice(values: &[String]) -> TokenStream {
     quote!(&[#(#literals),*])
 }
 
-/// `::core::option::Option::Some("text")` or `None`.
+/// `Some("text")` or `None`. The prelude's names: a generated file defines no function, tuple
+/// struct or static that could shadow them (statics always hold a `__` or are `LOG_TYPE*`).
 pub(super) fn optional_str(text: Option<&str>) -> TokenStream {
     match text {
         Some(text) => {
             let literal = str_lit(text);
-            quote!(::core::option::Option::Some(#literal))
+            quote!(Some(#literal))
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(None),
     }
 }
 

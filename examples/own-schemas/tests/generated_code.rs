@@ -7,13 +7,13 @@ use std::path::Path;
 fn checked_in_generated_code_is_fresh() {
     let built = Path::new(env!("OUT_DIR")).join("generated");
     let checked_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("generated");
-    let update = std::env::var_os("UPDATE_GENERATED").is_some();
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     if let Err(problems) =
         logschema_codegen::build::compare_with_checked_in(&built, &checked_in, update)
     {
         panic!(
             "generated/ is stale:\n  {}\nRefresh it with:\n  \
-             UPDATE_GENERATED=1 cargo test -p own-schemas --test generated_code",
+             UPDATE_GOLDEN=1 cargo test -p own-schemas --test generated_code",
             problems.join("\n  ")
         );
     }
