@@ -187,9 +187,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: APACHE_ACCESS_COMBINED_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        ApacheAccessCombined<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<ApacheAccessCombined<'_>>(input, meta, out)
+    }),
 };
 
 pub static APACHE_ACCESS_COMBINED__REMOTE_HOST_IP_ADDRESS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

@@ -1383,9 +1383,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: AWS_ALB_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        AwsAlb<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<AwsAlb<'_>>(input, meta, out)
+    }),
 };
 
 pub static AWS_ALB__TYPE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

@@ -335,9 +335,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: AWS_AURORA_MY_SQL_AUDIT_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        AwsAuroraMySqlAudit<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<AwsAuroraMySqlAudit<'_>>(input, meta, out)
+    }),
 };
 
 pub static AWS_AURORA_MY_SQL_AUDIT__TIMESTAMP: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

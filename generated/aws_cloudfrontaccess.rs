@@ -136,9 +136,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: AWS_CLOUD_FRONT_ACCESS_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        AwsCloudFrontAccess<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<AwsCloudFrontAccess<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_CLOUD_FRONT_ACCESS__X_FORWARDED_FOR__PATTERN_0: ::logschema::runtime::Pattern = ::logschema::runtime::Pattern::new(

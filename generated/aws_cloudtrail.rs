@@ -203,9 +203,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     }),
     field_discovery: false,
     fields: AWS_CLOUD_TRAIL_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        AwsCloudTrail<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<AwsCloudTrail<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_CLOUD_TRAIL__RESOURCES__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {

@@ -67,9 +67,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: AWS_CLOUD_TRAIL_DIGEST_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        AwsCloudTrailDigest<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<AwsCloudTrailDigest<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_CLOUD_TRAIL_DIGEST__LOG_FILES__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {

@@ -53,9 +53,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: AWS_CLOUD_TRAIL_INSIGHT_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        AwsCloudTrailInsight<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<AwsCloudTrailInsight<'_>>(input, meta, out)
+    }),
 };
 
 pub static AWS_CLOUD_TRAIL_INSIGHT__EVENT_VERSION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

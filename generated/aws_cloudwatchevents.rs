@@ -38,9 +38,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: AWS_CLOUD_WATCH_EVENTS_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        AwsCloudWatchEvents<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<AwsCloudWatchEvents<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_CLOUD_WATCH_EVENTS__RESOURCES__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {

@@ -179,9 +179,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: AWS_GUARD_DUTY_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        AwsGuardDuty<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<AwsGuardDuty<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_GUARD_DUTY__RESOURCES__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {

@@ -1571,9 +1571,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: AWS_S3_SERVER_ACCESS_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        AwsS3ServerAccess<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<AwsS3ServerAccess<'_>>(input, meta, out)
+    }),
 };
 
 pub static AWS_S3_SERVER_ACCESS__BUCKETOWNER: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

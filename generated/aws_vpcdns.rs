@@ -72,9 +72,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: AWS_VPC_DNS_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        AwsVpcDns<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<AwsVpcDns<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_VPC_DNS__ANSWERS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {

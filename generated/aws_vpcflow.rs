@@ -102,9 +102,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: AWS_VPC_FLOW_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        AwsVpcFlow<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<AwsVpcFlow<'_>>(input, meta, out)
+    }),
 };
 
 pub static AWS_VPC_FLOW__VERSION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

@@ -280,9 +280,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: AWS_WAF_WEB_ACL_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        AwsWafWebAcl<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<AwsWafWebAcl<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_WAF_WEB_ACL__TERMINATING_RULE_MATCH_DETAILS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {

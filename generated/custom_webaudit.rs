@@ -45,9 +45,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: CUSTOM_WEB_AUDIT_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        CustomWebAudit<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<CustomWebAudit<'_>>(input, meta, out)
+    }),
 };
 
 static CUSTOM_WEB_AUDIT__ROLES__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec::of(

@@ -107,9 +107,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: NGINX_ACCESS_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        NginxAccess<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<NginxAccess<'_>>(input, meta, out)
+    }),
 };
 
 pub static NGINX_ACCESS__REMOTE_ADDR: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

@@ -61,9 +61,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     }),
     field_discovery: false,
     fields: TEST_CLOUD_WATCH_LOGS_FLOW_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestCloudWatchLogsFlow<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestCloudWatchLogsFlow<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_CLOUD_WATCH_LOGS_FLOW__VERSION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

@@ -38,9 +38,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: TEST_CSV_SALESFORCE_LOGIN_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestCsvSalesforceLogin<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestCsvSalesforceLogin<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_CSV_SALESFORCE_LOGIN__EVENT_TYPE: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

@@ -86,9 +86,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: TEST_CSV_ZEEK_HTTP_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestCsvZeekHttp<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestCsvZeekHttp<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_CSV_ZEEK_HTTP__TS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

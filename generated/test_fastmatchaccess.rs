@@ -188,9 +188,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: TEST_FAST_MATCH_ACCESS_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestFastMatchAccess<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestFastMatchAccess<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_FAST_MATCH_ACCESS__REMOTE_HOST_IP_ADDRESS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

@@ -135,9 +135,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: TEST_FAST_MATCH_W3C_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestFastMatchW3c<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestFastMatchW3c<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_FAST_MATCH_W3C__TIMESTAMP: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

@@ -20,9 +20,11 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: true,
     fields: TEST_FIELD_DISCOVERY_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event_keeping_unknown::<
-        TestFieldDiscovery<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event_keeping_unknown::<
+            TestFieldDiscovery<'_>,
+        >(input, meta, out)
+    }),
 };
 
 pub static TEST_FIELD_DISCOVERY__ACTION: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

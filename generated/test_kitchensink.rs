@@ -151,9 +151,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: TEST_KITCHEN_SINK_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestKitchenSink<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestKitchenSink<'_>>(input, meta, out)
+    }),
 };
 
 static TEST_KITCHEN_SINK__F_STRINGS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec::of(

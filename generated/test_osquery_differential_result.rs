@@ -67,9 +67,11 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: true,
     fields: TEST_OSQUERY_DIFFERENTIAL_RESULT_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event_keeping_unknown::<
-        TestOsqueryDifferentialResult<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event_keeping_unknown::<
+            TestOsqueryDifferentialResult<'_>,
+        >(input, meta, out)
+    }),
 };
 
 static TEST_OSQUERY_DIFFERENTIAL_RESULT__IP_ADDRESSES__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {

@@ -117,9 +117,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: TEST_REGEX_ACCESS_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestRegexAccess<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestRegexAccess<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_REGEX_ACCESS__REMOTE_HOST_IP_ADDRESS: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

@@ -78,9 +78,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: TEST_REGEX_SYSLOG_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestRegexSyslog<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestRegexSyslog<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_REGEX_SYSLOG__PRIORITY: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

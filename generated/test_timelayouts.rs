@@ -36,9 +36,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: TEST_TIME_LAYOUTS_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestTimeLayouts<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestTimeLayouts<'_>>(input, meta, out)
+    }),
 };
 
 static TEST_TIME_LAYOUTS__LAYOUTS_IN_ARRAY__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {

@@ -38,9 +38,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: TEST_TRANSFORMATIONS_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestTransformations<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestTransformations<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_TRANSFORMATIONS__TIME: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

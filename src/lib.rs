@@ -8,6 +8,7 @@ extern crate self as logschema;
 
 pub mod escape;
 pub mod infer;
+pub mod interpret;
 pub mod lake;
 pub mod pipeline;
 pub mod runtime;

@@ -643,9 +643,9 @@ fn delimited_log_type_entry() {
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: EXAMPLE_FLOW_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        ExampleFlow<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<ExampleFlow<'_>>(input, meta, out)
+    }),
 };"#;
     assert!(code.contains(expected), "{code}");
     assert!(code.contains(r#"keys: &["account-id", "account_id"],"#));

@@ -512,9 +512,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: TEST_DEEP_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestDeep<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestDeep<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_DEEP__LEVEL0: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {

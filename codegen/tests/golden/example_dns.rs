@@ -31,9 +31,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: EXAMPLE_DNS_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        ExampleDns<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<ExampleDns<'_>>(input, meta, out)
+    }),
 };
 
 static EXAMPLE_DNS__ANSWERS__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {

@@ -36,9 +36,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: EXAMPLE_FLOW_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        ExampleFlow<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<ExampleFlow<'_>>(input, meta, out)
+    }),
 };
 
 static EXAMPLE_FLOW__HASHES__ELEMENT__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec {

@@ -28,9 +28,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: ODD_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        Odd<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<Odd<'_>>(input, meta, out)
+    }),
 };
 
 static ODD__SELF___PATTERN_0: ::logschema::runtime::Pattern = ::logschema::runtime::Pattern::new(

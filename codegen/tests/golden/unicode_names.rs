@@ -25,9 +25,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: TEST_UNICODE_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestUnicode<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestUnicode<'_>>(input, meta, out)
+    }),
 };
 
 static TEST_UNICODE___MOJI__ELEMENT: ::logschema::runtime::ValueSpec = ::logschema::runtime::ValueSpec::of(

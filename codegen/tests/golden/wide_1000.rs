@@ -1014,9 +1014,9 @@ pub static LOG_TYPE: ::logschema::runtime::LogType = ::logschema::runtime::LogTy
     envelope: ::core::option::Option::None,
     field_discovery: false,
     fields: TEST_WIDE_FIELDS,
-    parse_event: |input, meta, out| ::logschema::runtime::parse_event::<
-        TestWide<'_>,
-    >(input, meta, out),
+    parse_event: ::logschema::runtime::ParseEvent::Compiled(|input, meta, out| {
+        ::logschema::runtime::parse_event::<TestWide<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_WIDE__TIME: ::logschema::runtime::FieldSpec = ::logschema::runtime::FieldSpec {
