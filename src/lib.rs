@@ -39,6 +39,11 @@ pub fn find_log_type(name: &str) -> Option<&'static runtime::LogType> {
 /// every registered name.
 pub fn unknown_log_type_message(name: &str) -> String {
     let known: Vec<&str> = log_types().iter().map(|log_type| log_type.name).collect();
+    unknown_log_type_message_among(name, &known)
+}
+
+/// `unknown_log_type_message` among the `known` names (built-in and loaded with `--schema`).
+pub fn unknown_log_type_message_among(name: &str, known: &[&str]) -> String {
     let wanted = name.to_lowercase();
     // Normalised Levenshtein on lower case: 1.0 is equal; 0.7 allows two or three slips in a
     // name of ten letters and no more, so the hint is never a wild guess.

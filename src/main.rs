@@ -51,7 +51,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => parse(args),
         Command::List => list(),
         Command::Show { log_type } => show(&log_type),
-        Command::Test { paths } => test(&paths),
+        Command::Test { schema, paths } => test(&schema, paths),
         Command::Check { paths } => ExitCode::from(cli::check::run(&paths)),
         Command::Infer {
             name,
@@ -64,7 +64,15 @@ fn main() -> ExitCode {
 }
 
 fn parse(args: ParseArgs) -> ExitCode {
-    let candidates = match choose_candidates(&args) {
+    let loaded = if args.schema.is_empty() {
+        Vec::new()
+    } else {
+        match cli::schema_option::load("parse", &args.schema) {
+            Ok(loaded) => loaded,
+            Err(status) => return ExitCode::from(status),
+        }
+    };
+    let candidates = match choose_candidates(&args, &loaded) {
         Ok(candidates) => candidates,
         Err(message) => return fatal(&message),
     };
@@ -154,14 +162,19 @@ fn parse(args: ParseArgs) -> ExitCode {
 }
 
 /// The log types to try on each record: `--log-type`, `--log-types`, or every one.
-fn choose_candidates(args: &ParseArgs) -> Result<Candidates, String> {
+/// `loaded`: the log types of `--schema`, which come first and replace built-in ones of the
+/// same name.
+fn choose_candidates(args: &ParseArgs, loaded: &[&'static LogType]) -> Result<Candidates, String> {
+    if !loaded.is_empty() {
+        cli::schema_option::note_shadowing_all(loaded);
+    }
     let log_types = match (&args.log_type, args.log_types.as_slice()) {
-        (Some(name), _) => match logschema::find_log_type(name) {
-            Some(log_type) => return Ok(Candidates::one(log_type)),
-            None => return Err(logschema::unknown_log_type_message(name)),
-        },
+        (Some(name), _) => {
+            return cli::schema_option::select(loaded, name).map(Candidates::one);
+        }
+        (None, []) if !loaded.is_empty() => loaded.to_vec(),
         (None, []) => return Candidates::every(logschema::log_types()).map(|(every, _)| every),
-        (None, patterns) => classify::select(patterns, logschema::log_types())?,
+        (None, patterns) => classify::select(patterns, &cli::schema_option::registry(loaded))?,
     };
     Candidates::new(log_types)
 }
@@ -245,8 +258,24 @@ fn show(name: &str) -> ExitCode {
     }
 }
 
-fn test(paths: &[std::path::PathBuf]) -> ExitCode {
-    let report = logschema::testing::run_paths(paths);
+fn test(schema: &[PathBuf], mut paths: Vec<PathBuf>) -> ExitCode {
+    let loaded = if schema.is_empty() {
+        Vec::new()
+    } else {
+        match cli::schema_option::load("test", schema) {
+            Ok(loaded) => loaded,
+            Err(status) => return ExitCode::from(status),
+        }
+    };
+    if paths.is_empty() {
+        paths = if schema.is_empty() {
+            vec![PathBuf::from("schemas")]
+        } else {
+            cli::schema_option::test_paths(schema)
+        };
+    }
+    cli::schema_option::note_shadowing_all(&loaded);
+    let report = logschema::testing::run_paths_among(&paths, &loaded);
     let mut text = Vec::new();
     // Writing to memory cannot fail.
     let _ = report.write_to(&mut text);
