@@ -25,7 +25,7 @@ pub fn check_case_among(case: &TestCase, loaded: &[&'static LogType]) -> Vec<Str
         if let Some(file) = crate::staleness::schema_file_declaring(&case.log_type) {
             return vec![format!(
                 "log type {:?} ({file}) is not built into this binary: rebuild with `cargo \
-                 build --release`",
+                 build --release`, or run it without building: `logschema test --schema {file}`",
                 case.log_type
             )];
         }
