@@ -30,6 +30,8 @@ const MB: f64 = 1_000_000.0;
 /// One log type's job.
 struct Job {
     log_type: &'static str,
+    /// The log type's schema, for the `--schema` (interpreted) run.
+    schema: &'static str,
     plain: PathBuf,
     gzip: PathBuf,
     baseline: fn(&Path, &mut dyn io::Write) -> io::Result<baseline::Counts>,
@@ -48,6 +50,8 @@ struct Measured {
     inflate: Timing,
     /// `--format parquet --threads 2` on plain input.
     parquet_two_threads: ParquetRun,
+    /// `--schema` (the schema interpreted, not built in), `--threads 1`, on plain input.
+    interpreted: Timing,
     output: OutputHash,
     baseline_difference: Option<(u64, String)>,
 }
@@ -86,12 +90,14 @@ fn bench() -> io::Result<()> {
     let jobs = [
         Job {
             log_type: "AWS.VPCFlow",
+            schema: "schemas/aws/vpcflow.yml",
             plain: data.flow.clone(),
             gzip: data.flow_gz.clone(),
             baseline: |path, out| baseline::flow(path, out),
         },
         Job {
             log_type: "AWS.VPCDns",
+            schema: "schemas/aws/vpcdns.yml",
             plain: data.dns.clone(),
             gzip: data.dns_gz.clone(),
             baseline: |path, out| baseline::dns(path, out),
@@ -166,6 +172,10 @@ fn measure(
     let mut inflate_best = run::Best::default();
     let mut parquet_best = run::Best::default();
     let mut parquet_bytes = 0;
+    let mut interpreted_best = run::Best::default();
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join(job.schema);
+    let schema_arg = schema.to_string_lossy().into_owned();
+    let schema_args = ["--schema", schema_arg.as_str()];
     for _round in 0..runs.max(1) {
         for (best, &threads) in binary_best.iter_mut().zip(thread_counts) {
             best.keep(run::run_binary(
@@ -187,6 +197,14 @@ fn measure(
             Sink::DevNull,
         )?);
         inflate_best.keep(run::inflate_only(&job.gzip)?);
+        interpreted_best.keep(run::run_binary_with(
+            binary,
+            log_type,
+            1,
+            &schema_args,
+            &[&job.plain],
+            Sink::DevNull,
+        )?);
         let parquet = run::run_parquet(binary, log_type, 2, &[&job.plain], parquet_dir)?;
         parquet_best.keep(parquet.timing);
         parquet_bytes = parquet.bytes;
@@ -212,6 +230,11 @@ fn measure(
     );
     let inflate = inflate_best.get()?;
     println!("  flate2 inflate alone: {:.3} s", inflate.seconds);
+    let interpreted = interpreted_best.get()?;
+    println!(
+        "  logschema --threads 1 --schema {}: {:.3} s",
+        job.schema, interpreted.seconds
+    );
     let parquet_two_threads = ParquetRun {
         timing: parquet_best.get()?,
         bytes: parquet_bytes,
@@ -237,6 +260,22 @@ fn measure(
         (job.baseline)(&job.plain, &mut writer)?;
     }
     let baseline_difference = baseline_output.difference();
+    // The interpreted schema's output must be the built-in parser's.
+    let mut interpreted_output = OutputHash::new();
+    run::run_binary_with(
+        binary,
+        log_type,
+        cores,
+        &schema_args,
+        &[&job.plain],
+        Sink::Hash(&mut interpreted_output),
+    )?;
+    if interpreted_output.hash != output.hash {
+        return Err(io::Error::other(format!(
+            "{log_type}: --schema {} wrote other output than the built-in parser",
+            job.schema
+        )));
+    }
     let records = binary_timings[0].1.events;
     let counts = binary_timings
         .iter()
@@ -248,6 +287,7 @@ fn measure(
                 parquet_two_threads.timing.events,
             ),
             ("the output check".to_string(), output.lines),
+            ("--schema".to_string(), interpreted.events),
             ("the baseline".to_string(), baseline.events),
         ]);
     for (what, events) in counts {
@@ -267,6 +307,7 @@ fn measure(
         gzip_two_threads,
         inflate,
         parquet_two_threads,
+        interpreted,
         output,
         baseline_difference,
     })
@@ -401,6 +442,15 @@ fn report(
             ),
         );
         row(&mut out, "flate2 inflate alone", &m.inflate, String::new());
+        row(
+            &mut out,
+            "logschema --threads 1 --schema (interpreted, not built in)",
+            &m.interpreted,
+            format!(
+                "{:.2}x the built-in parser's time (--threads 1)",
+                m.interpreted.seconds / one.seconds
+            ),
+        );
         if let Some(ratio) = parquet_ratio(m) {
             row(
                 &mut out,

@@ -90,9 +90,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: APACHE_ACCESS_COMBINED_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        ApacheAccessCombined<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<ApacheAccessCombined<'_>>(input, meta, out)
+    }),
 };
 
 pub static APACHE_ACCESS_COMBINED__REMOTE_HOST_IP_ADDRESS: rt::FieldSpec = rt::ValueKind::String

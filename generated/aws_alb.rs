@@ -375,7 +375,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: AWS_ALB_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<AwsAlb<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<AwsAlb<'_>>(input, meta, out)
+    }),
 };
 
 pub static AWS_ALB__TYPE: rt::FieldSpec = rt::ValueKind::String

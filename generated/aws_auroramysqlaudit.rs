@@ -127,9 +127,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: AWS_AURORA_MY_SQL_AUDIT_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        AwsAuroraMySqlAudit<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<AwsAuroraMySqlAudit<'_>>(input, meta, out)
+    }),
 };
 
 pub static AWS_AURORA_MY_SQL_AUDIT__TIMESTAMP: rt::FieldSpec = rt::ValueKind::Timestamp

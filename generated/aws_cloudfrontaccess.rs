@@ -138,9 +138,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: AWS_CLOUD_FRONT_ACCESS_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        AwsCloudFrontAccess<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<AwsCloudFrontAccess<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_CLOUD_FRONT_ACCESS__X_FORWARDED_FOR__PATTERN_0: rt::Pattern = rt::Pattern::new(

@@ -205,9 +205,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     }),
     field_discovery: false,
     fields: AWS_CLOUD_TRAIL_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        AwsCloudTrail<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<AwsCloudTrail<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_CLOUD_TRAIL__RESOURCES__ELEMENT: rt::ValueSpec = rt::ValueKind::Object

@@ -69,9 +69,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: AWS_CLOUD_TRAIL_DIGEST_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        AwsCloudTrailDigest<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<AwsCloudTrailDigest<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_CLOUD_TRAIL_DIGEST__LOG_FILES__ELEMENT: rt::ValueSpec = rt::ValueKind::Object

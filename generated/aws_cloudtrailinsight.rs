@@ -55,9 +55,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: AWS_CLOUD_TRAIL_INSIGHT_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        AwsCloudTrailInsight<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<AwsCloudTrailInsight<'_>>(input, meta, out)
+    }),
 };
 
 pub static AWS_CLOUD_TRAIL_INSIGHT__EVENT_VERSION: rt::FieldSpec = rt::ValueKind::String

@@ -38,9 +38,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: AWS_CLOUD_WATCH_EVENTS_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        AwsCloudWatchEvents<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<AwsCloudWatchEvents<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_CLOUD_WATCH_EVENTS__RESOURCES__ELEMENT: rt::ValueSpec = rt::ValueKind::String

@@ -181,7 +181,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: AWS_GUARD_DUTY_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<AwsGuardDuty<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<AwsGuardDuty<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_GUARD_DUTY__RESOURCES__ELEMENT: rt::ValueSpec = rt::ValueKind::String

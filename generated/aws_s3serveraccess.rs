@@ -396,9 +396,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: AWS_S3_SERVER_ACCESS_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        AwsS3ServerAccess<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<AwsS3ServerAccess<'_>>(input, meta, out)
+    }),
 };
 
 pub static AWS_S3_SERVER_ACCESS__BUCKETOWNER: rt::FieldSpec = rt::ValueKind::String

@@ -74,7 +74,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: AWS_VPC_DNS_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<AwsVpcDns<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<AwsVpcDns<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_VPC_DNS__ANSWERS__ELEMENT: rt::ValueSpec = rt::ValueKind::Object

@@ -104,7 +104,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: AWS_VPC_FLOW_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<AwsVpcFlow<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<AwsVpcFlow<'_>>(input, meta, out)
+    }),
 };
 
 pub static AWS_VPC_FLOW__VERSION: rt::FieldSpec = rt::ValueKind::BigInt

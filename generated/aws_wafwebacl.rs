@@ -282,7 +282,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: AWS_WAF_WEB_ACL_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<AwsWafWebAcl<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<AwsWafWebAcl<'_>>(input, meta, out)
+    }),
 };
 
 static AWS_WAF_WEB_ACL__TERMINATING_RULE_MATCH_DETAILS__ELEMENT: rt::ValueSpec = rt::ValueKind::Object

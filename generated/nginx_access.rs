@@ -67,7 +67,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: NGINX_ACCESS_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<NginxAccess<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<NginxAccess<'_>>(input, meta, out)
+    }),
 };
 
 pub static NGINX_ACCESS__REMOTE_ADDR: rt::FieldSpec = rt::ValueKind::String

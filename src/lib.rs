@@ -13,6 +13,7 @@ extern crate self as logschema;
 pub mod cli;
 pub mod escape;
 pub mod infer;
+pub mod interpret;
 pub mod lake;
 pub mod pipeline;
 mod registry;
@@ -28,6 +29,11 @@ pub use registry::{add_log_types, find_log_type, generated, log_type_sets, log_t
 /// every registered name.
 pub fn unknown_log_type_message(name: &str) -> String {
     let known: Vec<&str> = log_types().iter().map(|log_type| log_type.name).collect();
+    unknown_log_type_message_among(name, &known)
+}
+
+/// `unknown_log_type_message` among the `known` names (built-in and loaded with `--schema`).
+pub fn unknown_log_type_message_among(name: &str, known: &[&str]) -> String {
     let wanted = name.to_lowercase();
     // Normalised Levenshtein on lower case: 1.0 is equal; 0.7 allows two or three slips in a
     // name of ten letters and no more, so the hint is never a wild guess.

@@ -138,7 +138,7 @@ fn parquet_bytes(dir: &Path) -> io::Result<u64> {
 }
 
 /// [`run_binary`] with more arguments after `--threads N`.
-fn run_binary_with(
+pub fn run_binary_with(
     binary: &Path,
     log_type: &str,
     threads: usize,

@@ -623,7 +623,9 @@ fn delimited_log_type_entry() {
     envelope: None,
     field_discovery: false,
     fields: EXAMPLE_FLOW_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<ExampleFlow<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<ExampleFlow<'_>>(input, meta, out)
+    }),
 };"#;
     assert!(code.contains(expected), "{code}");
     assert!(code.contains(r#".optional("account", &["account-id", "account_id"]);"#));

@@ -42,13 +42,19 @@ pub fn run(paths: &[PathBuf]) -> u8 {
             0
         }
         Err(diagnostics) => {
-            for diagnostic in &diagnostics {
-                eprintln!("{diagnostic}");
-            }
-            let count = diagnostics.len();
-            let noun = if count == 1 { "problem" } else { "problems" };
-            eprintln!("logschema: check: {count} {noun}");
+            print_problems("check", &diagnostics);
             1
         }
     }
+}
+
+/// Every diagnostic on its own line (`file:line:col: error: ...`), then their count: `check`'s
+/// output, which `parse --schema` and `test --schema` print too.
+pub fn print_problems(command: &str, diagnostics: &[logschema_codegen::Diagnostic]) {
+    for diagnostic in diagnostics {
+        eprintln!("{diagnostic}");
+    }
+    let count = diagnostics.len();
+    let noun = if count == 1 { "problem" } else { "problems" };
+    eprintln!("logschema: {command}: {count} {noun}");
 }

@@ -6,6 +6,7 @@ pub mod diff;
 pub mod infer;
 mod run;
 mod schema_files;
+pub mod schema_option;
 pub mod show;
 
 use run::print_stdout;
@@ -41,8 +42,12 @@ pub enum Command {
     },
     /// Run the *_tests.yml test cases found below the given paths.
     Test {
-        /// Test files or directories searched recursively.
-        #[arg(default_value = "schemas")]
+        /// Run these schema files (or every schema below these directories) without building,
+        /// instead of built-in log types of the same names. Without PATHs the tests run are the
+        /// directories' own and a file's <name>_tests.yml.
+        #[arg(long, value_name = "FILE|DIR")]
+        schema: Vec<PathBuf>,
+        /// Test files or directories searched recursively [default: schemas].
         paths: Vec<PathBuf>,
     },
     /// Check schema files without building: print every problem like the build does (exit 1).
@@ -122,15 +127,22 @@ pub struct DdlArgs {
 
 #[derive(Debug, Args)]
 pub struct ParseArgs {
-    /// The log type of every input, e.g. AWS.VPCFlow (see `logschema list`).
+    /// The log type of every input, e.g. AWS.VPCFlow (see `logschema list`); with --schema
+    /// a loaded one first, else a built-in one.
     #[arg(long, value_name = "TYPE", conflicts_with = "log_types")]
     pub log_type: Option<String>,
 
     /// Classify each record among these log types: names or globs, comma-separated
     /// (`AWS.VPCFlow,AWS.VPCDns`, `'AWS.*'`); the first that accepts a record wins. Without
-    /// --log-type or --log-types, every log type is a candidate.
+    /// --log-type or --log-types, every log type is a candidate (with --schema, every loaded one).
     #[arg(long, value_name = "TYPES", value_delimiter = ',')]
     pub log_types: Vec<String>,
+
+    /// Parse with this schema file (or the schemas below this directory) without building:
+    /// the YAML is checked and interpreted at startup, with the same output as a built-in
+    /// log type, which a loaded one of the same name replaces. Repeatable.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub schema: Vec<PathBuf>,
 
     /// How events are written.
     #[arg(long, value_enum, default_value_t = Format::Json)]

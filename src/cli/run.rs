@@ -62,7 +62,7 @@ pub fn main_with(own: &[&'static LogTypeSet]) -> ExitCode {
         Command::Parse(args) => parse(args),
         Command::List => list(),
         Command::Show { log_type } => show(&log_type),
-        Command::Test { paths } => test(&paths),
+        Command::Test { schema, paths } => test(&schema, paths),
         Command::Check { paths } => ExitCode::from(super::check::run(&paths)),
         Command::Infer {
             name,
@@ -83,7 +83,15 @@ pub fn main_with(own: &[&'static LogTypeSet]) -> ExitCode {
 }
 
 fn parse(args: ParseArgs) -> ExitCode {
-    let candidates = match choose_candidates(&args) {
+    let loaded = if args.schema.is_empty() {
+        Vec::new()
+    } else {
+        match super::schema_option::load("parse", &args.schema) {
+            Ok(loaded) => loaded,
+            Err(status) => return ExitCode::from(status),
+        }
+    };
+    let candidates = match choose_candidates(&args, &loaded) {
         Ok(candidates) => candidates,
         Err(message) => return fatal(&message),
     };
@@ -173,14 +181,21 @@ fn parse(args: ParseArgs) -> ExitCode {
 }
 
 /// The log types to try on each record: `--log-type`, `--log-types`, or every one.
-fn choose_candidates(args: &ParseArgs) -> Result<Candidates, String> {
+/// `loaded`: the log types of `--schema`, which come first and replace built-in ones of the
+/// same name.
+fn choose_candidates(args: &ParseArgs, loaded: &[&'static LogType]) -> Result<Candidates, String> {
+    if !loaded.is_empty() {
+        super::schema_option::note_shadowing_all(loaded);
+    }
     let log_types = match (&args.log_type, args.log_types.as_slice()) {
-        (Some(name), _) => match logschema::find_log_type(name) {
-            Some(log_type) => return Ok(Candidates::one(log_type)),
-            None => return Err(logschema::unknown_log_type_message(name)),
-        },
+        (Some(name), _) => {
+            return super::schema_option::select(loaded, name).map(Candidates::one);
+        }
+        (None, []) if !loaded.is_empty() => loaded.to_vec(),
         (None, []) => return Candidates::every(logschema::log_types()).map(|(every, _)| every),
-        (None, patterns) => classify::select(patterns, logschema::log_types())?,
+        (None, patterns) => {
+            classify::select(patterns, &super::schema_option::registry(loaded))?
+        }
     };
     Candidates::new(log_types)
 }
@@ -264,8 +279,24 @@ fn show(name: &str) -> ExitCode {
     }
 }
 
-fn test(paths: &[std::path::PathBuf]) -> ExitCode {
-    let report = logschema::testing::run_paths(paths);
+fn test(schema: &[PathBuf], mut paths: Vec<PathBuf>) -> ExitCode {
+    let loaded = if schema.is_empty() {
+        Vec::new()
+    } else {
+        match super::schema_option::load("test", schema) {
+            Ok(loaded) => loaded,
+            Err(status) => return ExitCode::from(status),
+        }
+    };
+    if paths.is_empty() {
+        paths = if schema.is_empty() {
+            vec![PathBuf::from("schemas")]
+        } else {
+            super::schema_option::test_paths(schema)
+        };
+    }
+    super::schema_option::note_shadowing_all(&loaded);
+    let report = logschema::testing::run_paths_among(&paths, &loaded);
     let mut text = Vec::new();
     // Writing to memory cannot fail.
     let _ = report.write_to(&mut text);

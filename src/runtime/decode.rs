@@ -218,18 +218,28 @@ impl<'a, T: super::Object<'a>> Decode<'a> for T {
         value: ValueRef<'_, 'a>,
         spec: &'static ValueSpec,
     ) -> Result<Option<Self>, DecodeError> {
-        let Some(value) = present(value, spec) else {
-            return Ok(None);
-        };
-        let parsed = embedded_json(value, spec)?;
-        let value = parsed.as_ref().map_or(value, ValueRef::Json);
-        match value {
-            ValueRef::Json(InputValue::Null) => Ok(None),
-            ValueRef::Json(InputValue::Object(object)) => {
-                T::decode_fields(&ObjectRef::Json(object)).map(Some)
-            }
-            _ => Err(invalid(value, ValueKind::Object)),
+        decode_object_with(value, spec, T::decode_fields)
+    }
+}
+
+/// An object value (a nested object, or embedded JSON text of one) read by `decode_fields`: the
+/// decoding of generated structs, and of the interpreter's dynamic objects.
+pub fn decode_object_with<'a, R>(
+    value: ValueRef<'_, 'a>,
+    spec: &'static ValueSpec,
+    decode_fields: impl FnOnce(&ObjectRef<'_, 'a>) -> Result<R, DecodeError>,
+) -> Result<Option<R>, DecodeError> {
+    let Some(value) = present(value, spec) else {
+        return Ok(None);
+    };
+    let parsed = embedded_json(value, spec)?;
+    let value = parsed.as_ref().map_or(value, ValueRef::Json);
+    match value {
+        ValueRef::Json(InputValue::Null) => Ok(None),
+        ValueRef::Json(InputValue::Object(object)) => {
+            decode_fields(&ObjectRef::Json(object)).map(Some)
         }
+        _ => Err(invalid(value, ValueKind::Object)),
     }
 }
 
@@ -238,35 +248,48 @@ impl<'a, T: Decode<'a>> Decode<'a> for Vec<T> {
         value: ValueRef<'_, 'a>,
         spec: &'static ValueSpec,
     ) -> Result<Option<Self>, DecodeError> {
-        let Some(value) = present(value, spec) else {
-            return Ok(None);
-        };
-        let parsed = embedded_json(value, spec)?;
-        let value = parsed.as_ref().map_or(value, ValueRef::Json);
-        let elements = match value {
-            ValueRef::Json(InputValue::Null) => return Ok(None),
-            ValueRef::Json(InputValue::Array(elements)) => elements,
-            _ => return Err(invalid(value, ValueKind::Array)),
-        };
-        let Some(element_spec) = spec.element else {
-            return Err(DecodeError::value(
-                "the schema gives this array no element type",
-            ));
-        };
-        let mut decoded = Vec::with_capacity(elements.len());
-        for (index, element) in elements.iter().enumerate() {
-            // Null (and empty-valued) elements are dropped, `json` ones too.
-            if matches!(element, InputValue::Null) {
-                continue;
-            }
-            if let Some(element) = T::decode(ValueRef::Json(element), element_spec)
-                .map_err(|error| error.at_index(index))?
-            {
-                decoded.push(element);
-            }
-        }
-        Ok(Some(decoded))
+        decode_array_with(value, spec, T::decode)
     }
+}
+
+/// An array value (or embedded JSON text of one), each element read by `decode_element` with
+/// the element spec: the decoding of `Vec<T>`, and of the interpreter's dynamic arrays.
+pub fn decode_array_with<'a, R>(
+    value: ValueRef<'_, 'a>,
+    spec: &'static ValueSpec,
+    mut decode_element: impl FnMut(
+        ValueRef<'_, 'a>,
+        &'static ValueSpec,
+    ) -> Result<Option<R>, DecodeError>,
+) -> Result<Option<Vec<R>>, DecodeError> {
+    let Some(value) = present(value, spec) else {
+        return Ok(None);
+    };
+    let parsed = embedded_json(value, spec)?;
+    let value = parsed.as_ref().map_or(value, ValueRef::Json);
+    let elements = match value {
+        ValueRef::Json(InputValue::Null) => return Ok(None),
+        ValueRef::Json(InputValue::Array(elements)) => elements,
+        _ => return Err(invalid(value, ValueKind::Array)),
+    };
+    let Some(element_spec) = spec.element else {
+        return Err(DecodeError::value(
+            "the schema gives this array no element type",
+        ));
+    };
+    let mut decoded = Vec::with_capacity(elements.len());
+    for (index, element) in elements.iter().enumerate() {
+        // Null (and empty-valued) elements are dropped, `json` ones too.
+        if matches!(element, InputValue::Null) {
+            continue;
+        }
+        if let Some(element) = decode_element(ValueRef::Json(element), element_spec)
+            .map_err(|error| error.at_index(index))?
+        {
+            decoded.push(element);
+        }
+    }
+    Ok(Some(decoded))
 }
 
 impl<'a> Decode<'a> for Value {

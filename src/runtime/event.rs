@@ -67,7 +67,7 @@ pub fn parse_event_keeping_unknown<'a, T: Object<'a>>(
 }
 
 /// The members of a JSON record that none of `fields` reads, as a JSON object.
-fn unknown_members(input: &ObjectRef<'_, '_>, fields: &[&FieldSpec]) -> serde_json::Value {
+pub fn unknown_members(input: &ObjectRef<'_, '_>, fields: &[&FieldSpec]) -> serde_json::Value {
     let mut unknown = serde_json::Map::new();
     if let ObjectRef::Json(object) = input {
         for (key, value) in object.iter() {
@@ -82,8 +82,34 @@ fn unknown_members(input: &ObjectRef<'_, '_>, fields: &[&FieldSpec]) -> serde_js
     serde_json::Value::Object(unknown)
 }
 
+/// What writing an event needs of its decoded record: every generated struct (through
+/// `Object`), and the interpreter's dynamic objects (`crate::interpret`).
+pub trait DecodedEvent {
+    /// See [`Object::write_fields`].
+    fn write_fields<W: ObjectWriter>(&self, out: &mut W);
+    /// See [`Object::collect_indicators`].
+    fn collect_indicators(&self, sink: &mut IndicatorSink);
+    /// See [`Object::event_time`].
+    fn event_time(&self) -> Option<Timestamp>;
+}
+
+impl<'a, T: Object<'a>> DecodedEvent for T {
+    #[inline(always)]
+    fn write_fields<W: ObjectWriter>(&self, out: &mut W) {
+        Object::write_fields(self, out)
+    }
+    #[inline(always)]
+    fn collect_indicators(&self, sink: &mut IndicatorSink) {
+        Object::collect_indicators(self, sink)
+    }
+    #[inline(always)]
+    fn event_time(&self) -> Option<Timestamp> {
+        Object::event_time(self)
+    }
+}
+
 /// Writes a decoded event; `unknown` is `Some` (an object, maybe empty) with field discovery.
-fn write_decoded<'a, T: Object<'a>>(
+pub fn write_decoded<T: DecodedEvent>(
     event: &T,
     unknown: Option<&serde_json::Value>,
     meta: &EventMeta<'_>,
@@ -105,7 +131,7 @@ fn write_decoded<'a, T: Object<'a>>(
     })
 }
 
-fn write_event<'a, T: Object<'a>>(
+fn write_event<T: DecodedEvent>(
     event: &T,
     unknown: Option<&serde_json::Value>,
     indicators: &mut IndicatorSink,
@@ -132,7 +158,7 @@ fn write_event<'a, T: Object<'a>>(
 
 /// The event's fields, then the `p_*` fields in the order of `crate::lake::arrow_schema`.
 #[inline(always)]
-fn write_members<'a, T: Object<'a>, W: ObjectWriter>(
+fn write_members<T: DecodedEvent, W: ObjectWriter>(
     event: &T,
     unknown: Option<&serde_json::Value>,
     indicators: &mut IndicatorSink,

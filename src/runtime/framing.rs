@@ -525,7 +525,9 @@ pub fn parse_record<'l>(
                     value.kind_name()
                 )));
             };
-            (log_type.parse_event)(&ObjectRef::Json(&record), meta, out)
+            log_type
+                .parse_event
+                .call(&ObjectRef::Json(&record), meta, out)
         }
         ParserSpec::Delimited(spec) => {
             let columns = columns.ok_or_else(|| {
@@ -586,7 +588,7 @@ pub fn parse_record<'l>(
             }
             if spec.expand_fields.is_empty() {
                 let row = Row::new(values, columns, spec.empty_values);
-                return (log_type.parse_event)(&ObjectRef::Row(&row), meta, out);
+                return log_type.parse_event.call(&ObjectRef::Row(&row), meta, out);
             }
             // `expandFields`: the columns (absent when one of `emptyValues`, as a row reads
             // them), then the built values, decoded as a text parser's record.
@@ -631,7 +633,7 @@ mod tests {
     use super::*;
     use crate::runtime::{
         decode, parse_event, IndicatorKind, IndicatorSink, IndicatorSpec, Object, ObjectWriter,
-        RowId, TimeFormat, Timestamp, ValueKind, ValueSpec,
+        ParseEvent, RowId, TimeFormat, Timestamp, ValueKind, ValueSpec,
     };
     use crate::runtime::{FastCapture, FastMatchSpec, FastPattern, TemplatePart};
 
@@ -744,7 +746,9 @@ mod tests {
             envelope: None,
             field_discovery: false,
             fields: FLOW_FIELDS,
-            parse_event: |input, meta, out| parse_event::<Flow>(input, meta, out),
+            parse_event: ParseEvent::Compiled(|input, meta, out| {
+                parse_event::<Flow>(input, meta, out)
+            }),
         }
     }
 

@@ -25,11 +25,46 @@ pub struct LogType {
     pub fields: &'static [&'static FieldSpec],
     /// Decodes one record, validates it, extracts indicators and appends its event to the output:
     /// one JSON line (with its `\n`), or one Arrow row. On error the output is left as it was.
-    pub parse_event: ParseEventFn,
+    pub parse_event: ParseEvent,
 }
 
 pub type ParseEventFn =
     fn(&ObjectRef<'_, '_>, &EventMeta<'_>, &mut dyn EventOutput) -> Result<(), DecodeError>;
+
+/// How a log type turns a record into an event: the generated code's function, or a schema
+/// loaded at run time (`logschema parse --schema`, `crate::interpret`).
+#[derive(Debug, Clone, Copy)]
+pub enum ParseEvent {
+    Compiled(ParseEventFn),
+    Interpreted(&'static dyn InterpretedParser),
+}
+
+/// A log type's record decoder built at run time from a schema's resolved IR.
+pub trait InterpretedParser: std::fmt::Debug + Sync + std::panic::RefUnwindSafe {
+    /// What [`ParseEventFn`] does.
+    fn parse_event(
+        &self,
+        input: &ObjectRef<'_, '_>,
+        meta: &EventMeta<'_>,
+        out: &mut dyn EventOutput,
+    ) -> Result<(), DecodeError>;
+}
+
+impl ParseEvent {
+    /// Decodes, validates and writes one record (see [`LogType::parse_event`]).
+    #[inline]
+    pub fn call(
+        &self,
+        input: &ObjectRef<'_, '_>,
+        meta: &EventMeta<'_>,
+        out: &mut dyn EventOutput,
+    ) -> Result<(), DecodeError> {
+        match self {
+            ParseEvent::Compiled(parse) => parse(input, meta, out),
+            ParseEvent::Interpreted(parser) => parser.parse_event(input, meta, out),
+        }
+    }
+}
 
 /// Where the records are in each JSON document of the input: the elements of the array at
 /// `records` (a path of object keys). A document without that array is a record itself.

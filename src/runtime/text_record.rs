@@ -157,7 +157,9 @@ pub fn expand_and_decode<'l>(
             *seen = value.as_deref();
         }
         let record = TextRecord::new(&*view, columns);
-        (log_type.parse_event)(&ObjectRef::Text(&record), meta, out)
+        log_type
+            .parse_event
+            .call(&ObjectRef::Text(&record), meta, out)
     })
 }
 

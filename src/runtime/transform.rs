@@ -118,7 +118,10 @@ pub fn required<T>(value: Option<T>, spec: &'static FieldSpec) -> Result<T, Deco
 }
 
 /// The value at `path` in a JSON record (null counts as absent).
-fn value_at<'r, 'a>(input: &ObjectRef<'r, 'a>, path: Path) -> Option<&'r InputValue<'a>> {
+pub(crate) fn value_at<'r, 'a>(
+    input: &ObjectRef<'r, 'a>,
+    path: Path,
+) -> Option<&'r InputValue<'a>> {
     let ObjectRef::Json(object) = *input else {
         return None;
     };

@@ -11,8 +11,10 @@ pub mod verdict;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use crate::runtime::LogType;
+
 pub use cases::{find_test_files, load_file, parse_cases, TestCase};
-pub use verdict::check_case;
+pub use verdict::{check_case, check_case_among};
 
 /// The outcome of one test case, or of a test file that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,10 +82,16 @@ impl TestReport {
 
 /// Runs every test case of every `*_tests.yml` file among `paths` (directories searched recursively).
 pub fn run_paths(paths: &[PathBuf]) -> TestReport {
+    run_paths_among(paths, &[])
+}
+
+/// `run_paths`, with the log types of `loaded` (schemas loaded at run time with `--schema`)
+/// taking precedence over the built-in ones of the same name.
+pub fn run_paths_among(paths: &[PathBuf], loaded: &[&'static LogType]) -> TestReport {
     let mut report = TestReport::default();
     for found in find_test_files(paths) {
         match found {
-            Ok(file) => report.outcomes.extend(run_file(file)),
+            Ok(file) => report.outcomes.extend(run_file_among(file, loaded)),
             Err(error) => report.outcomes.push(CaseOutcome {
                 file: error.path,
                 name: None,
@@ -96,13 +104,17 @@ pub fn run_paths(paths: &[PathBuf]) -> TestReport {
 
 /// Runs the test cases of one file; a file that cannot be read or parsed is one failure.
 pub fn run_file(file: PathBuf) -> Vec<CaseOutcome> {
+    run_file_among(file, &[])
+}
+
+fn run_file_among(file: PathBuf, loaded: &[&'static LogType]) -> Vec<CaseOutcome> {
     match load_file(&file) {
         Ok(cases) => cases
             .iter()
             .map(|case| CaseOutcome {
                 file: file.clone(),
                 name: Some(case.name.clone()),
-                failures: check_case(case),
+                failures: check_case_among(case, loaded),
             })
             .collect(),
         Err(message) => vec![CaseOutcome {

@@ -8,7 +8,7 @@ use crate::pipeline::classify::RecordFraming;
 use crate::pipeline::lines::{Line, DEFAULT_MAX_LINE_BYTES};
 use crate::pipeline::parse::parse_line;
 use crate::pipeline::splitter::Splitter;
-use crate::runtime::{EventMeta, Framer, LineKind, LogType, RowId};
+use crate::runtime::{EventMeta, Framer, LineKind, LogType, RowId, Timestamp};
 
 /// What parsing a case's input produced.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -22,13 +22,39 @@ pub struct CaseOutput {
 
 pub fn parse_input(log_type: &'static LogType, input: &str) -> CaseOutput {
     let mut output = CaseOutput::default();
+    for_each_record(
+        log_type,
+        input,
+        chrono::Utc::now(),
+        |line_number, parsed| match parsed {
+            Ok(event_line) => match serde_json::from_slice(event_line) {
+                Ok(event) => output.events.push(event),
+                Err(error) => output.problems.push(format!(
+                    "line {line_number}: the event is not valid JSON ({error}): {}",
+                    String::from_utf8_lossy(event_line).trim_end()
+                )),
+            },
+            Err(reason) => output.rejections.push((line_number, reason)),
+        },
+    );
+    output
+}
+
+/// Parses `input` line by line as `logschema parse` does (row ids count from 0 with prefix 0,
+/// every event gets `parse_time`), and hands each record's outcome to `on_record` with its line
+/// number: the event's JSON line (with its `\n`), or why the record was rejected.
+pub fn for_each_record(
+    log_type: &'static LogType,
+    input: &str,
+    parse_time: Timestamp,
+    mut on_record: impl FnMut(u64, Result<&[u8], String>),
+) {
     let mut framer = Framer::new(log_type);
     let mut lines = Splitter::new(
         RecordFraming::of(log_type),
         input.as_bytes(),
         DEFAULT_MAX_LINE_BYTES,
     );
-    let parse_time = chrono::Utc::now();
     let mut sequence = 0;
     let mut event_line = Vec::new();
     // Reading from memory cannot fail; stop if it ever does.
@@ -37,7 +63,7 @@ pub fn parse_input(log_type: &'static LogType, input: &str) -> CaseOutput {
             Line::Text(text) => text,
             Line::Invalid { reason, .. } => {
                 if !framer.skips_unreadable() {
-                    output.rejections.push((line_number, reason));
+                    on_record(line_number, Err(reason));
                 }
                 continue;
             }
@@ -59,15 +85,8 @@ pub fn parse_input(log_type: &'static LogType, input: &str) -> CaseOutput {
         sequence += 1;
         event_line.clear();
         match parse_line(log_type, text, columns, &meta, &mut event_line) {
-            Ok(()) => match serde_json::from_slice(&event_line) {
-                Ok(event) => output.events.push(event),
-                Err(error) => output.problems.push(format!(
-                    "line {line_number}: the event is not valid JSON ({error}): {}",
-                    String::from_utf8_lossy(&event_line).trim_end()
-                )),
-            },
-            Err(reason) => output.rejections.push((line_number, reason)),
+            Ok(()) => on_record(line_number, Ok(&event_line)),
+            Err(reason) => on_record(line_number, Err(reason)),
         }
     }
-    output
 }

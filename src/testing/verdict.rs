@@ -5,16 +5,27 @@ use serde_json::Value;
 use super::cases::TestCase;
 use super::compare::compare_event_of;
 use super::run::{parse_input, CaseOutput};
-use crate::runtime::FieldSpec;
+use crate::runtime::{FieldSpec, LogType};
 
 /// Runs the case; returns one readable line per problem (empty when it passed).
 pub fn check_case(case: &TestCase) -> Vec<String> {
-    let Some(log_type) = crate::find_log_type(&case.log_type) else {
+    check_case_among(case, &[])
+}
+
+/// `check_case`, looking the case's log type up in `loaded` (schemas loaded at run time, with
+/// `--schema`) before the built-in ones.
+pub fn check_case_among(case: &TestCase, loaded: &[&'static LogType]) -> Vec<String> {
+    let found = loaded
+        .iter()
+        .copied()
+        .find(|log_type| log_type.name == case.log_type)
+        .or_else(|| crate::find_log_type(&case.log_type));
+    let Some(log_type) = found else {
         // The schema is there but the binary predates it: say that, not "unknown".
         if let Some(file) = crate::staleness::schema_file_declaring(&case.log_type) {
             return vec![format!(
                 "log type {:?} ({file}) is not built into this binary: rebuild with `cargo \
-                 build --release`",
+                 build --release`, or run it without building: `logschema test --schema {file}`",
                 case.log_type
             )];
         }

@@ -47,9 +47,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: CUSTOM_WEB_AUDIT_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        CustomWebAudit<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<CustomWebAudit<'_>>(input, meta, out)
+    }),
 };
 
 static CUSTOM_WEB_AUDIT__ROLES__ELEMENT: rt::ValueSpec = rt::ValueKind::String.spec();

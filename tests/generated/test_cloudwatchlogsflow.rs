@@ -63,9 +63,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     }),
     field_discovery: false,
     fields: TEST_CLOUD_WATCH_LOGS_FLOW_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        TestCloudWatchLogsFlow<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestCloudWatchLogsFlow<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_CLOUD_WATCH_LOGS_FLOW__VERSION: rt::FieldSpec = rt::ValueKind::Int

@@ -40,9 +40,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: TEST_CSV_SALESFORCE_LOGIN_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        TestCsvSalesforceLogin<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestCsvSalesforceLogin<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_CSV_SALESFORCE_LOGIN__EVENT_TYPE: rt::FieldSpec = rt::ValueKind::String

@@ -84,9 +84,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: TEST_CSV_ZEEK_HTTP_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        TestCsvZeekHttp<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestCsvZeekHttp<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_CSV_ZEEK_HTTP__TS: rt::FieldSpec = rt::ValueKind::Timestamp

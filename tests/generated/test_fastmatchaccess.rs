@@ -88,9 +88,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: TEST_FAST_MATCH_ACCESS_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        TestFastMatchAccess<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestFastMatchAccess<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_FAST_MATCH_ACCESS__REMOTE_HOST_IP_ADDRESS: rt::FieldSpec = rt::ValueKind::String

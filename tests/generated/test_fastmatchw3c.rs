@@ -80,9 +80,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: TEST_FAST_MATCH_W3C_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        TestFastMatchW3c<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestFastMatchW3c<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_FAST_MATCH_W3C__TIMESTAMP: rt::FieldSpec = rt::ValueKind::Timestamp

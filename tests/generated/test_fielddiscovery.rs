@@ -20,9 +20,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: true,
     fields: TEST_FIELD_DISCOVERY_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event_keeping_unknown::<
-        TestFieldDiscovery<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event_keeping_unknown::<TestFieldDiscovery<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_FIELD_DISCOVERY__ACTION: rt::FieldSpec = rt::ValueKind::String

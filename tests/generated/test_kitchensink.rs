@@ -147,9 +147,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: TEST_KITCHEN_SINK_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        TestKitchenSink<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestKitchenSink<'_>>(input, meta, out)
+    }),
 };
 
 static TEST_KITCHEN_SINK__F_STRINGS__ELEMENT: rt::ValueSpec = rt::ValueKind::String

@@ -69,9 +69,11 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: true,
     fields: TEST_OSQUERY_DIFFERENTIAL_RESULT_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event_keeping_unknown::<
-        TestOsqueryDifferentialResult<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event_keeping_unknown::<
+            TestOsqueryDifferentialResult<'_>,
+        >(input, meta, out)
+    }),
 };
 
 static TEST_OSQUERY_DIFFERENTIAL_RESULT__IP_ADDRESSES__ELEMENT: rt::ValueSpec = rt::ValueKind::String

@@ -117,9 +117,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: TEST_REGEX_ACCESS_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        TestRegexAccess<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestRegexAccess<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_REGEX_ACCESS__REMOTE_HOST_IP_ADDRESS: rt::FieldSpec = rt::ValueKind::String

@@ -78,9 +78,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: TEST_REGEX_SYSLOG_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        TestRegexSyslog<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestRegexSyslog<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_REGEX_SYSLOG__PRIORITY: rt::FieldSpec = rt::ValueKind::SmallInt

@@ -34,9 +34,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: TEST_TIME_LAYOUTS_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        TestTimeLayouts<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestTimeLayouts<'_>>(input, meta, out)
+    }),
 };
 
 static TEST_TIME_LAYOUTS__LAYOUTS_IN_ARRAY__ELEMENT: rt::ValueSpec = rt::ValueKind::Timestamp

@@ -38,9 +38,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: TEST_TRANSFORMATIONS_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<
-        TestTransformations<'_>,
-    >(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestTransformations<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_TRANSFORMATIONS__TIME: rt::FieldSpec = rt::ValueKind::Timestamp

@@ -64,6 +64,7 @@ pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitE
     let parser = parser_spec(&log_type.parser);
     let envelope = envelope_spec(log_type.envelope.as_ref());
     let log_type_path = rt("LogType");
+    let compiled = rt("ParseEvent::Compiled");
     // With field discovery the record's undeclared keys are kept: another runtime entry point.
     let parse_event = rt(if log_type.field_discovery {
         "parse_event_keeping_unknown"
@@ -87,7 +88,7 @@ pub(super) fn log_type_static(ctx: &LogTypeContext) -> Result<TokenStream, EmitE
             envelope: #envelope,
             field_discovery: #field_discovery,
             fields: #root_fields,
-            parse_event: |input, meta, out| #parse_event::<#root_type>(input, meta, out),
+            parse_event: #compiled(|input, meta, out| { #parse_event::<#root_type>(input, meta, out) }),
         };
     })
 }

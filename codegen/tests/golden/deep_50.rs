@@ -514,7 +514,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: TEST_DEEP_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<TestDeep<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestDeep<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_DEEP__LEVEL0: rt::FieldSpec = rt::ValueKind::Object

@@ -33,7 +33,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: EXAMPLE_DNS_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<ExampleDns<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<ExampleDns<'_>>(input, meta, out)
+    }),
 };
 
 static EXAMPLE_DNS__ANSWERS__ELEMENT: rt::ValueSpec = rt::ValueKind::Object

@@ -38,7 +38,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: EXAMPLE_FLOW_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<ExampleFlow<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<ExampleFlow<'_>>(input, meta, out)
+    }),
 };
 
 static EXAMPLE_FLOW__HASHES__ELEMENT__ELEMENT: rt::ValueSpec = rt::ValueKind::String

@@ -30,7 +30,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: ODD_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<Odd<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<Odd<'_>>(input, meta, out)
+    }),
 };
 
 static ODD__SELF___PATTERN_0: rt::Pattern = rt::Pattern::new("^\"(\\S+)\"\\\\$");

@@ -27,7 +27,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: TEST_UNICODE_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<TestUnicode<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestUnicode<'_>>(input, meta, out)
+    }),
 };
 
 static TEST_UNICODE___MOJI__ELEMENT: rt::ValueSpec = rt::ValueKind::String.spec();

@@ -28,7 +28,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: TEST_WIDE_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<TestWide<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<TestWide<'_>>(input, meta, out)
+    }),
 };
 
 pub static TEST_WIDE__TIME: rt::FieldSpec = rt::ValueKind::Timestamp

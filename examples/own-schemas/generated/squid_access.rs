@@ -118,7 +118,9 @@ pub static LOG_TYPE: rt::LogType = rt::LogType {
     envelope: None,
     field_discovery: false,
     fields: SQUID_ACCESS_FIELDS,
-    parse_event: |input, meta, out| rt::parse_event::<SquidAccess<'_>>(input, meta, out),
+    parse_event: rt::ParseEvent::Compiled(|input, meta, out| {
+        rt::parse_event::<SquidAccess<'_>>(input, meta, out)
+    }),
 };
 
 pub static SQUID_ACCESS__TIME: rt::FieldSpec = rt::ValueKind::Timestamp
