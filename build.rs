@@ -45,7 +45,8 @@ fn write_test_wide_schema() -> Result<(), String> {
     let path = out_dir.join("test_wide_1000.rs");
     // Left alone when unchanged, so its timestamp does not trigger a rebuild.
     if std::fs::read_to_string(&path).ok().as_deref() != Some(code) {
-        std::fs::write(&path, code).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        std::fs::write(&path, code)
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
     }
     Ok(())
 }

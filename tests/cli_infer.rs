@@ -123,23 +123,43 @@ fn from_unknown_drafts_the_fields_a_discovering_schema_lacks() {
 }
 
 /// A draft from each shipped AWS sample (JSON records, or text lines through `--parser csv`),
-/// run on those samples with `parse --schema`: every record is accepted.
+/// run on those samples with `parse --schema`: every record is accepted; and the test cases
+/// `--tests` drafted beside it pass.
 #[test]
 fn a_schema_inferred_from_each_aws_sample_parses_it_with_zero_rejects() {
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let work = tempfile::tempdir().expect("tempdir");
     let mut names: Vec<String> = std::fs::read_dir(&samples)
         .expect("samples/")
-        .map(|entry| entry.expect("an entry").file_name().to_string_lossy().into_owned())
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .filter(|name| name.contains("aws-doc") || name.starts_with("vpcflow"))
         .collect();
     names.sort();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {
         let sample = samples.join(&name);
-        let parser = if name.ends_with(".log") { "csv" } else { "json" };
+        let parser = if name.ends_with(".log") {
+            "csv"
+        } else {
+            "json"
+        };
+        let tests = work.path().join(format!("{name}_tests.yml"));
         let output = logschema()
-            .args(["infer", "--name", "Custom.Inferred", "--parser", parser])
+            .args([
+                "infer",
+                "--name",
+                "Custom.Inferred",
+                "--parser",
+                parser,
+                "--tests",
+            ])
+            .arg(&tests)
             .arg(&sample)
             .output()
             .expect("logschema runs");
@@ -162,5 +182,23 @@ fn a_schema_inferred_from_each_aws_sample_parses_it_with_zero_rejects() {
         );
         assert!(stderr.contains(" 0 records rejected"), "{name}: {stderr}");
         assert!(!stdout_text(&parsed).is_empty(), "{name}: no events");
+        // `--tests` wrote the first samples with the draft's events: they pass.
+        let tested = logschema()
+            .args(["test", "--schema"])
+            .arg(&schema)
+            .arg(&tests)
+            .output()
+            .expect("logschema runs");
+        let report = stdout_text(&tested);
+        assert_eq!(
+            exit_code(&tested),
+            0,
+            "{name}: {report}{}",
+            stderr_text(&tested)
+        );
+        assert!(
+            report.contains(" passed, 0 failed") && !report.starts_with("0 passed"),
+            "{name}: {report}"
+        );
     }
 }

@@ -18,12 +18,19 @@ fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every schema under `schemas/`, loaded by the interpreter, by name.
+/// The schema directories of this package's build: the shipped log types and the test-only
+/// ones (built in for these tests through the `test-log-types` feature).
+const SCHEMA_DIRS: [&str; 2] = ["schemas", "tests/schemas"];
+
+/// Every schema of [`SCHEMA_DIRS`], loaded by the interpreter, by name.
 fn interpreted() -> BTreeMap<&'static str, &'static LogType> {
     let root = manifest_dir();
     let mut sources = Vec::new();
-    for entry in walkdir::WalkDir::new(root.join("schemas")).sort_by_file_name() {
-        let entry = entry.expect("schemas/ is readable");
+    let walks = SCHEMA_DIRS
+        .iter()
+        .flat_map(|dir| walkdir::WalkDir::new(root.join(dir)).sort_by_file_name());
+    for entry in walks {
+        let entry = entry.expect("the schema directories are readable");
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_file() && logschema_codegen::is_schema_file_name(&name) {
             let path = entry.path().strip_prefix(&root).expect("below the crate");
@@ -85,10 +92,14 @@ fn every_shipped_schema_agrees_on_its_test_inputs() {
     assert_eq!(
         interpreted.keys().copied().collect::<Vec<_>>(),
         built_in,
-        "the same log types are built in and loaded from schemas/"
+        "the same log types are built in and loaded from the schema directories"
     );
     let mut compared: BTreeMap<&str, usize> = BTreeMap::new();
-    for found in logschema::testing::find_test_files(&[manifest_dir().join("schemas")]) {
+    let dirs: Vec<PathBuf> = SCHEMA_DIRS
+        .iter()
+        .map(|dir| manifest_dir().join(dir))
+        .collect();
+    for found in logschema::testing::find_test_files(&dirs) {
         let file = found.expect("test files are readable");
         let cases = logschema::testing::load_file(&file).expect("test files parse");
         for case in cases {

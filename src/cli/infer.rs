@@ -3,7 +3,12 @@
 //! Exit status: 0 a schema was written, 1 nothing to infer from (no readable record), with the
 //! reason on standard error.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use logschema::testing::compare::IGNORED_FIELDS;
+use logschema::testing::run::for_each_record;
+use logschema_codegen::SchemaSource;
+use serde::Serialize;
 
 use logschema::infer::text::{TextLayout, EMPTY_VALUES, LAYOUT_LINES};
 use logschema::infer::yaml::to_schema_yaml_with_parser;
@@ -24,13 +29,24 @@ pub enum Samples {
     Csv { delimiter: Option<char> },
 }
 
-/// Reads every record of `paths` and prints the schema named `name`; returns the exit status.
-pub fn run(name: &str, samples: Samples, paths: &[PathBuf]) -> u8 {
+/// Test cases written by `--tests`: the first this many records.
+const TEST_CASES: usize = 3;
+
+/// Reads every record of `paths` and prints the schema named `name` (and, with `tests`, writes
+/// test cases there); returns the exit status.
+pub fn run(name: &str, samples: Samples, tests: Option<&Path>, paths: &[PathBuf]) -> u8 {
+    if tests.is_some() && matches!(samples, Samples::Json { from_unknown: true }) {
+        eprintln!(
+            "logschema: infer: --tests needs the original records, not --from-unknown events"
+        );
+        return 1;
+    }
     let mut folder = match samples {
         Samples::Json { from_unknown } => Folder::Json {
             from_unknown,
             root: ObjectShape::default(),
             skipped: 0,
+            first: Vec::new(),
         },
         Samples::Csv { delimiter } => Folder::Csv(CsvFolder::new(delimiter)),
     };
@@ -53,7 +69,7 @@ pub fn run(name: &str, samples: Samples, paths: &[PathBuf]) -> u8 {
             }
         }
     }
-    let (root, parser, records, skipped) = match folder.finish() {
+    let (root, parser, records, skipped, first_records) = match folder.finish() {
         Ok(done) => done,
         Err(message) => {
             eprintln!("logschema: infer: {message}");
@@ -66,12 +82,81 @@ pub fn run(name: &str, samples: Samples, paths: &[PathBuf]) -> u8 {
     } else {
         format!("{records} sample {noun}")
     };
-    print!(
-        "{}",
-        to_schema_yaml_with_parser(name, &about, parser.as_deref(), &root)
-    );
+    let schema = to_schema_yaml_with_parser(name, &about, parser.as_deref(), &root);
+    if let Some(tests) = tests {
+        if let Err(message) = write_tests(name, &schema, &first_records, tests) {
+            eprintln!("logschema: infer: {}: {message}", tests.display());
+            return 1;
+        }
+    }
+    print!("{schema}");
     eprintln!("logschema: infer: {name} from {about}");
     0
+}
+
+/// One document of a test file, keys in Panther's order.
+#[derive(Serialize)]
+struct TestCaseYaml<'a> {
+    name: String,
+    #[serde(rename = "logType")]
+    log_type: &'a str,
+    input: &'a str,
+    result: String,
+}
+
+/// Runs the draft (interpreted, as `--schema` does) on the first records and writes each with
+/// its event as a test case.
+fn write_tests(name: &str, schema: &str, records: &[String], path: &Path) -> Result<(), String> {
+    let source = SchemaSource {
+        path: format!("{name}.yml"),
+        text: schema.to_string(),
+    };
+    let log_type = match logschema::interpret::load(&[source]) {
+        Ok(log_types) => log_types
+            .into_iter()
+            .next()
+            .ok_or("the draft has no log type")?,
+        Err(error) => return Err(format!("the draft does not load: {error:?}")),
+    };
+    let mut text = format!(
+        "# Test cases for {name}, drafted by `logschema infer` from its first samples: each\n\
+         # result is what the draft schema makes of the input. Check them as you check the draft.\n"
+    );
+    for (index, input) in records.iter().enumerate() {
+        let mut events = Vec::new();
+        for_each_record(log_type, input, chrono::Utc::now(), |_, outcome| {
+            if let Ok(line) = outcome {
+                events.push(line.to_vec());
+            }
+        });
+        let [line] = events.as_slice() else {
+            // A record the draft rejects (or splits) is no test case.
+            continue;
+        };
+        // Read as YAML (JSON is YAML) for a map that keeps the event's key order.
+        let mut event: serde_yaml::Value =
+            serde_yaml::from_slice(line).map_err(|error| error.to_string())?;
+        if let Some(object) = event.as_mapping_mut() {
+            for field in IGNORED_FIELDS {
+                object.remove(field);
+            }
+            // Without an event time it is the parse time, which a test cannot pin.
+            if !log_type.fields.iter().any(|field| field.is_event_time) {
+                object.remove("p_event_time");
+            }
+        }
+        let result = serde_json::to_string_pretty(&event).map_err(|error| error.to_string())?;
+        let case = TestCaseYaml {
+            name: format!("Sample {}", index + 1),
+            log_type: name,
+            input: input.trim_end(),
+            result,
+        };
+        let yaml = serde_yaml::to_string(&case).map_err(|error| error.to_string())?;
+        text.push_str("---\n");
+        text.push_str(&yaml);
+    }
+    std::fs::write(path, text).map_err(|error| error.to_string())
 }
 
 enum Folder {
@@ -80,12 +165,14 @@ enum Folder {
         root: ObjectShape,
         /// Values that were not JSON objects.
         skipped: u64,
+        /// The first records' text.
+        first: Vec<String>,
     },
     Csv(CsvFolder),
 }
 
-/// The folded shape, the `parser:` section, records and skipped values.
-type Folded = (ObjectShape, Option<String>, u64, u64);
+/// The folded shape, the `parser:` section, records and skipped values, the first records.
+type Folded = (ObjectShape, Option<String>, u64, u64, Vec<String>);
 
 impl Folder {
     fn read(&mut self, opened: Opened) -> std::io::Result<()> {
@@ -94,7 +181,8 @@ impl Folder {
                 from_unknown,
                 root,
                 skipped,
-            } => read_json(opened, *from_unknown, root, skipped),
+                first,
+            } => read_json(opened, *from_unknown, root, skipped, first),
             Folder::Csv(csv) => csv.read(opened),
         }
     }
@@ -104,9 +192,14 @@ impl Folder {
             Folder::Json { root, skipped, .. } if root.seen == 0 => Err(format!(
                 "no JSON object records to infer from ({skipped} skipped)"
             )),
-            Folder::Json { root, skipped, .. } => {
+            Folder::Json {
+                root,
+                skipped,
+                first,
+                ..
+            } => {
                 let records = root.seen;
-                Ok((root, None, records, skipped))
+                Ok((root, None, records, skipped, first))
             }
             Folder::Csv(csv) => csv.finish(),
         }
@@ -118,6 +211,7 @@ fn read_json(
     from_unknown: bool,
     root: &mut ObjectShape,
     skipped: &mut u64,
+    first: &mut Vec<String>,
 ) -> std::io::Result<()> {
     let mut values = JsonStream::new(opened.stream, DEFAULT_MAX_LINE_BYTES, None);
     while let Some((_, line)) = values.next_line()? {
@@ -126,7 +220,12 @@ fn read_json(
             continue;
         };
         match json_in::parse(text) {
-            Ok(InputValue::Object(object)) if !from_unknown => root.add(&object),
+            Ok(InputValue::Object(object)) if !from_unknown => {
+                root.add(&object);
+                if first.len() < TEST_CASES {
+                    first.push(text.to_string());
+                }
+            }
             Ok(InputValue::Object(event)) => match event.get("p_unknown") {
                 Some(InputValue::Object(unknown)) => root.add(unknown),
                 // An event with nothing unknown adds no keys, but counts.
@@ -149,6 +248,10 @@ struct CsvFolder {
     root: ObjectShape,
     empty_seen: [bool; 2],
     skipped: u64,
+    /// The first file's first record line (its header, if the files have one).
+    first_line: Option<String>,
+    /// The first record lines folded in.
+    first: Vec<String>,
 }
 
 impl CsvFolder {
@@ -160,7 +263,24 @@ impl CsvFolder {
             root: ObjectShape::default(),
             empty_seen: [false; 2],
             skipped: 0,
+            first_line: None,
+            first: Vec::new(),
         }
+    }
+
+    fn first_records(&self) -> Vec<String> {
+        let header = self
+            .layout
+            .as_ref()
+            .filter(|layout| layout.has_header)
+            .and(self.first_line.as_deref());
+        self.first
+            .iter()
+            .map(|line| match header {
+                Some(header) => format!("{header}\n{line}"),
+                None => line.clone(),
+            })
+            .collect()
     }
 
     fn read(&mut self, opened: Opened) -> std::io::Result<()> {
@@ -177,6 +297,9 @@ impl CsvFolder {
             }
             let first = first_of_file && !text.starts_with('#');
             first_of_file &= !first;
+            if first && self.first_line.is_none() {
+                self.first_line = Some(text.to_string());
+            }
             match &self.layout {
                 Some(_) => self.fold(text, first),
                 None => {
@@ -202,6 +325,9 @@ impl CsvFolder {
         let Some(layout) = &self.layout else { return };
         if layout.skips(line) || (layout.has_header && first_of_file) {
             return;
+        }
+        if self.first.len() < TEST_CASES {
+            self.first.push(line.to_string());
         }
         let markers = layout.empty_markers(line);
         self.empty_seen[0] |= markers[0];
@@ -231,6 +357,7 @@ impl CsvFolder {
             .collect();
         let parser = layout.parser_yaml(&empty);
         let records = self.root.seen;
-        Ok((self.root, Some(parser), records, self.skipped))
+        let first = self.first_records();
+        Ok((self.root, Some(parser), records, self.skipped, first))
     }
 }

@@ -77,6 +77,11 @@ pub enum Command {
         /// [default: guessed among tab, `,`, `;`, `|` and space].
         #[arg(long, value_name = "CHAR", value_parser = one_char)]
         delimiter: Option<char>,
+        /// Also write test cases to FILE (`<name>_tests.yml` beside the schema): the first
+        /// samples as inputs, the draft's own events as results, so the log type is tested from
+        /// its first commit. Review them as you review the draft.
+        #[arg(long, value_name = "FILE")]
+        tests: Option<PathBuf>,
         /// Sample files or directories (gzip is read too); none or `-`: standard input.
         paths: Vec<PathBuf>,
     },

@@ -69,13 +69,14 @@ pub fn main_with(own: &[&'static LogTypeSet]) -> ExitCode {
             from_unknown,
             parser,
             delimiter,
+            tests,
             paths,
         } => {
             let samples = match parser {
                 super::InferParser::Json => super::infer::Samples::Json { from_unknown },
                 super::InferParser::Csv => super::infer::Samples::Csv { delimiter },
             };
-            ExitCode::from(super::infer::run(&name, samples, &paths))
+            ExitCode::from(super::infer::run(&name, samples, tests.as_deref(), &paths))
         }
         Command::Diff(args) => ExitCode::from(super::diff::run(&args)),
         Command::Ddl(args) => table_ddl(&args),
@@ -193,9 +194,7 @@ fn choose_candidates(args: &ParseArgs, loaded: &[&'static LogType]) -> Result<Ca
         }
         (None, []) if !loaded.is_empty() => loaded.to_vec(),
         (None, []) => return Candidates::every(logschema::log_types()).map(|(every, _)| every),
-        (None, patterns) => {
-            classify::select(patterns, &super::schema_option::registry(loaded))?
-        }
+        (None, patterns) => classify::select(patterns, &super::schema_option::registry(loaded))?,
     };
     Candidates::new(log_types)
 }
