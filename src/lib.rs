@@ -14,6 +14,8 @@ pub mod runtime;
 pub mod staleness;
 pub mod store;
 pub mod testing;
+#[cfg(feature = "worker")]
+pub mod worker;
 
 /// The code `build.rs` generated from `schemas/`: one module per log type and the registry.
 pub mod generated {

@@ -58,6 +58,10 @@ fn main() -> ExitCode {
         } => ExitCode::from(cli::infer::run(&name, from_unknown, &paths)),
         Command::Diff(args) => ExitCode::from(cli::diff::run(&args)),
         Command::Ddl(args) => table_ddl(&args),
+        #[cfg(feature = "worker")]
+        Command::Worker(args) => ExitCode::from(cli::worker::worker(args)),
+        #[cfg(feature = "lambda")]
+        Command::Lambda(args) => ExitCode::from(cli::worker::lambda(args)),
     }
 }
 

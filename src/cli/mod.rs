@@ -5,6 +5,8 @@ pub mod diff;
 pub mod infer;
 mod schema_files;
 pub mod show;
+#[cfg(feature = "worker")]
+pub mod worker;
 
 use std::path::PathBuf;
 
@@ -62,6 +64,12 @@ pub enum Command {
         /// Sample files or directories (gzip is read too); none or `-`: standard input.
         paths: Vec<PathBuf>,
     },
+    /// Take S3 event notifications from an SQS queue and parse each new object into the lake.
+    #[cfg(feature = "worker")]
+    Worker(worker::WorkerArgs),
+    /// Run as an AWS Lambda function with an SQS event source (docs/workers.md).
+    #[cfg(feature = "lambda")]
+    Lambda(worker::LambdaArgs),
 }
 
 /// How events are written.
