@@ -409,7 +409,7 @@ fn three_workers_put_every_record_in_the_lake_exactly_once() {
 }
 
 /// Records of the big object: a worker is killed while it parses it.
-const BIG_LINES: usize = 200_000;
+const BIG_LINES: usize = 50_000;
 
 /// A big object: a worker is killed while it parses it.
 fn big_flow_object() -> Vec<u8> {
