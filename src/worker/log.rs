@@ -1,4 +1,5 @@
-//! Structured logs: one JSON object a line on standard error, with the time and level first.
+//! Structured logs: one JSON object a line on standard error (keys sorted), with the time and
+//! the level.
 
 use std::io::Write;
 
