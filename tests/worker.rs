@@ -186,7 +186,10 @@ struct Worker {
 impl Worker {
     fn start(moto: &MotoServer, work: &Path, name: &str, queue: &str, extra: &[&str]) -> Worker {
         let sources = work.join("sources.yml");
-        std::fs::write(&sources, SOURCES).unwrap();
+        // Once: rewriting it while an earlier worker reads it at start would race.
+        if !sources.exists() {
+            std::fs::write(&sources, SOURCES).unwrap();
+        }
         let log = work.join(format!("{name}.log"));
         let mut command = logschema();
         command
