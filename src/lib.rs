@@ -21,6 +21,8 @@ pub mod runtime;
 pub mod staleness;
 pub mod store;
 pub mod testing;
+#[cfg(feature = "worker")]
+pub mod worker;
 
 pub use registry::{add_log_types, find_log_type, generated, log_type_sets, log_types, LogTypeSet};
 

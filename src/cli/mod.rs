@@ -8,6 +8,8 @@ mod run;
 mod schema_files;
 pub mod schema_option;
 pub mod show;
+#[cfg(feature = "worker")]
+pub mod worker;
 
 use run::print_stdout;
 pub use run::{main, main_with};
@@ -85,6 +87,12 @@ pub enum Command {
         /// Sample files or directories (gzip is read too); none or `-`: standard input.
         paths: Vec<PathBuf>,
     },
+    /// Take S3 event notifications from an SQS queue and parse each new object into the lake.
+    #[cfg(feature = "worker")]
+    Worker(worker::WorkerArgs),
+    /// Run as an AWS Lambda function with an SQS event source (docs/workers.md).
+    #[cfg(feature = "lambda")]
+    Lambda(worker::LambdaArgs),
 }
 
 /// The samples' format for `infer`.

@@ -80,6 +80,10 @@ pub fn main_with(own: &[&'static LogTypeSet]) -> ExitCode {
         }
         Command::Diff(args) => ExitCode::from(super::diff::run(&args)),
         Command::Ddl(args) => table_ddl(&args),
+        #[cfg(feature = "worker")]
+        Command::Worker(args) => ExitCode::from(super::worker::worker(args)),
+        #[cfg(feature = "lambda")]
+        Command::Lambda(args) => ExitCode::from(super::worker::lambda(args)),
     }
 }
 

@@ -27,6 +27,12 @@ pub enum InputArg {
     Path(PathBuf),
     /// `s3://bucket/prefix`: every object whose key starts with the prefix.
     S3(String),
+    /// `s3://bucket/key`: exactly that object, whose size is known (`logschema worker` is told
+    /// of objects one at a time by S3 event notifications).
+    S3Object {
+        url: String,
+        size: u64,
+    },
 }
 
 impl InputArg {
@@ -109,6 +115,29 @@ pub fn expand(arg: &InputArg) -> Vec<Expanded> {
         InputArg::Path(path) if path.is_dir() => expand_directory(path),
         InputArg::Path(path) => vec![Expanded::Source(Source::File(path.clone()))],
         InputArg::S3(url) => expand_s3(url),
+        InputArg::S3Object { url, size } => expand_s3_object(url, *size),
+    }
+}
+
+/// The one object `url` names, without listing (a key may be the prefix of other keys).
+fn expand_s3_object(url: &str, size: u64) -> Vec<Expanded> {
+    let unreadable = |message: String| {
+        vec![Expanded::Unreadable {
+            name: escape::name(url).into_owned(),
+            message,
+        }]
+    };
+    let location = match S3Url::parse(url) {
+        Ok(location) => location,
+        Err(error) => return unreadable(error.to_string()),
+    };
+    match S3Store::connect(&location.bucket) {
+        Ok(store) => vec![Expanded::Source(Source::S3 {
+            store: Arc::new(store),
+            key: location.prefix,
+            size,
+        })],
+        Err(error) => unreadable(error.to_string()),
     }
 }
 

@@ -89,19 +89,37 @@ pub fn run<W: Write, E: Write>(options: &ParseOptions, events: W, messages: E) -
 
 /// Runs the pipeline, handing events to `sink`.
 pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, messages: E) -> RunStatus {
+    run_summarised(options, sink, messages).0
+}
+
+/// [`run_into`], also returning the counts per input (`logschema worker` logs them).
+pub fn run_summarised<S: EventSink, E: Write>(
+    options: &ParseOptions,
+    sink: S,
+    messages: E,
+) -> (RunStatus, report::Summary) {
+    let status = run_counted(options, sink, messages);
+    (status.0, status.1.unwrap_or_default())
+}
+
+fn run_counted<S: EventSink, E: Write>(
+    options: &ParseOptions,
+    sink: S,
+    messages: E,
+) -> (RunStatus, Option<report::Summary>) {
     if options.threads > MAX_THREADS {
         let message = format!(
             "{} worker threads asked for: at most {MAX_THREADS}",
             options.threads
         );
         report_fatal(messages, &message);
-        return RunStatus::Failed;
+        return (RunStatus::Failed, None);
     }
     let framing = match options.candidates.framing() {
         Ok(framing) => framing,
         Err(message) => {
             report_fatal(messages, &message);
-            return RunStatus::Failed;
+            return (RunStatus::Failed, None);
         }
     };
     let rejects = match &options.rejects {
@@ -114,7 +132,7 @@ pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, message
                     messages,
                     &format!("{path}: cannot open the rejects file: {error}"),
                 );
-                return RunStatus::Failed;
+                return (RunStatus::Failed, None);
             }
         },
     };
@@ -122,7 +140,7 @@ pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, message
         Ok(pool) => pool,
         Err(error) => {
             report_fatal(messages, &format!("cannot start worker threads: {error}"));
-            return RunStatus::Failed;
+            return (RunStatus::Failed, None);
         }
     };
     let run_meta = Arc::new(RunMeta {
@@ -168,7 +186,7 @@ pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, message
 
     let stop = stop.or_else(|| output.finish().err());
     match stop {
-        Some(Stop::BrokenPipe) => return RunStatus::Success,
+        Some(Stop::BrokenPipe) => return (RunStatus::Success, Some(output.summary)),
         Some(Stop::Fatal(message)) => {
             output.message(&format!("logschema: {message}"));
             output.failed = true;
@@ -181,13 +199,14 @@ pub fn run_into<S: EventSink, E: Write>(options: &ParseOptions, sink: S, message
     }
     output.count_kept();
     output.write_summary();
-    if output.failed || output.summary.any_failed() {
+    let status = if output.failed || output.summary.any_failed() {
         RunStatus::Failed
     } else if output.summary.total_rejected() > 0 {
         RunStatus::SomeRejected
     } else {
         RunStatus::Success
-    }
+    };
+    (status, Some(output.summary))
 }
 
 fn report_fatal<E: Write>(mut messages: E, message: &str) {
