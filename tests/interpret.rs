@@ -10,7 +10,13 @@ mod data;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use logschema::runtime::{LogType, ParseEvent};
+use logschema::pipeline::classify::RecordFraming;
+use logschema::pipeline::lines::{Line, DEFAULT_MAX_LINE_BYTES};
+use logschema::pipeline::parse::parse_line;
+use logschema::pipeline::splitter::Splitter;
+use logschema::runtime::{
+    ArrowRows, EventMeta, Framer, LineKind, LogType, ParseEvent, RowId, Timestamp,
+};
 use logschema::testing::run::for_each_record;
 use logschema_codegen::SchemaSource;
 
@@ -50,9 +56,13 @@ fn interpreted() -> BTreeMap<&'static str, &'static LogType> {
         .collect()
 }
 
+fn parse_time() -> Timestamp {
+    chrono::DateTime::from_timestamp(1_700_000_000, 123_456_789).unwrap()
+}
+
 /// Every event line and rejection, in input order.
 fn run(log_type: &'static LogType, input: &str) -> Vec<(u64, Result<String, String>)> {
-    let parse_time = chrono::DateTime::from_timestamp(1_700_000_000, 123_456_789).unwrap();
+    let parse_time = parse_time();
     let mut outcomes = Vec::new();
     for_each_record(log_type, input, parse_time, |line, outcome| {
         let outcome = outcome.map(|bytes| String::from_utf8(bytes.to_vec()).expect("UTF-8"));
@@ -69,6 +79,11 @@ fn assert_same(name: &str, interpreted: &'static LogType, input: &str, what: &st
         interpreted.parse_event,
         ParseEvent::Interpreted(_)
     ));
+    assert_eq!(
+        arrow_rows(interpreted, input),
+        arrow_rows(built_in, input),
+        "{name}, {what}: the Arrow (Parquet) rows differ"
+    );
     let expected = run(built_in, input);
     let actual = run(interpreted, input);
     for (index, (expected, actual)) in expected.iter().zip(&actual).enumerate() {
@@ -142,4 +157,52 @@ fn flow_and_dns_bench_data_agree() {
     let dns = sample(data::write_dns_lines, 10_000);
     let records = assert_same("AWS.VPCDns", interpreted["AWS.VPCDns"], &dns, "bench data");
     assert_eq!(records, 10_000);
+}
+
+/// The events as one Arrow record batch (`--format parquet`'s rows) and the rejections.
+fn arrow_rows(
+    log_type: &'static LogType,
+    input: &str,
+) -> (arrow_array::RecordBatch, Vec<(u64, String)>) {
+    let schema = logschema::lake::arrow_schema(log_type);
+    let mut rows = ArrowRows::new(schema).expect("the log type's columns");
+    let mut framer = Framer::new(log_type);
+    let mut lines = Splitter::new(
+        RecordFraming::of(log_type),
+        input.as_bytes(),
+        DEFAULT_MAX_LINE_BYTES,
+    );
+    let mut rejections = Vec::new();
+    let mut sequence = 0;
+    while let Ok(Some((line_number, line))) = lines.next_line() {
+        let text = match line {
+            Line::Text(text) => text,
+            Line::Invalid { reason, .. } => {
+                if !framer.skips_unreadable() {
+                    rejections.push((line_number, reason));
+                }
+                continue;
+            }
+        };
+        let columns = match framer.classify(text) {
+            LineKind::Record(columns) => columns,
+            _ => continue,
+        };
+        let meta = EventMeta {
+            log_type: log_type.name,
+            row_id: RowId {
+                prefix: 0,
+                sequence,
+            },
+            parse_time: parse_time(),
+            source_id: None,
+            source_label: None,
+        };
+        sequence += 1;
+        if let Err(reason) = parse_line(log_type, text, columns.map(|map| &**map), &meta, &mut rows)
+        {
+            rejections.push((line_number, reason));
+        }
+    }
+    (rows.finish().expect("a record batch"), rejections)
 }

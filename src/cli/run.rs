@@ -49,10 +49,14 @@ pub fn main_with(own: &[&'static LogTypeSet]) -> ExitCode {
     if let Err(message) = logschema::add_log_types(own) {
         return fatal(&message);
     }
-    if matches!(
-        cli.command,
-        Command::Parse(_) | Command::Show { .. } | Command::Test { .. }
-    ) {
+    let uses_built_in_schemas = match &cli.command {
+        Command::Show { .. } => true,
+        // With --schema the schemas being worked on are read from disk: "rebuild" would mislead.
+        Command::Parse(args) => args.schema.is_empty(),
+        Command::Test { schema, .. } => schema.is_empty(),
+        _ => false,
+    };
+    if uses_built_in_schemas {
         // These use the compiled-in schemas: say so when the checkout's have changed since.
         if let Some(warning) = logschema::staleness::check_current_dir() {
             eprintln!("{warning}");
