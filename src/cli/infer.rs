@@ -291,7 +291,6 @@ impl CsvFolder {
                 self.skipped += 1;
                 continue;
             };
-            let text = text.trim_end_matches('\r');
             if text.trim().is_empty() {
                 continue;
             }

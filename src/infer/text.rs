@@ -125,13 +125,10 @@ fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
+/// The values of a line, unquoted; an unterminated quote makes the rest of the line one value
+/// (as for a header line).
 fn values(line: &str, delimiter: char) -> Vec<String> {
-    let mut values = Vec::new();
-    // An unterminated quote: the rest of the line is one value (as the header reader does).
-    if csv::split(line, delimiter, |value| values.push(value.into_owned())).is_err() {
-        return csv::header_names(line, delimiter);
-    }
-    values
+    csv::header_names(line, delimiter)
 }
 
 /// The delimiter that gives every line the same count of values (more than one); else the one

@@ -8,10 +8,8 @@
 
 use std::sync::Arc;
 
-use super::parse::parse_line;
-use crate::runtime::{
-    ColumnMap, EnvelopeSpec, EventMeta, Framer, LineKind, LogType, ParserSpec, RowId,
-};
+use crate::runtime::{ColumnMap, EnvelopeSpec, Framer, LineKind, LogType, ParserSpec};
+use crate::testing::run::for_each_record;
 
 /// The log types of a run, in the order the user gave them: one (`--log-type`) or several.
 #[derive(Debug, Clone)]
@@ -66,14 +64,6 @@ impl Candidates {
         &self.log_types
     }
 
-    pub fn len(&self) -> usize {
-        self.log_types.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.log_types.is_empty()
-    }
-
     /// How the inputs are cut into records. One log type frames its own way. Several share one
     /// framing: JSON values when all are JSON log types (with at most one envelope among them),
     /// lines otherwise, and then a JSON log type's records are one per line. A log type that
@@ -120,11 +110,6 @@ impl Candidates {
             ));
         }
         Ok(RecordFraming::Lines)
-    }
-
-    /// The candidate order a batch starts with: the given order.
-    pub fn starting_order(&self) -> Vec<usize> {
-        (0..self.len()).collect()
     }
 }
 
@@ -242,32 +227,18 @@ impl Framers {
 /// The log types of `registry` that accept every one of `records` (raw texts of records some
 /// other log type rejected): what a hint can suggest instead.
 pub fn accepting(records: &[String], registry: &[&'static LogType]) -> Vec<&'static str> {
-    let meta = EventMeta {
-        log_type: "",
-        row_id: RowId {
-            prefix: 0,
-            sequence: 0,
-        },
-        parse_time: chrono::Utc::now(),
-        source_id: None,
-        source_label: None,
-    };
-    let mut event = Vec::new();
+    let parse_time = chrono::Utc::now();
     registry
         .iter()
         .filter(|log_type| {
-            let mut framer = Framer::new(log_type);
-            let mut parsed = 0;
-            let all = records.iter().all(|record| match framer.classify(record) {
-                LineKind::Record(columns) => {
-                    let columns = columns.map(Arc::as_ref);
-                    event.clear();
-                    parsed += 1;
-                    parse_line(log_type, record, columns, &meta, &mut event).is_ok()
-                }
-                LineKind::Blank | LineKind::Header | LineKind::Skipped => true,
-            });
-            all && parsed > 0
+            let (mut accepted, mut rejected) = (0, 0);
+            for record in records {
+                for_each_record(log_type, record, parse_time, |_, outcome| match outcome {
+                    Ok(_) => accepted += 1,
+                    Err(_) => rejected += 1,
+                });
+            }
+            accepted > 0 && rejected == 0
         })
         .map(|log_type| log_type.name)
         .collect()
