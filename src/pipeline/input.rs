@@ -121,49 +121,41 @@ pub fn expand(arg: &InputArg) -> Vec<Expanded> {
 
 /// The one object `url` names, without listing (a key may be the prefix of other keys).
 fn expand_s3_object(url: &str, size: u64) -> Vec<Expanded> {
-    let unreadable = |message: String| {
-        vec![Expanded::Unreadable {
-            name: escape::name(url).into_owned(),
-            message,
-        }]
-    };
-    let location = match S3Url::parse(url) {
-        Ok(location) => location,
-        Err(error) => return unreadable(error.to_string()),
-    };
-    match S3Store::connect(&location.bucket) {
-        Ok(store) => vec![Expanded::Source(Source::S3 {
-            store: Arc::new(store),
-            key: location.prefix,
-            size,
-        })],
-        Err(error) => unreadable(error.to_string()),
+    match connect_s3(url) {
+        Ok((store, key)) => vec![Expanded::Source(Source::S3 { store, key, size })],
+        Err(unreadable) => unreadable,
     }
+}
+
+/// The store of `url`'s bucket and the key or prefix it names; or the input that cannot be read.
+fn connect_s3(url: &str) -> Result<(Arc<S3Store>, String), Vec<Expanded>> {
+    let location = S3Url::parse(url).map_err(|error| unreadable(url, error.to_string()))?;
+    let store =
+        S3Store::connect(&location.bucket).map_err(|error| unreadable(url, error.to_string()))?;
+    Ok((Arc::new(store), location.prefix))
+}
+
+/// An input that cannot be read, named as the user wrote it.
+fn unreadable(url: &str, message: String) -> Vec<Expanded> {
+    vec![Expanded::Unreadable {
+        name: escape::name(url).into_owned(),
+        message,
+    }]
 }
 
 /// Every object under the prefix, sorted by key; an empty prefix listing is an error, like a
 /// missing file, so a typo in a prefix is not a silent success.
 fn expand_s3(url: &str) -> Vec<Expanded> {
-    let unreadable = |message: String| {
-        vec![Expanded::Unreadable {
-            name: escape::name(url).into_owned(),
-            message,
-        }]
+    let (store, prefix) = match connect_s3(url) {
+        Ok(connected) => connected,
+        Err(unreadable) => return unreadable,
     };
-    let location = match S3Url::parse(url) {
-        Ok(location) => location,
-        Err(error) => return unreadable(error.to_string()),
-    };
-    let store = match S3Store::connect(&location.bucket) {
-        Ok(store) => Arc::new(store),
-        Err(error) => return unreadable(error.to_string()),
-    };
-    let objects = match store.list(&location.prefix) {
+    let objects = match store.list(&prefix) {
         Ok(objects) => objects,
-        Err(error) => return unreadable(error.to_string()),
+        Err(error) => return unreadable(url, error.to_string()),
     };
     if objects.is_empty() {
-        return unreadable("no objects under this prefix".to_string());
+        return unreadable(url, "no objects under this prefix".to_string());
     }
     objects
         .into_iter()

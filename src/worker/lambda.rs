@@ -47,19 +47,8 @@ pub fn handle_event(event: &SqsEvent, handle: impl Fn(&str) -> Outcome) -> Batch
     for record in &event.records {
         match handle(&record.body) {
             Outcome::Done(reports) => {
-                for report in reports {
-                    log::info(json!({
-                        "event": "object",
-                        "message_id": record.message_id,
-                        "url": report.url,
-                        "log_type": report.log_type,
-                        "records": report.records,
-                        "events": report.events,
-                        "rejects": report.rejects,
-                        "bytes": report.bytes,
-                        "millis": report.millis,
-                        "outputs": report.outputs.len(),
-                    }));
+                for report in &reports {
+                    log::object(&record.message_id, report);
                 }
             }
             Outcome::Failed(reason) => {

@@ -3,10 +3,28 @@
 
 use std::io::Write;
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
+
+use super::handler::ObjectReport;
 
 pub fn info(fields: Value) {
     write("info", fields);
+}
+
+/// The line about one object a message named: the same for the polling worker and Lambda.
+pub fn object(message_id: &str, report: &ObjectReport) {
+    info(json!({
+        "event": "object",
+        "message_id": message_id,
+        "url": report.url,
+        "log_type": report.log_type,
+        "records": report.records,
+        "events": report.events,
+        "rejects": report.rejects,
+        "bytes": report.bytes,
+        "millis": report.millis,
+        "outputs": report.outputs.len(),
+    }));
 }
 
 pub fn error(fields: Value) {

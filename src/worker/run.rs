@@ -248,18 +248,7 @@ fn handle_message(
     match outcome {
         Outcome::Done(reports) => {
             for report in &reports {
-                log::info(json!({
-                    "event": "object",
-                    "message_id": message.id,
-                    "url": report.url,
-                    "log_type": report.log_type,
-                    "records": report.records,
-                    "events": report.events,
-                    "rejects": report.rejects,
-                    "bytes": report.bytes,
-                    "millis": report.millis,
-                    "outputs": report.outputs.len(),
-                }));
+                log::object(&message.id, report);
             }
             match sqs.delete(message) {
                 Ok(()) => log::info(json!({
