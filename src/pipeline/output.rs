@@ -147,7 +147,7 @@ impl<S: EventSink, E: Write> Output<S, E> {
     fn write_batch(&mut self, mut batch: ParsedBatch) -> Result<(), Stop> {
         // Counted before writing: events the output then fails to keep are counted lost.
         let tally = self.summary.current();
-        tally.events += batch.event_count;
+        tally.events += batch.event_count();
         tally.rejected += batch.rejects.len() as u64;
         let name = tally.name.clone();
         self.summary.add_by_type(&batch.events_by_type);
@@ -165,7 +165,7 @@ impl<S: EventSink, E: Write> Output<S, E> {
             Some(Err(message)) => return Err(Stop::Fatal(message)),
             None => self.sink.write_events_from(&mut batch.events)?,
         }
-        self.counts.records += batch.event_count;
+        self.counts.records += batch.event_count();
         self.counts.rejected += batch.rejects.len() as u64;
         if !batch.rejects.is_empty() {
             let messages = &mut self.messages;

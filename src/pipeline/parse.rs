@@ -27,7 +27,6 @@ pub struct RunMeta {
 pub struct ParsedBatch {
     /// The event JSON lines, each ending in `\n` (empty when the events are Arrow rows).
     pub events: Vec<u8>,
-    pub event_count: u64,
     /// Events by candidate log type (its index in the run's candidates).
     pub events_by_type: Vec<u64>,
     pub rejects: Vec<Reject>,
@@ -52,6 +51,12 @@ pub struct Reject {
 }
 
 static EVENT_BUFFERS: Recycler<Vec<u8>> = Recycler::new();
+
+impl ParsedBatch {
+    pub fn event_count(&self) -> u64 {
+        self.events_by_type.iter().sum()
+    }
+}
 
 impl Drop for ParsedBatch {
     fn drop(&mut self) {
@@ -162,10 +167,7 @@ pub fn parse_batch(candidates: &Candidates, run: &RunMeta, batch: &Batch) -> Par
                     batch.column_map(*columns, index)
                 });
                 match outcome {
-                    Ok(winner) => {
-                        parsed.event_count += 1;
-                        parsed.events_by_type[winner] += 1;
-                    }
+                    Ok(winner) => parsed.events_by_type[winner] += 1,
                     Err(reason) => parsed.rejects.push(Reject {
                         line_number: *line_number,
                         reason,
